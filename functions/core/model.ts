@@ -1,0 +1,107 @@
+/** The certificate as the store keeps it. Wire shapes (CertificateDetail, ...) are derived from it. */
+
+export const CERTIFICATE_STATUSES = [
+  'PENDING_VALIDATION',
+  'ISSUED',
+  'INACTIVE',
+  'EXPIRED',
+  'VALIDATION_TIMED_OUT',
+  'REVOKED',
+  'FAILED',
+] as const;
+export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+
+export type DomainValidationStatus = 'PENDING_VALIDATION' | 'SUCCESS' | 'FAILED';
+export type ValidationMethod = 'DNS' | 'EMAIL';
+
+/** Key algorithms a request may ask for (ACM's three, plus RSA_3072 and RSA_4096). */
+export const REQUESTABLE_KEY_ALGORITHMS = [
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'EC_prime256v1',
+  'EC_secp384r1',
+] as const;
+export type RequestableKeyAlgorithm = (typeof REQUESTABLE_KEY_ALGORITHMS)[number];
+export type KeyAlgorithm = RequestableKeyAlgorithm | 'RSA_1024' | 'EC_secp521r1';
+
+/** The CA's own key: the algorithms a KMS SIGN_VERIFY key offers that a TLS CA may use. */
+export type CaKeyAlgorithm = 'RSA_2048' | 'EC_prime256v1' | 'EC_secp384r1';
+
+export type FailureReason =
+  | 'NO_AVAILABLE_CONTACTS'
+  | 'ADDITIONAL_VERIFICATION_REQUIRED'
+  | 'DOMAIN_NOT_ALLOWED'
+  | 'INVALID_PUBLIC_DOMAIN'
+  | 'DOMAIN_VALIDATION_DENIED'
+  | 'CAA_ERROR'
+  | 'OTHER';
+
+export interface ResourceRecord {
+  Name: string;
+  Type: 'CNAME';
+  Value: string;
+}
+
+export interface DomainValidation {
+  domainName: string;
+  validationDomain: string;
+  validationMethod: ValidationMethod;
+  status: DomainValidationStatus;
+  resourceRecord?: ResourceRecord;
+  /** What the most recent DNS check saw, for diagnosis. */
+  lastCheck?: { at: string; outcome: string; detail?: string };
+}
+
+export interface Tag {
+  Key: string;
+  Value?: string;
+}
+
+export interface CertificateOptions {
+  certificateTransparencyLoggingPreference: 'ENABLED' | 'DISABLED';
+  export: 'ENABLED' | 'DISABLED';
+}
+
+export interface IssuedCertificate {
+  certificatePem: string;
+  /** PEM of the issuing chain, issuer first. */
+  chainPem: string;
+  /** Serial as lowercase hex without separators. */
+  serialHex: string;
+  notBefore: string;
+  notAfter: string;
+  issuedAt: string;
+  /** The leaf private key (PKCS#8 DER) sealed by the key vault, bound to the certificate ARN. */
+  sealedPrivateKey: string;
+}
+
+export interface CertificateRecord {
+  arn: string;
+  accountId: string;
+  /** The ARN's last part: a UUID. */
+  id: string;
+  region: string;
+  domainName: string;
+  /** All names on the certificate, DomainName first, no duplicates. */
+  subjectAlternativeNames: string[];
+  type: 'AMAZON_ISSUED';
+  status: CertificateStatus;
+  failureReason?: FailureReason;
+  keyAlgorithm: RequestableKeyAlgorithm;
+  /** e.g. SHA256WITHRSA, from the CA key. */
+  signatureAlgorithm: string;
+  /** Display name of the issuer, e.g. the CA's organisation. */
+  issuer: string;
+  subject: string;
+  domainValidations: DomainValidation[];
+  options: CertificateOptions;
+  tags: Tag[];
+  createdAt: string;
+  /** When validation gives up (createdAt + the validation window). */
+  validationDeadline: string;
+  issued?: IssuedCertificate;
+  inUseBy: string[];
+  /** Optimistic-locking version; the store increments it on every write. */
+  version: number;
+}

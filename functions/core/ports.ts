@@ -1,0 +1,111 @@
+/**
+ * The ports core owns. Adapters (functions/adapters/aws, functions/adapters/local) implement them;
+ * core never knows which one it talks to.
+ */
+import type { CaKeyAlgorithm, CertificateRecord, CertificateStatus } from './model.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Random {
+  bytes(length: number): Uint8Array;
+  uuid(): string;
+}
+
+/** Page position handed back to the store; opaque to everything but the store. */
+export type StorePageKey = Record<string, string | number>;
+
+export interface CertificatePage {
+  certificates: CertificateRecord[];
+  nextKey?: StorePageKey;
+}
+
+export interface CertificateStore {
+  /** Writes a new certificate; does nothing if a certificate with this ARN already exists. */
+  create(certificate: CertificateRecord): Promise<void>;
+  get(accountId: string, certificateId: string): Promise<CertificateRecord | undefined>;
+  /**
+   * Replaces the certificate if its stored version is still `certificate.version`, and returns it with the
+   * version incremented. Throws ConcurrentModificationError when another write came first or it is gone.
+   */
+  save(certificate: CertificateRecord): Promise<CertificateRecord>;
+  /** Deletes the certificate if it exists. */
+  delete(accountId: string, certificateId: string): Promise<void>;
+  /** One page of an account's certificates, optionally filtered by status, in a stable order. */
+  list(
+    accountId: string,
+    query: { statuses?: CertificateStatus[]; limit: number; startKey?: StorePageKey },
+  ): Promise<CertificatePage>;
+  /**
+   * Binds an idempotency token to an ARN for `windowSeconds`. Returns the ARN bound to the token:
+   * `arn` itself if this call claimed it (or the previous claim had lapsed), or the earlier ARN.
+   */
+  claimIdempotencyToken(
+    accountId: string,
+    token: string,
+    arn: string,
+    now: Date,
+    windowSeconds: number,
+  ): Promise<string>;
+  /** Records a serial as used before anything is signed with it. Throws SerialCollisionError if taken. */
+  reserveSerial(serialHex: string, certificateArn: string, now: Date): Promise<void>;
+  /** References to every certificate in PENDING_VALIDATION, across accounts. */
+  listPendingValidation(): Promise<Array<{ accountId: string; certificateId: string; arn: string }>>;
+}
+
+/** The CA key. In AWS a KMS SIGN_VERIFY key; locally a key file. The private key never leaves it. */
+export interface CaSigner {
+  readonly algorithm: CaKeyAlgorithm;
+  /** SubjectPublicKeyInfo, DER. */
+  publicKeySpki(): Promise<Uint8Array>;
+  /**
+   * Signs `message` (the DER to-be-signed bytes): RSASSA-PKCS1-v1_5 with SHA-256 for RSA keys, ECDSA with
+   * SHA-256 (P-256) or SHA-384 (P-384). ECDSA signatures are returned DER-encoded, as KMS returns them.
+   */
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Where the issuing CA certificate (and any chain above it) lives. */
+export interface IssuerSource {
+  current(): Promise<{ certificatePem: string; chainPem: string[] }>;
+}
+
+/** Envelope encryption of leaf private keys, bound to a context (the certificate ARN). */
+export interface KeyVault {
+  seal(plaintext: Uint8Array, context: string): Promise<string>;
+  open(sealed: string, context: string): Promise<Uint8Array>;
+}
+
+/** A keyed MAC over the deployment secret; the secret itself stays inside the adapter. */
+export interface SecretMac {
+  mac(purpose: string, data: string): Promise<Uint8Array>;
+}
+
+export type DnsOutcome = 'FOUND' | 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'REFUSED' | 'TIMEOUT' | 'ERROR';
+
+export interface DnsLookup {
+  outcome: DnsOutcome;
+  /** Record data when FOUND: CNAME targets (without trailing dot) or TXT strings (chunks joined). */
+  values: string[];
+  /** The server that answered (host:port), or the servers tried. */
+  server: string;
+  detail?: string;
+}
+
+export interface DnsResolver {
+  resolveCname(name: string): Promise<DnsLookup>;
+  resolveTxt(name: string): Promise<DnsLookup>;
+}
+
+/** Writes validation records into DNS zones the deployment manages (Route 53 or the local zones). */
+export interface DnsZoneWriter {
+  /** True when `name` falls inside a zone this writer may change. */
+  manages(name: string): boolean;
+  upsertCname(name: string, value: string): Promise<void>;
+}
+
+/** Starts the certificate workflow. Execution names are deterministic: a second start never runs twice. */
+export interface WorkflowStarter {
+  start(executionName: string, input: { certificateArn: string }): Promise<void>;
+}

@@ -1,0 +1,38 @@
+/** Per-deployment settings core reads. Adapters fill them from the environment; core never does. */
+export interface PollSchedule {
+  /** Seconds before the second check (the first runs at once). */
+  initialSeconds: number;
+  /** Each wait is the previous one times this factor... */
+  factor: number;
+  /** ...up to this cap. */
+  maxSeconds: number;
+}
+
+export interface IssuanceProfile {
+  validityDays: number;
+  /** URL written into the CRL distribution point extension, if any. */
+  crlUrl?: string;
+  /** URL of the CA certificate written into authorityInfoAccess caIssuers, if any. */
+  caIssuersUrl?: string;
+  /** Certificate policy OIDs; DV is 2.23.140.1.2.1. */
+  policyOids: string[];
+}
+
+export interface CertwrightSettings {
+  partition: string;
+  region: string;
+  /** CNAME targets are `_<token>.<validationDomain>.` */
+  validationDomain: string;
+  validationTimeoutHours: number;
+  maxDomainsPerCertificate: number;
+  pollSchedule: PollSchedule;
+  profile: IssuanceProfile;
+}
+
+export const DEFAULT_SETTINGS: Omit<CertwrightSettings, 'region' | 'validationDomain'> = {
+  partition: 'aws',
+  validationTimeoutHours: 72,
+  maxDomainsPerCertificate: 10,
+  pollSchedule: { initialSeconds: 5, factor: 2, maxSeconds: 300 },
+  profile: { validityDays: 395, policyOids: ['2.23.140.1.2.1'] },
+};
