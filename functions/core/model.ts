@@ -74,6 +74,10 @@ export interface IssuedCertificate {
   issuedAt: string;
   /** The leaf private key (PKCS#8 DER) sealed by the key vault, bound to the certificate ARN. */
   sealedPrivateKey: string;
+  /** ACM KeyUsageName values read from the signed certificate. */
+  keyUsages: string[];
+  /** ACM ExtendedKeyUsageName values with their OIDs, read from the signed certificate. */
+  extendedKeyUsages: Array<{ name: string; oid: string }>;
 }
 
 export interface CertificateRecord {

@@ -2,7 +2,7 @@
  * The ports core owns. Adapters (functions/adapters/aws, functions/adapters/local) implement them;
  * core never knows which one it talks to.
  */
-import type { CaKeyAlgorithm, CertificateRecord, CertificateStatus } from './model.ts';
+import type { CaKeyAlgorithm, CertificateRecord, CertificateStatus, KeyAlgorithm } from './model.ts';
 
 export interface Clock {
   now(): Date;
@@ -32,10 +32,15 @@ export interface CertificateStore {
   save(certificate: CertificateRecord): Promise<CertificateRecord>;
   /** Deletes the certificate if it exists. */
   delete(accountId: string, certificateId: string): Promise<void>;
-  /** One page of an account's certificates, optionally filtered by status, in a stable order. */
+  /** One page of an account's certificates, optionally filtered by status and key algorithm, in a stable order. */
   list(
     accountId: string,
-    query: { statuses?: CertificateStatus[]; limit: number; startKey?: StorePageKey },
+    query: {
+      statuses?: CertificateStatus[];
+      keyAlgorithms?: KeyAlgorithm[];
+      limit: number;
+      startKey?: StorePageKey;
+    },
   ): Promise<CertificatePage>;
   /**
    * Binds an idempotency token to an ARN for `windowSeconds`. Returns the ARN bound to the token:

@@ -1,0 +1,315 @@
+/**
+ * CertificateStore on one DynamoDB table (in AWS, and locally on dynalite). dynalite has no transactions and
+ * no TTL, so every write is a single conditional item write and expiry is compared on read.
+ *
+ * Items:
+ * - certificate: pk ACCOUNT#<accountId>, sk CERTIFICATE#<id>; `record` (the record without its version),
+ *   `version`, `arn`, and while PENDING_VALIDATION the work-queue index attributes
+ * - idempotency claim: pk ACCOUNT#<accountId>, sk IDEMPOTENCY#<token>; `arn`, `expiresAt` (epoch seconds)
+ * - serial reservation: pk SERIAL#<hex>, sk SERIAL; `certificateArn`, `reservedAt`
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConcurrentModificationError, InvalidArgsError, SerialCollisionError } from '../../core/errors.ts';
+import type { CertificateRecord } from '../../core/model.ts';
+import type { CertificatePage, CertificateStore, StorePageKey } from '../../core/ports.ts';
+import { WORK_QUEUE_INDEX } from './table-schema.ts';
+
+const ACCOUNT_PREFIX = 'ACCOUNT#';
+const CERTIFICATE_PREFIX = 'CERTIFICATE#';
+const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
+const SERIAL_PREFIX = 'SERIAL#';
+const PENDING_VALIDATION_QUEUE = 'PENDING_VALIDATION';
+
+/**
+ * How many items one filtered query reads at least. DynamoDB applies Limit before the filter, so asking
+ * for only the certificates still missing would cost one round trip per non-matching certificate.
+ */
+const MIN_ITEMS_PER_FILTERED_QUERY = 100;
+
+type StoredRecord = Omit<CertificateRecord, 'version'>;
+type ListQuery = Parameters<CertificateStore['list']>[1];
+
+interface CertificateItem {
+  pk: string;
+  sk: string;
+  arn: string;
+  version: number;
+  record: StoredRecord;
+  workQueue?: string;
+  workDueAt?: string;
+}
+
+interface PendingValidationEntry {
+  accountId: string;
+  certificateId: string;
+  arn: string;
+}
+
+export class DynamoDbCertificateStore implements CertificateStore {
+  private readonly documents: DynamoDBDocumentClient;
+
+  /** A DocumentClient passed in is used as is: it must marshall with `removeUndefinedValues`. */
+  constructor(
+    client: DynamoDBDocumentClient | DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.documents =
+      client instanceof DynamoDBClient
+        ? DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } })
+        : client;
+  }
+
+  async create(certificate: CertificateRecord): Promise<void> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: certificateItem(certificate, certificate.version),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async get(accountId: string, certificateId: string): Promise<CertificateRecord | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: certificateKey(accountId, certificateId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? certificateFromItem(Item as CertificateItem) : undefined;
+  }
+
+  async save(certificate: CertificateRecord): Promise<CertificateRecord> {
+    const newVersion = certificate.version + 1;
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: certificateItem(certificate, newVersion),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': certificate.version },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConcurrentModificationError(
+          `Certificate ${certificate.arn} is no longer at version ${certificate.version}`,
+        );
+      }
+      throw error;
+    }
+    return { ...certificate, version: newVersion };
+  }
+
+  async delete(accountId: string, certificateId: string): Promise<void> {
+    await this.documents.send(
+      new DeleteCommand({ TableName: this.tableName, Key: certificateKey(accountId, certificateId) }),
+    );
+  }
+
+  /**
+   * Queries until `limit` certificates are collected or the account runs out. The next key points at the
+   * last certificate returned (not the last item read), so the next page starts right after it.
+   */
+  async list(accountId: string, query: ListQuery): Promise<CertificatePage> {
+    const { limit, startKey } = query;
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`List limit must be at least 1: ${limit}`);
+    const filter = recordFilter([
+      ['status', query.statuses],
+      ['keyAlgorithm', query.keyAlgorithms],
+    ]);
+    const certificates: CertificateRecord[] = [];
+    let lastReturnedSortKey: string | undefined;
+    let exclusiveStartKey: Record<string, unknown> | undefined = startKey
+      ? listStartKey(accountId, startKey)
+      : undefined;
+    let moreAfterLastReturned = false;
+    do {
+      const remaining = limit - certificates.length;
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :certificatePrefix)',
+          ExpressionAttributeValues: {
+            ':pk': accountPartitionKey(accountId),
+            ':certificatePrefix': CERTIFICATE_PREFIX,
+            ...filter?.values,
+          },
+          ExpressionAttributeNames: filter?.names,
+          FilterExpression: filter?.expression,
+          ExclusiveStartKey: exclusiveStartKey,
+          Limit: filter ? Math.max(remaining, MIN_ITEMS_PER_FILTERED_QUERY) : remaining,
+          ConsistentRead: true,
+        }),
+      );
+      const items = (page.Items ?? []) as CertificateItem[];
+      for (const item of items.slice(0, remaining)) {
+        certificates.push(certificateFromItem(item));
+        lastReturnedSortKey = item.sk;
+      }
+      exclusiveStartKey = page.LastEvaluatedKey;
+      moreAfterLastReturned = items.length > remaining || exclusiveStartKey !== undefined;
+    } while (exclusiveStartKey && certificates.length < limit);
+
+    return moreAfterLastReturned && lastReturnedSortKey
+      ? { certificates, nextKey: { sk: lastReturnedSortKey } }
+      : { certificates };
+  }
+
+  async claimIdempotencyToken(
+    accountId: string,
+    token: string,
+    arn: string,
+    now: Date,
+    windowSeconds: number,
+  ): Promise<string> {
+    const key = { pk: accountPartitionKey(accountId), sk: `${IDEMPOTENCY_PREFIX}${token}` };
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    // The claim item can only disappear if a TTL is configured on `expiresAt` (AWS), so a second try suffices.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...key, arn, expiresAt: nowSeconds + windowSeconds },
+            // A claim lapses at its expiresAt: it binds the token for exactly windowSeconds.
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+            ExpressionAttributeValues: { ':now': nowSeconds },
+          }),
+        );
+        return arn;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      const { Item } = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      if (Item) return Item.arn as string;
+    }
+    throw new ConcurrentModificationError(`Idempotency token ${token} kept changing while being claimed`);
+  }
+
+  async reserveSerial(serialHex: string, certificateArn: string, now: Date): Promise<void> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `${SERIAL_PREFIX}${serialHex}`,
+            sk: 'SERIAL',
+            certificateArn,
+            reservedAt: now.toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new SerialCollisionError(`Serial ${serialHex} is already reserved`);
+      }
+      throw error;
+    }
+  }
+
+  async listPendingValidation(): Promise<PendingValidationEntry[]> {
+    const entries: PendingValidationEntry[] = [];
+    let exclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: WORK_QUEUE_INDEX.indexName,
+          KeyConditionExpression: '#queue = :queue',
+          ExpressionAttributeNames: { '#queue': WORK_QUEUE_INDEX.partitionKey.name },
+          ExpressionAttributeValues: { ':queue': PENDING_VALIDATION_QUEUE },
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        entries.push({
+          accountId: withoutPrefix(item.pk as string, ACCOUNT_PREFIX),
+          certificateId: withoutPrefix(item.sk as string, CERTIFICATE_PREFIX),
+          arn: item.arn as string,
+        });
+      }
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+    return entries;
+  }
+}
+
+function accountPartitionKey(accountId: string): string {
+  return `${ACCOUNT_PREFIX}${accountId}`;
+}
+
+function certificateKey(accountId: string, certificateId: string): { pk: string; sk: string } {
+  return { pk: accountPartitionKey(accountId), sk: `${CERTIFICATE_PREFIX}${certificateId}` };
+}
+
+function certificateItem(certificate: CertificateRecord, version: number): CertificateItem {
+  const { version: _replaced, ...record } = certificate;
+  return {
+    ...certificateKey(certificate.accountId, certificate.id),
+    arn: certificate.arn,
+    version,
+    record,
+    ...workQueueAttributes(certificate),
+  };
+}
+
+/** Puts the certificate in the work-queue index while it waits for validation; a put without them removes it. */
+function workQueueAttributes(
+  certificate: CertificateRecord,
+): Pick<CertificateItem, 'workQueue' | 'workDueAt'> {
+  if (certificate.status !== 'PENDING_VALIDATION') return {};
+  return { workQueue: PENDING_VALIDATION_QUEUE, workDueAt: certificate.validationDeadline };
+}
+
+function certificateFromItem(item: CertificateItem): CertificateRecord {
+  return { ...item.record, version: item.version };
+}
+
+/** One `IN` clause per record field that has accepted values; a missing or empty list leaves the field open. */
+function recordFilter(fields: Array<[field: keyof StoredRecord, accepted: readonly string[] | undefined]>) {
+  const names: Record<string, string> = { '#record': 'record' };
+  const values: Record<string, string> = {};
+  const clauses: string[] = [];
+  fields.forEach(([field, accepted], fieldIndex) => {
+    if (!accepted || accepted.length === 0) return;
+    names[`#field${fieldIndex}`] = field;
+    const placeholders = accepted.map((value, valueIndex) => {
+      const placeholder = `:field${fieldIndex}value${valueIndex}`;
+      values[placeholder] = value;
+      return placeholder;
+    });
+    clauses.push(`#record.#field${fieldIndex} IN (${placeholders.join(', ')})`);
+  });
+  return clauses.length > 0 ? { expression: clauses.join(' AND '), names, values } : undefined;
+}
+
+/** Page keys come back from callers; only the sort key is taken, so a key cannot reach another account. */
+function listStartKey(accountId: string, startKey: StorePageKey): { pk: string; sk: string } {
+  const { sk } = startKey;
+  if (typeof sk !== 'string' || !sk.startsWith(CERTIFICATE_PREFIX)) {
+    throw new InvalidArgsError('The page key is not valid');
+  }
+  return { pk: accountPartitionKey(accountId), sk };
+}
+
+function withoutPrefix(value: string, prefix: string): string {
+  return value.slice(prefix.length);
+}

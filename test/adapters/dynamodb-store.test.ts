@@ -1,0 +1,407 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCertificateStore } from '../../functions/adapters/aws/dynamodb-store.ts';
+import { ensureTable } from '../../functions/adapters/aws/table-schema.ts';
+import {
+  ConcurrentModificationError,
+  InvalidArgsError,
+  SerialCollisionError,
+} from '../../functions/core/errors.ts';
+import type { CertificateRecord, CertificateStatus, KeyAlgorithm } from '../../functions/core/model.ts';
+import type { StorePageKey } from '../../functions/core/ports.ts';
+
+const TABLE_NAME = 'certwright-test';
+
+interface RunningDynalite {
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+async function startDynalite(path?: string): Promise<RunningDynalite> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await ensureTable(client, TABLE_NAME);
+  return {
+    client,
+    stop: async () => {
+      client.destroy();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+}
+
+let certificateCounter = 0;
+
+function certificateRecord(overrides: Partial<CertificateRecord> = {}): CertificateRecord {
+  certificateCounter += 1;
+  const accountId = overrides.accountId ?? '111122223333';
+  const id = overrides.id ?? `00000000-0000-4000-8000-${String(certificateCounter).padStart(12, '0')}`;
+  return {
+    arn: `arn:aws:acm:us-east-1:${accountId}:certificate/${id}`,
+    accountId,
+    id,
+    region: 'us-east-1',
+    domainName: 'example.test',
+    subjectAlternativeNames: ['example.test', '*.example.test'],
+    type: 'AMAZON_ISSUED',
+    status: 'PENDING_VALIDATION',
+    keyAlgorithm: 'RSA_2048',
+    signatureAlgorithm: 'SHA256WITHRSA',
+    issuer: 'Certwright Test CA',
+    subject: 'CN=example.test',
+    domainValidations: [
+      {
+        domainName: 'example.test',
+        validationDomain: 'example.test',
+        validationMethod: 'DNS',
+        status: 'PENDING_VALIDATION',
+        resourceRecord: { Name: '_a1.example.test.', Type: 'CNAME', Value: '_b2.validation.test.' },
+        lastCheck: { at: '2026-01-01T00:05:00.000Z', outcome: 'NXDOMAIN', detail: 'no record yet' },
+      },
+    ],
+    options: { certificateTransparencyLoggingPreference: 'ENABLED', export: 'DISABLED' },
+    tags: [{ Key: 'team', Value: 'platform' }, { Key: 'empty', Value: '' }, { Key: 'no-value' }],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    validationDeadline: '2026-01-04T00:00:00.000Z',
+    inUseBy: [],
+    version: 1,
+    ...overrides,
+  };
+}
+
+function issued(record: CertificateRecord): CertificateRecord {
+  return {
+    ...record,
+    status: 'ISSUED',
+    domainValidations: record.domainValidations.map((validation) => ({ ...validation, status: 'SUCCESS' })),
+    issued: {
+      certificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      chainPem: '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n',
+      serialHex: '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+      notBefore: '2026-01-01T01:00:00.000Z',
+      notAfter: '2027-01-31T01:00:00.000Z',
+      issuedAt: '2026-01-01T01:00:00.000Z',
+      sealedPrivateKey: 'sealed-key',
+      keyUsages: ['DIGITAL_SIGNATURE', 'KEY_ENCIPHERMENT'],
+      extendedKeyUsages: [{ name: 'TLS_WEB_SERVER_AUTHENTICATION', oid: '1.3.6.1.5.5.7.3.1' }],
+    },
+  };
+}
+
+describe('DynamoDbCertificateStore on dynalite', () => {
+  let dynamo: RunningDynalite;
+  let store: DynamoDbCertificateStore;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    store = new DynamoDbCertificateStore(dynamo.client, TABLE_NAME);
+  });
+
+  afterAll(async () => {
+    await dynamo?.stop();
+  });
+
+  it('ensureTable is a no-op on an existing table', async () => {
+    await expect(ensureTable(dynamo.client, TABLE_NAME)).resolves.toBeUndefined();
+  });
+
+  it('returns a created certificate unchanged, version included', async () => {
+    const record = issued(certificateRecord({ failureReason: undefined, version: 3 }));
+    await store.create(record);
+    expect(await store.get(record.accountId, record.id)).toEqual(record);
+  });
+
+  it('returns undefined for an unknown certificate', async () => {
+    expect(await store.get('111122223333', 'no-such-certificate')).toBeUndefined();
+  });
+
+  it('leaves the stored certificate alone when it is created again', async () => {
+    const record = certificateRecord();
+    await store.create(record);
+    await store.create({ ...record, domainName: 'other.test', version: 9 });
+    expect(await store.get(record.accountId, record.id)).toEqual(record);
+  });
+
+  it('increments the version on save and stores the new content', async () => {
+    const record = certificateRecord();
+    await store.create(record);
+    const saved = await store.save({ ...record, tags: [{ Key: 'changed', Value: 'yes' }] });
+    expect(saved.version).toBe(record.version + 1);
+    expect(saved.tags).toEqual([{ Key: 'changed', Value: 'yes' }]);
+    expect(await store.get(record.accountId, record.id)).toEqual(saved);
+    const savedAgain = await store.save(saved);
+    expect(savedAgain.version).toBe(record.version + 2);
+  });
+
+  it('rejects a save based on a stale version', async () => {
+    const record = certificateRecord();
+    await store.create(record);
+    await store.save(record);
+    await expect(store.save({ ...record, domainName: 'stale.test' })).rejects.toBeInstanceOf(
+      ConcurrentModificationError,
+    );
+    expect((await store.get(record.accountId, record.id))?.domainName).toBe(record.domainName);
+  });
+
+  it('rejects a save of a certificate that does not exist', async () => {
+    await expect(store.save(certificateRecord())).rejects.toBeInstanceOf(ConcurrentModificationError);
+  });
+
+  it('lets exactly one of several concurrent saves of the same version win', async () => {
+    const record = certificateRecord();
+    await store.create(record);
+    const attempts = Array.from({ length: 10 }, (_, index) =>
+      store.save({ ...record, subject: `CN=writer-${index}.example.test` }),
+    );
+    const results = await Promise.allSettled(attempts);
+    const winners = results.filter((result) => result.status === 'fulfilled');
+    const losers = results.filter((result) => result.status === 'rejected');
+    expect(winners).toHaveLength(1);
+    for (const loser of losers) expect(loser.reason).toBeInstanceOf(ConcurrentModificationError);
+    const stored = await store.get(record.accountId, record.id);
+    expect(stored).toEqual(winners[0]?.value);
+    expect(stored?.version).toBe(record.version + 1);
+  });
+
+  it('deletes a certificate, and deleting it again is harmless', async () => {
+    const record = certificateRecord();
+    await store.create(record);
+    await store.delete(record.accountId, record.id);
+    expect(await store.get(record.accountId, record.id)).toBeUndefined();
+    await expect(store.delete(record.accountId, record.id)).resolves.toBeUndefined();
+  });
+
+  describe('list', () => {
+    const accountId = '444455556666';
+    const statusCycle: CertificateStatus[] = ['ISSUED', 'PENDING_VALIDATION', 'EXPIRED', 'ISSUED', 'FAILED'];
+    const records = Array.from({ length: 25 }, (_, index) =>
+      certificateRecord({
+        accountId,
+        id: `list-${String(index).padStart(2, '0')}`,
+        status: statusCycle[index % statusCycle.length],
+        keyAlgorithm: index % 3 === 0 ? 'EC_prime256v1' : 'RSA_2048',
+      }),
+    );
+
+    beforeAll(async () => {
+      await Promise.all(records.map((record) => store.create(record)));
+      // Idempotency claims share the account's partition and must not show up as certificates.
+      await store.claimIdempotencyToken(accountId, 'list-token', records[0]?.arn ?? '', new Date(), 3600);
+    });
+
+    async function allPages(
+      statuses: CertificateStatus[] | undefined,
+      limit: number,
+      keyAlgorithms?: KeyAlgorithm[],
+    ) {
+      const pages: CertificateRecord[][] = [];
+      let startKey: StorePageKey | undefined;
+      do {
+        const page = await store.list(accountId, { statuses, keyAlgorithms, limit, startKey });
+        pages.push(page.certificates);
+        startKey = page.nextKey;
+      } while (startKey && pages.length < 50);
+      return pages;
+    }
+
+    it('pages through the matching certificates, each exactly once, in a stable order', async () => {
+      const pages = await allPages(['ISSUED', 'EXPIRED'], 7);
+      const expected = records.filter((record) => record.status === 'ISSUED' || record.status === 'EXPIRED');
+      expect(expected).toHaveLength(15);
+      for (const page of pages) expect(page.length).toBeLessThanOrEqual(7);
+      expect(pages.slice(0, 2).map((page) => page.length)).toEqual([7, 7]);
+      expect(pages.flat()).toEqual(expected);
+    });
+
+    it('pages through all certificates when no status is given', async () => {
+      const pages = await allPages(undefined, 7);
+      expect(pages.map((page) => page.length)).toEqual([7, 7, 7, 4]);
+      expect(pages.flat()).toEqual(records);
+    });
+
+    it('combines the status and key algorithm filters', async () => {
+      const pages = await allPages(['ISSUED'], 2, ['EC_prime256v1']);
+      expect(pages.flat().map((record) => record.id)).toEqual(['list-00', 'list-03', 'list-15', 'list-18']);
+      expect(pages.map((page) => page.length)).toEqual([2, 2]);
+    });
+
+    it('treats empty filter lists as no filter', async () => {
+      const page = await store.list(accountId, { statuses: [], keyAlgorithms: [], limit: 25 });
+      expect(page.certificates).toEqual(records);
+    });
+
+    it('rejects a page key it did not hand out', async () => {
+      await expect(
+        store.list(accountId, { limit: 5, startKey: { sk: 'IDEMPOTENCY#list-token' } }),
+      ).rejects.toBeInstanceOf(InvalidArgsError);
+    });
+
+    it('returns no next key once the last certificate was returned', async () => {
+      const page = await store.list(accountId, { statuses: ['FAILED'], limit: 10 });
+      expect(page.certificates.map((record) => record.id)).toEqual([
+        'list-04',
+        'list-09',
+        'list-14',
+        'list-19',
+        'list-24',
+      ]);
+      expect(page.nextKey).toBeUndefined();
+    });
+
+    it('does not skip a certificate when the filter stops in the middle of a query page', async () => {
+      const first = await store.list(accountId, { statuses: ['PENDING_VALIDATION'], limit: 2 });
+      expect(first.certificates.map((record) => record.id)).toEqual(['list-01', 'list-06']);
+      const second = await store.list(accountId, {
+        statuses: ['PENDING_VALIDATION'],
+        limit: 2,
+        startKey: first.nextKey,
+      });
+      expect(second.certificates.map((record) => record.id)).toEqual(['list-11', 'list-16']);
+    });
+
+    it('keeps accounts apart', async () => {
+      const otherAccount = '777788889999';
+      const other = certificateRecord({ accountId: otherAccount, id: 'list-00' });
+      await store.create(other);
+      const otherPage = await store.list(otherAccount, { limit: 100 });
+      expect(otherPage.certificates).toEqual([other]);
+      expect(await store.get(otherAccount, 'list-01')).toBeUndefined();
+      expect(await store.get(accountId, 'list-00')).toEqual(records[0]);
+      // A page key from one account does not leak into another.
+      const firstPage = await store.list(accountId, { limit: 1 });
+      const crossed = await store.list(otherAccount, { limit: 100, startKey: firstPage.nextKey });
+      expect(crossed.certificates).toEqual([]);
+    });
+  });
+
+  describe('claimIdempotencyToken', () => {
+    const accountId = '123412341234';
+    const now = new Date('2026-02-01T00:00:00.000Z');
+
+    it('binds a token to one ARN under 100 concurrent claims', async () => {
+      const arns = Array.from(
+        { length: 100 },
+        (_, index) => `arn:aws:acm:us-east-1:${accountId}:certificate/${index}`,
+      );
+      const results = await Promise.all(
+        arns.map((arn) => store.claimIdempotencyToken(accountId, 'concurrent-token', arn, now, 3600)),
+      );
+      expect(new Set(results).size).toBe(1);
+      expect(arns).toContain(results[0]);
+      const later = await store.claimIdempotencyToken(accountId, 'concurrent-token', 'arn:late', now, 3600);
+      expect(later).toBe(results[0]);
+    });
+
+    it('keeps the claim for the window and lets it be claimed again afterwards', async () => {
+      expect(await store.claimIdempotencyToken(accountId, 'window-token', 'arn:first', now, 3600)).toBe(
+        'arn:first',
+      );
+      const justBeforeExpiry = new Date(now.getTime() + 3599_000);
+      expect(
+        await store.claimIdempotencyToken(accountId, 'window-token', 'arn:second', justBeforeExpiry, 3600),
+      ).toBe('arn:first');
+      const afterExpiry = new Date(now.getTime() + 3601_000);
+      expect(
+        await store.claimIdempotencyToken(accountId, 'window-token', 'arn:second', afterExpiry, 3600),
+      ).toBe('arn:second');
+      expect(
+        await store.claimIdempotencyToken(accountId, 'window-token', 'arn:third', afterExpiry, 3600),
+      ).toBe('arn:second');
+    });
+
+    it('scopes tokens to the account', async () => {
+      await store.claimIdempotencyToken(accountId, 'shared-token', 'arn:mine', now, 3600);
+      expect(await store.claimIdempotencyToken('999999999999', 'shared-token', 'arn:theirs', now, 3600)).toBe(
+        'arn:theirs',
+      );
+    });
+  });
+
+  it('reserves a serial once and reports a collision on the second reservation', async () => {
+    const now = new Date('2026-02-01T00:00:00.000Z');
+    await store.reserveSerial('7f00aa', 'arn:first', now);
+    await expect(store.reserveSerial('7f00aa', 'arn:second', now)).rejects.toBeInstanceOf(
+      SerialCollisionError,
+    );
+    await expect(store.reserveSerial('7f00ab', 'arn:second', now)).resolves.toBeUndefined();
+  });
+
+  it('lists pending validation across accounts until the certificate leaves that status', async () => {
+    const pendingHere = certificateRecord({ accountId: '100000000001' });
+    const pendingThere = certificateRecord({ accountId: '100000000002' });
+    const alreadyIssued = issued(certificateRecord({ accountId: '100000000001' }));
+    await Promise.all([pendingHere, pendingThere, alreadyIssued].map((record) => store.create(record)));
+
+    const reference = (record: CertificateRecord) => ({
+      accountId: record.accountId,
+      certificateId: record.id,
+      arn: record.arn,
+    });
+    const pending = await store.listPendingValidation();
+    expect(pending).toContainEqual(reference(pendingHere));
+    expect(pending).toContainEqual(reference(pendingThere));
+    expect(pending).not.toContainEqual(reference(alreadyIssued));
+
+    await store.save(issued(pendingHere));
+    const afterIssue = await store.listPendingValidation();
+    expect(afterIssue).not.toContainEqual(reference(pendingHere));
+    expect(afterIssue).toContainEqual(reference(pendingThere));
+
+    await store.delete(pendingThere.accountId, pendingThere.id);
+    expect(await store.listPendingValidation()).not.toContainEqual(reference(pendingThere));
+  });
+});
+
+describe('DynamoDbCertificateStore on on-disk dynalite', () => {
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'certwright-dynalite-'));
+  });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('keeps certificates and claims across a close and reopen', async () => {
+    const path = join(directory, 'db');
+    const record = certificateRecord();
+    const now = new Date('2026-03-01T00:00:00.000Z');
+
+    const first = await startDynalite(path);
+    const firstStore = new DynamoDbCertificateStore(first.client, TABLE_NAME);
+    await firstStore.create(record);
+    await firstStore.claimIdempotencyToken(record.accountId, 'disk-token', record.arn, now, 3600);
+    await first.stop();
+
+    const second = await startDynalite(path);
+    try {
+      const secondStore = new DynamoDbCertificateStore(second.client, TABLE_NAME);
+      expect(await secondStore.get(record.accountId, record.id)).toEqual(record);
+      expect(
+        await secondStore.claimIdempotencyToken(record.accountId, 'disk-token', 'arn:other', now, 3600),
+      ).toBe(record.arn);
+      expect(await secondStore.listPendingValidation()).toContainEqual({
+        accountId: record.accountId,
+        certificateId: record.id,
+        arn: record.arn,
+      });
+    } finally {
+      await second.stop();
+    }
+  });
+});
