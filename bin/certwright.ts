@@ -1,0 +1,85 @@
+#!/usr/bin/env -S npx tsx
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LOCAL_SETTINGS, type LocalSettings, loadLocalSettings } from '../local/settings.ts';
+
+const USAGE = `Usage: certwright <command> [--setting value ...]
+
+Commands:
+  start         Run the whole service locally (ACM API, workflow, CA, DNS) on ${LOCAL_SETTINGS.host.default}.
+  ca-cert       Print the local CA certificate (PEM) for trust stores.
+  credentials   Print shell exports for the first account's access key (eval "$(certwright credentials)").
+  settings      List every setting with its environment variable and default.
+
+Every setting is a flag (--port 4747) or an environment variable (CERTWRIGHT_PORT=4747); see "settings".`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === 'start') return start(loadLocalSettings(rest, process.env));
+  if (command === 'ca-cert')
+    return void process.stdout.write(readCaCertificate(loadLocalSettings(rest, process.env)));
+  if (command === 'credentials') return printCredentials(loadLocalSettings(rest, process.env));
+  if (command === 'settings') return printSettings();
+  console.log(USAGE);
+  if (command !== 'help' && command !== '--help') process.exitCode = 2;
+}
+
+function readCaCertificate(settings: LocalSettings): string {
+  try {
+    return readFileSync(join(settings.dataDir, 'ca', 'ca.pem'), 'utf8');
+  } catch {
+    throw new Error(
+      `No CA certificate under ${resolve(settings.dataDir)}: run "npm start" once to create the local CA.`,
+    );
+  }
+}
+
+async function printCredentials(settings: LocalSettings): Promise<void> {
+  const { loadOrCreateAccounts } = await import('../local/auth/accounts-file.ts');
+  const { accounts } = await loadOrCreateAccounts(settings.accountsFile);
+  const key = accounts[0]?.accessKeys[0];
+  if (!key) throw new Error(`${settings.accountsFile} has no access key.`);
+  console.log(`export AWS_ACCESS_KEY_ID=${key.accessKeyId}`);
+  console.log(`export AWS_SECRET_ACCESS_KEY=${key.secretAccessKey}`);
+  console.log(`export AWS_REGION=${settings.region}`);
+  console.log(`export AWS_ENDPOINT_URL_ACM=http://${settings.host}:${settings.port}`);
+}
+
+function printSettings(): void {
+  for (const [name, setting] of Object.entries(LOCAL_SETTINGS)) {
+    const flag = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    console.log(`--${flag} / ${setting.env} (default ${setting.default})\n    ${setting.help}`);
+  }
+}
+
+async function start(settings: LocalSettings): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { startLocalStack } = await import('../local/local-stack.ts');
+  const stack = await startLocalStack(settings);
+  const account = stack.accountsFile.accounts[0];
+  console.log(
+    [
+      `Certwright is running.`,
+      `  ACM API:        ${stack.url}  (region ${settings.region}; aws acm ... --endpoint-url ${stack.url})`,
+      `  CA certificate: ${stack.url}/ca.pem  (or: npm run -s cli -- ca-cert)`,
+      `  Credentials:    ${stack.accountsFile.path}${stack.accountsFile.created ? '  (created now with a fresh key)' : ''}`,
+      `                  account ${account?.accountId}, access key ${account?.accessKeys[0]?.accessKeyId}; shell exports: npm run -s cli -- credentials`,
+      `  DNS (local zones ${settings.localZones.join(', ') || 'none'}): ${settings.host}:${stack.dnsPort} udp+tcp`,
+      `  Data:           ${resolve(settings.dataDir)}`,
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import type { CertificateRecord, DomainValidation, KeyAlgorithm } from '../core/model.ts';
+
+/** ACM's wire quirk: KeyAlgorithm comes back hyphenated ("RSA-2048") though the enum says RSA_2048. */
+export function wireKeyAlgorithm(algorithm: KeyAlgorithm): string {
+  return algorithm.replace('_', '-');
+}
+
+/** awsJson timestamps are epoch seconds. */
+function epochSeconds(iso: string | undefined): number | undefined {
+  return iso === undefined ? undefined : Date.parse(iso) / 1000;
+}
+
+/** Serial as ACM shows it: colon-separated hex bytes. */
+function colonHex(hex: string): string {
+  return (hex.length % 2 ? `0${hex}` : hex).match(/../g)?.join(':') ?? hex;
+}
+
+function domainValidationShape(dv: DomainValidation) {
+  return {
+    DomainName: dv.domainName,
+    ValidationDomain: dv.validationDomain,
+    ValidationStatus: dv.status,
+    ValidationMethod: dv.validationMethod,
+    ...(dv.resourceRecord ? { ResourceRecord: dv.resourceRecord } : {}),
+  };
+}
+
+/** CertificateDetail, as DescribeCertificate returns it. */
+export function certificateDetail(certificate: CertificateRecord) {
+  const issued = certificate.issued;
+  return {
+    CertificateArn: certificate.arn,
+    DomainName: certificate.domainName,
+    SubjectAlternativeNames: certificate.subjectAlternativeNames,
+    DomainValidationOptions: certificate.domainValidations.map(domainValidationShape),
+    Serial: issued ? colonHex(issued.serialHex) : undefined,
+    Subject: certificate.subject,
+    Issuer: certificate.issuer,
+    CreatedAt: epochSeconds(certificate.createdAt),
+    IssuedAt: epochSeconds(issued?.issuedAt),
+    Status: certificate.status,
+    FailureReason: certificate.failureReason,
+    NotBefore: epochSeconds(issued?.notBefore),
+    NotAfter: epochSeconds(issued?.notAfter),
+    KeyAlgorithm: wireKeyAlgorithm(certificate.keyAlgorithm),
+    SignatureAlgorithm: certificate.signatureAlgorithm,
+    InUseBy: certificate.inUseBy,
+    Type: certificate.type,
+    KeyUsages: (issued?.keyUsages ?? []).map((Name) => ({ Name })),
+    ExtendedKeyUsages: (issued?.extendedKeyUsages ?? []).map(({ name, oid }) => ({ Name: name, OID: oid })),
+    RenewalEligibility: 'INELIGIBLE',
+    Options: {
+      CertificateTransparencyLoggingPreference: certificate.options.certificateTransparencyLoggingPreference,
+      Export: certificate.options.export,
+    },
+  };
+}
+
+const SUMMARY_NAME_LIMIT = 100;
+
+/** CertificateSummary, as ListCertificates returns it. */
+export function certificateSummary(certificate: CertificateRecord) {
+  const issued = certificate.issued;
+  return {
+    CertificateArn: certificate.arn,
+    DomainName: certificate.domainName,
+    SubjectAlternativeNameSummaries: certificate.subjectAlternativeNames.slice(0, SUMMARY_NAME_LIMIT),
+    HasAdditionalSubjectAlternativeNames: certificate.subjectAlternativeNames.length > SUMMARY_NAME_LIMIT,
+    Status: certificate.status,
+    Type: certificate.type,
+    KeyAlgorithm: wireKeyAlgorithm(certificate.keyAlgorithm),
+    KeyUsages: issued?.keyUsages ?? [],
+    ExtendedKeyUsages: (issued?.extendedKeyUsages ?? []).map(({ name }) => name),
+    ExportOption: certificate.options.export,
+    InUse: certificate.inUseBy.length > 0,
+    Exported: false,
+    RenewalEligibility: 'INELIGIBLE',
+    NotBefore: epochSeconds(issued?.notBefore),
+    NotAfter: epochSeconds(issued?.notAfter),
+    CreatedAt: epochSeconds(certificate.createdAt),
+    IssuedAt: epochSeconds(issued?.issuedAt),
+  };
+}

@@ -1,0 +1,139 @@
+import { deleteCertificate } from '../core/certificates/delete-certificate.ts';
+import { findCertificate } from '../core/certificates/find-certificate.ts';
+import { getCertificatePem } from '../core/certificates/get-certificate.ts';
+import { listCertificates } from '../core/certificates/list-certificates.ts';
+import { type RequestCertificateDeps, requestCertificate } from '../core/certificates/request-certificate.ts';
+import { InvalidParameterError, ValidationError } from '../core/errors.ts';
+import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
+import { checkIdempotencyToken, checkTags } from '../core/tags.ts';
+import { certificateDetail, certificateSummary } from './certificate-shapes.ts';
+import {
+  enumList,
+  optionalEnum,
+  optionalInteger,
+  optionalList,
+  optionalObject,
+  optionalString,
+  optionalStringList,
+  requiredString,
+  type WireInput,
+} from './wire-input.ts';
+
+export type ApiServices = RequestCertificateDeps;
+
+type Operation = (services: ApiServices, accountId: string, input: WireInput) => Promise<object>;
+
+const ALL_KEY_ALGORITHMS: readonly KeyAlgorithm[] = [
+  ...REQUESTABLE_KEY_ALGORITHMS,
+  'RSA_1024',
+  'EC_secp521r1',
+];
+const ENABLED_DISABLED = ['ENABLED', 'DISABLED'] as const;
+
+function storeDeps(services: ApiServices) {
+  return { store: services.store, region: services.settings.region };
+}
+
+const requestCertificateOperation: Operation = async (services, accountId, input) => {
+  const domainName = requiredString(input, 'DomainName', 'domainName');
+  const method = optionalEnum(input, 'ValidationMethod', 'validationMethod', [
+    'DNS',
+    'EMAIL',
+    'HTTP',
+  ] as const);
+  if (method !== 'DNS') {
+    throw new InvalidParameterError(
+      `ValidationMethod ${method ?? 'EMAIL (the default)'} is not supported yet; request the certificate with ValidationMethod DNS.`,
+    );
+  }
+  if (optionalString(input, 'CertificateAuthorityArn') !== undefined) {
+    throw new InvalidParameterError(
+      "CertificateAuthorityArn is not supported: certificates are signed by this deployment's CA.",
+    );
+  }
+  const token = optionalString(input, 'IdempotencyToken');
+  if (token !== undefined) checkIdempotencyToken(token);
+  const options = optionalObject(input, 'Options') ?? {};
+  const arn = await requestCertificate(services, accountId, {
+    domainName,
+    subjectAlternativeNames: optionalStringList(input, 'SubjectAlternativeNames'),
+    keyAlgorithm:
+      optionalEnum(input, 'KeyAlgorithm', 'keyAlgorithm', REQUESTABLE_KEY_ALGORITHMS) ?? 'RSA_2048',
+    validationDomains: validationDomains(optionalList(input, 'DomainValidationOptions')),
+    idempotencyToken: token,
+    tags: input.Tags === undefined || input.Tags === null ? [] : checkTags(input.Tags),
+    options: {
+      certificateTransparencyLoggingPreference:
+        optionalEnum(
+          options,
+          'CertificateTransparencyLoggingPreference',
+          'options.certificateTransparencyLoggingPreference',
+          ENABLED_DISABLED,
+        ) ?? 'ENABLED',
+      export: optionalEnum(options, 'Export', 'options.export', ENABLED_DISABLED) ?? 'DISABLED',
+    },
+  });
+  return { CertificateArn: arn };
+};
+
+function validationDomains(options: unknown[] | undefined): Record<string, string> {
+  const domains: Record<string, string> = {};
+  for (const [index, option] of (options ?? []).entries()) {
+    if (typeof option !== 'object' || option === null) {
+      throw new ValidationError('Member DomainValidationOptions must be a list of structures.');
+    }
+    const field = `domainValidationOptions.${index + 1}.member`;
+    const domain = requiredString(option as WireInput, 'DomainName', `${field}.domainName`);
+    domains[domain] = requiredString(option as WireInput, 'ValidationDomain', `${field}.validationDomain`);
+  }
+  return domains;
+}
+
+const describeCertificateOperation: Operation = async (services, accountId, input) => {
+  const arn = requiredString(input, 'CertificateArn', 'certificateArn');
+  return { Certificate: certificateDetail(await findCertificate(storeDeps(services), accountId, arn)) };
+};
+
+const listCertificatesOperation: Operation = async (services, accountId, input) => {
+  const includes = optionalObject(input, 'Includes') ?? {};
+  const keyTypes = enumList(
+    optionalStringList(includes, 'keyTypes'),
+    'includes.keyTypes',
+    ALL_KEY_ALGORITHMS,
+  );
+  const page = await listCertificates(services, accountId, {
+    statuses: enumList(
+      optionalStringList(input, 'CertificateStatuses'),
+      'certificateStatuses',
+      CERTIFICATE_STATUSES,
+    ),
+    keyTypes: keyTypes && keyTypes.length > 0 ? keyTypes : ['RSA_2048'],
+    maxItems: optionalInteger(input, 'MaxItems', 'maxItems', { min: 1, max: 1000 }) ?? 1000,
+    nextToken: optionalString(input, 'NextToken'),
+  });
+  return { CertificateSummaryList: page.certificates.map(certificateSummary), NextToken: page.nextToken };
+};
+
+const getCertificateOperation: Operation = async (services, accountId, input) => {
+  const arn = requiredString(input, 'CertificateArn', 'certificateArn');
+  const pem = await getCertificatePem(storeDeps(services), accountId, arn);
+  return { Certificate: pem.certificatePem, CertificateChain: pem.chainPem };
+};
+
+const deleteCertificateOperation: Operation = async (services, accountId, input) => {
+  await deleteCertificate(
+    storeDeps(services),
+    accountId,
+    requiredString(input, 'CertificateArn', 'certificateArn'),
+  );
+  return {};
+};
+
+/** Operations by X-Amz-Target name (the part after `CertificateManager.`). */
+export const OPERATIONS: Record<string, Operation> = {
+  RequestCertificate: requestCertificateOperation,
+  DescribeCertificate: describeCertificateOperation,
+  ListCertificates: listCertificatesOperation,
+  GetCertificate: getCertificateOperation,
+  DeleteCertificate: deleteCertificateOperation,
+};

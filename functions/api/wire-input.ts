@@ -1,0 +1,102 @@
+import { ValidationError } from '../core/errors.ts';
+
+/**
+ * Shape checks of request members, with ACM's framework messages
+ * (`1 validation error detected: Value ... at 'field' failed to satisfy constraint: ...`).
+ */
+export type WireInput = Record<string, unknown>;
+
+function violation(value: unknown, field: string, constraint: string): ValidationError {
+  const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
+  return new ValidationError(
+    `1 validation error detected: Value ${shown} at '${field}' failed to satisfy constraint: ${constraint}`,
+  );
+}
+
+export function requiredString(input: WireInput, member: string, field: string): string {
+  const value = input[member];
+  if (value === undefined || value === null) throw violation(value, field, 'Member must not be null');
+  if (typeof value !== 'string') throw new ValidationError(`Member ${member} must be a string.`);
+  return value;
+}
+
+export function optionalString(input: WireInput, member: string): string | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new ValidationError(`Member ${member} must be a string.`);
+  return value;
+}
+
+export function optionalStringList(input: WireInput, member: string): string[] | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new ValidationError(`Member ${member} must be a list of strings.`);
+  }
+  return value as string[];
+}
+
+export function optionalObject(input: WireInput, member: string): WireInput | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ValidationError(`Member ${member} must be a structure.`);
+  }
+  return value as WireInput;
+}
+
+export function optionalList(input: WireInput, member: string): unknown[] | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw new ValidationError(`Member ${member} must be a list.`);
+  return value;
+}
+
+export function optionalEnum<T extends string>(
+  input: WireInput,
+  member: string,
+  field: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = optionalString(input, member);
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) {
+    throw violation(value, field, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
+  }
+  return value as T;
+}
+
+export function enumList<T extends string>(
+  values: string[] | undefined,
+  field: string,
+  allowed: readonly T[],
+): T[] | undefined {
+  if (!values) return undefined;
+  const bad = values.find((value) => !allowed.includes(value as T));
+  if (bad !== undefined) {
+    throw violation(
+      `[${values.join(', ')}]`,
+      field,
+      `Member must satisfy constraint: [Member must satisfy enum value set: [${allowed.join(', ')}]]`,
+    );
+  }
+  return values as T[];
+}
+
+export function optionalInteger(
+  input: WireInput,
+  member: string,
+  field: string,
+  range: { min: number; max: number },
+): number | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new ValidationError(`Member ${member} must be an integer.`);
+  }
+  if (value < range.min)
+    throw violation(value, field, `Member must have value greater than or equal to ${range.min}`);
+  if (value > range.max)
+    throw violation(value, field, `Member must have value less than or equal to ${range.max}`);
+  return value;
+}

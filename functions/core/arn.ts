@@ -1,0 +1,40 @@
+import { InvalidArnError, ValidationError } from './errors.ts';
+
+const ARN_PATTERN = /^arn:[\w+=/,.@-]+:acm:[\w+=/,.@-]*:[0-9]+:[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
+const CERTIFICATE_ARN = /^arn:([\w-]+):acm:([a-z0-9-]+):(\d{12}):certificate\/([0-9a-f-]{36})$/;
+
+export interface CertificateArnParts {
+  partition: string;
+  region: string;
+  accountId: string;
+  certificateId: string;
+}
+
+export function certificateArn(parts: CertificateArnParts): string {
+  return `arn:${parts.partition}:acm:${parts.region}:${parts.accountId}:certificate/${parts.certificateId}`;
+}
+
+/** Checks the wire constraints of an ARN member (ValidationException) and then its meaning (InvalidArn). */
+export function parseCertificateArn(arn: string, field = 'certificateArn'): CertificateArnParts {
+  if (arn.length < 20 || arn.length > 2048) {
+    const bound = arn.length < 20 ? 'greater than or equal to 20' : 'less than or equal to 2048';
+    throw new ValidationError(
+      `1 validation error detected: Value '${arn}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`,
+    );
+  }
+  if (!ARN_PATTERN.test(arn)) {
+    throw new ValidationError(
+      `1 validation error detected: Value '${arn}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:[\\w+=/,.@-]+:acm:[\\w+=/,.@-]*:[0-9]+:[\\w+=,.@-]+(/[\\w+=,.@-]+)*`,
+    );
+  }
+  const match = CERTIFICATE_ARN.exec(arn);
+  if (!match) throw new InvalidArnError(`String '${arn}' is not a valid ARN.`);
+  const [, partition, region, accountId, certificateId] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return { partition, region, accountId, certificateId };
+}

@@ -1,0 +1,16 @@
+import { ResourceInUseError } from '../errors.ts';
+import type { CertificateStore } from '../ports.ts';
+import { findCertificate } from './find-certificate.ts';
+
+/** Deletes a certificate and its sealed key. A pending certificate's workflow stops at its next step. */
+export async function deleteCertificate(
+  deps: { store: CertificateStore; region: string },
+  accountId: string,
+  arn: string,
+): Promise<void> {
+  const certificate = await findCertificate(deps, accountId, arn);
+  if (certificate.inUseBy.length > 0) {
+    throw new ResourceInUseError(`Certificate ${arn} is in use by ${certificate.inUseBy.join(', ')}.`);
+  }
+  await deps.store.delete(accountId, certificate.id);
+}

@@ -1,0 +1,79 @@
+import { parseCertificateArn } from '../arn.ts';
+import { updateCertificate } from '../certificates/update-certificate.ts';
+import type { IssuedCertificate } from '../model.ts';
+import type { CaSigner, CertificateStore, Clock, IssuerSource, KeyVault, Random } from '../ports.ts';
+import type { IssuanceProfile } from '../settings.ts';
+import { generateLeafKeyPair } from './leaf-key.ts';
+import { newSerialHex } from './serial.ts';
+import { signLeafCertificate } from './sign-leaf.ts';
+import { extendedKeyUsageNames, keyUsageNames } from './usage-names.ts';
+
+export interface IssueCertificateDeps {
+  store: CertificateStore;
+  clock: Clock;
+  random: Random;
+  signer: CaSigner;
+  issuer: IssuerSource;
+  vault: KeyVault;
+  profile: IssuanceProfile;
+}
+
+/** Clock-skew allowance: certificates start an hour before they are signed. */
+const BACKDATE_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Issues a validated certificate: a fresh key pair (sealed at once), a serial reserved before signing, a
+ * linted and verified certificate, and one conditional write that moves the certificate to ISSUED. If the
+ * certificate is no longer pending (issued by an earlier run, deleted) nothing is signed or written.
+ */
+export async function issueCertificate(
+  deps: IssueCertificateDeps,
+  arn: string,
+): Promise<{ outcome: 'ISSUED' | 'STOPPED'; serial?: string }> {
+  const { accountId, certificateId } = parseCertificateArn(arn);
+  const pending = await deps.store.get(accountId, certificateId);
+  if (pending?.status !== 'PENDING_VALIDATION') return { outcome: 'STOPPED' };
+  if (!pending.domainValidations.every((dv) => dv.status === 'SUCCESS')) {
+    throw new Error(`Certificate ${arn} is not validated for every name`);
+  }
+
+  const keyPair = await generateLeafKeyPair(pending.keyAlgorithm);
+  const sealedPrivateKey = await deps.vault.seal(keyPair.privateKeyPkcs8Der, arn);
+  const issuer = await deps.issuer.current();
+  const now = deps.clock.now();
+  const notBefore = new Date(Math.floor((now.getTime() - BACKDATE_MS) / 1000) * 1000);
+  const notAfter = new Date(notBefore.getTime() + deps.profile.validityDays * DAY_MS - 1000);
+  const serialHex = newSerialHex(deps.random);
+  await deps.store.reserveSerial(serialHex, arn, now);
+  const { certificatePem, certificate } = await signLeafCertificate({
+    signer: deps.signer,
+    issuerCertificatePem: issuer.certificatePem,
+    names: pending.subjectAlternativeNames,
+    leafPublicKeySpki: keyPair.publicKeySpkiDer,
+    leafKeyAlgorithm: pending.keyAlgorithm,
+    serialHex,
+    notBefore,
+    notAfter,
+    profile: deps.profile,
+    now,
+  });
+
+  const issued: IssuedCertificate = {
+    certificatePem,
+    chainPem: [issuer.certificatePem, ...issuer.chainPem].join(''),
+    serialHex,
+    notBefore: notBefore.toISOString(),
+    notAfter: notAfter.toISOString(),
+    issuedAt: now.toISOString(),
+    sealedPrivateKey,
+    keyUsages: keyUsageNames(certificate),
+    extendedKeyUsages: extendedKeyUsageNames(certificate),
+  };
+  const saved = await updateCertificate(deps.store, accountId, certificateId, (current) =>
+    current.status === 'PENDING_VALIDATION' ? { ...current, status: 'ISSUED', issued } : undefined,
+  );
+  return saved?.issued?.serialHex === serialHex
+    ? { outcome: 'ISSUED', serial: serialHex }
+    : { outcome: 'STOPPED' };
+}

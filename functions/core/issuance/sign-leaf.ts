@@ -1,0 +1,140 @@
+import 'reflect-metadata';
+import { createPrivateKey, type KeyObject, X509Certificate as NodeX509Certificate, sign } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { CertificateLintError } from '../errors.ts';
+import type { CaKeyAlgorithm, RequestableKeyAlgorithm } from '../model.ts';
+import type { CaSigner } from '../ports.ts';
+import type { IssuanceProfile } from '../settings.ts';
+import { CA_SIGNATURE_ALGORITHMS, caSigningKey, externalSigningCrypto } from './external-signing-crypto.ts';
+import { generateLeafKeyPair } from './leaf-key.ts';
+import { type LeafCertificateParams, leafCertificateParams } from './leaf-profile.ts';
+import { equalBytes, lintLeafCertificate, splitCertificateDer } from './lint.ts';
+
+export interface SignLeafInput {
+  signer: CaSigner;
+  /** The issuing CA certificate; its key must be the signer's. */
+  issuerCertificatePem: string;
+  /** The names to certify, DomainName first. */
+  names: string[];
+  leafPublicKeySpki: Uint8Array;
+  leafKeyAlgorithm: RequestableKeyAlgorithm;
+  /** Already reserved with CertificateStore.reserveSerial. */
+  serialHex: string;
+  notBefore: Date;
+  notAfter: Date;
+  profile: IssuanceProfile;
+  /** The signing time, for the notBefore check. */
+  now: Date;
+}
+
+export interface SignedLeaf {
+  certificatePem: string;
+  certificate: x509.X509Certificate;
+}
+
+/**
+ * Builds, lints, signs and verifies a DV server certificate.
+ *
+ * 1. The certificate is built and signed by a throwaway key of the CA key's algorithm (never handed out) and
+ *    linted; any problem throws CertificateLintError before the CA key signs anything.
+ * 2. The same certificate is signed through `signer`.
+ * 3. The result must verify with the issuing certificate's public key and carry exactly the to-be-signed
+ *    bytes that were linted; otherwise CertificateLintError.
+ *
+ * The caller reserves `serialHex` (CertificateStore.reserveSerial) before calling this, so a serial is never
+ * signed twice, even when this throws after the CA key has signed.
+ */
+export async function signLeafCertificate(input: SignLeafInput): Promise<SignedLeaf> {
+  const issuerCertificate = new x509.X509Certificate(input.issuerCertificatePem);
+  const params = await leafCertificateParams({ ...input, issuerCertificate });
+  const lintSigner = await throwawayLintSigner(input.signer.algorithm);
+
+  const linted = await createCertificate(params, lintSigner);
+  const problems = lintLeafCertificate(linted, {
+    names: input.names,
+    serialHex: input.serialHex,
+    issuerCertificate,
+    caAlgorithm: input.signer.algorithm,
+    leafKeyAlgorithm: input.leafKeyAlgorithm,
+    validityDays: input.profile.validityDays,
+    policyOids: input.profile.policyOids,
+    now: input.now,
+  });
+  if (problems.length > 0) throw lintError('failed lint', input.names, problems);
+
+  const certificate = await createCertificate(params, input.signer);
+  const mismatches = verifySigned(certificate, linted, input.issuerCertificatePem);
+  if (mismatches.length > 0) throw lintError('failed verification after signing', input.names, mismatches);
+  return { certificatePem: `${certificate.toString('pem').trimEnd()}\n`, certificate };
+}
+
+function createCertificate(params: LeafCertificateParams, signer: CaSigner): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.create(
+    {
+      ...params,
+      signingAlgorithm: CA_SIGNATURE_ALGORITHMS[signer.algorithm],
+      signingKey: caSigningKey(signer),
+    },
+    externalSigningCrypto(),
+  );
+}
+
+function verifySigned(
+  certificate: x509.X509Certificate,
+  linted: x509.X509Certificate,
+  issuerCertificatePem: string,
+): string[] {
+  const problems: string[] = [];
+  const signed = new NodeX509Certificate(Buffer.from(certificate.rawData));
+  if (!signed.verify(new NodeX509Certificate(issuerCertificatePem).publicKey)) {
+    problems.push("the signature does not verify with the issuing certificate's key");
+  }
+  const signedTbs = splitCertificateDer(new Uint8Array(certificate.rawData)).tbs;
+  const lintedTbs = splitCertificateDer(new Uint8Array(linted.rawData)).tbs;
+  if (!equalBytes(signedTbs, lintedTbs)) {
+    problems.push('the signed certificate is not the one that was linted');
+  }
+  return problems;
+}
+
+function lintError(what: string, names: string[], problems: string[]): CertificateLintError {
+  return new CertificateLintError(
+    `Certificate for ${names.join(', ') || '(no names)'} ${what}: ${problems.join('; ')}`,
+  );
+}
+
+const lintSigners = new Map<CaKeyAlgorithm, Promise<CaSigner>>();
+
+/** One in-memory key per CA algorithm and process; it signs only certificates that are linted and dropped. */
+function throwawayLintSigner(algorithm: CaKeyAlgorithm): Promise<CaSigner> {
+  let signer = lintSigners.get(algorithm);
+  if (!signer) {
+    signer = createMemorySigner(algorithm);
+    signer.catch(() => lintSigners.delete(algorithm));
+    lintSigners.set(algorithm, signer);
+  }
+  return signer;
+}
+
+async function createMemorySigner(algorithm: CaKeyAlgorithm): Promise<CaSigner> {
+  const { privateKeyPkcs8Der, publicKeySpkiDer } = await generateLeafKeyPair(algorithm);
+  const privateKey = createPrivateKey({ key: Buffer.from(privateKeyPkcs8Der), format: 'der', type: 'pkcs8' });
+  return {
+    algorithm,
+    publicKeySpki: async () => publicKeySpkiDer,
+    sign: (message) => signWithKey(privateKey, algorithm, message),
+  };
+}
+
+function signWithKey(
+  privateKey: KeyObject,
+  algorithm: CaKeyAlgorithm,
+  message: Uint8Array,
+): Promise<Uint8Array> {
+  const hash = algorithm === 'EC_secp384r1' ? 'sha384' : 'sha256';
+  return new Promise((resolve, reject) => {
+    sign(hash, message, { key: privateKey, dsaEncoding: 'der' }, (error, signature) =>
+      error ? reject(error) : resolve(new Uint8Array(signature)),
+    );
+  });
+}

@@ -1,0 +1,93 @@
+import { parseCertificateArn } from '../arn.ts';
+import { updateCertificate } from '../certificates/update-certificate.ts';
+import type { CertificateRecord, DomainValidation } from '../model.ts';
+import type { CertificateStore, Clock, DnsResolver } from '../ports.ts';
+import type { PollSchedule } from '../settings.ts';
+import { type DnsProof, findDnsProof } from './dns-proof.ts';
+import { pollDelaySeconds } from './poll-schedule.ts';
+
+export type ValidationCheckOutcome = 'VALIDATED' | 'PENDING' | 'TIMED_OUT' | 'STOPPED';
+
+export interface ValidationCheckResult {
+  outcome: ValidationCheckOutcome;
+  /** How many checks have run, this one included. */
+  attempt: number;
+  /** When PENDING: how long to wait before the next check. */
+  waitSeconds: number;
+}
+
+export interface CheckValidationDeps {
+  store: CertificateStore;
+  resolver: DnsResolver;
+  clock: Clock;
+  pollSchedule: PollSchedule;
+}
+
+/**
+ * One round of the validation loop: look for each pending domain's proof, record what was seen, and say
+ * what the workflow does next. Gives up (VALIDATION_TIMED_OUT) once the validation deadline has passed.
+ */
+export async function checkValidation(
+  deps: CheckValidationDeps,
+  arn: string,
+  previousAttempt: number,
+): Promise<ValidationCheckResult> {
+  const attempt = previousAttempt + 1;
+  const { accountId, certificateId } = parseCertificateArn(arn);
+  const certificate = await deps.store.get(accountId, certificateId);
+  if (certificate?.status !== 'PENDING_VALIDATION') return { outcome: 'STOPPED', attempt, waitSeconds: 0 };
+
+  const now = deps.clock.now();
+  if (now.getTime() >= Date.parse(certificate.validationDeadline)) {
+    const saved = await updateCertificate(deps.store, accountId, certificateId, (current) =>
+      current.status === 'PENDING_VALIDATION' ? { ...current, status: 'VALIDATION_TIMED_OUT' } : undefined,
+    );
+    return {
+      outcome: saved?.status === 'VALIDATION_TIMED_OUT' ? 'TIMED_OUT' : 'STOPPED',
+      attempt,
+      waitSeconds: 0,
+    };
+  }
+
+  const proofs = await collectProofs(deps.resolver, certificate);
+  const checkedAt = now.toISOString();
+  const saved = await updateCertificate(deps.store, accountId, certificateId, (current) =>
+    current.status === 'PENDING_VALIDATION'
+      ? {
+          ...current,
+          domainValidations: current.domainValidations.map((dv) => applyProof(dv, proofs, checkedAt)),
+        }
+      : undefined,
+  );
+  if (saved?.status !== 'PENDING_VALIDATION') return { outcome: 'STOPPED', attempt, waitSeconds: 0 };
+  if (saved.domainValidations.every((dv) => dv.status === 'SUCCESS')) {
+    return { outcome: 'VALIDATED', attempt, waitSeconds: 0 };
+  }
+  const secondsToDeadline = Math.ceil((Date.parse(saved.validationDeadline) - now.getTime()) / 1000);
+  const waitSeconds = Math.min(pollDelaySeconds(attempt, deps.pollSchedule), Math.max(1, secondsToDeadline));
+  return { outcome: 'PENDING', attempt, waitSeconds };
+}
+
+async function collectProofs(
+  resolver: DnsResolver,
+  certificate: CertificateRecord,
+): Promise<Map<string, DnsProof>> {
+  const proofs = await Promise.all(
+    certificate.domainValidations.map(async (dv) =>
+      dv.status === 'PENDING_VALIDATION' && dv.validationMethod === 'DNS' && dv.resourceRecord
+        ? ([[dv.domainName, await findDnsProof(resolver, dv.resourceRecord)]] as const)
+        : [],
+    ),
+  );
+  return new Map(proofs.flat());
+}
+
+function applyProof(dv: DomainValidation, proofs: Map<string, DnsProof>, at: string): DomainValidation {
+  const proof = proofs.get(dv.domainName);
+  if (!proof || dv.status !== 'PENDING_VALIDATION') return dv;
+  return {
+    ...dv,
+    status: proof.proven ? 'SUCCESS' : 'PENDING_VALIDATION',
+    lastCheck: { at, outcome: proof.outcome, ...(proof.detail ? { detail: proof.detail } : {}) },
+  };
+}

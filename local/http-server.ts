@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { errorResponse } from '../functions/api/acm-errors.ts';
+import { AuthError, verifySigV4 } from './auth/sigv4-verifier.ts';
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface LocalHttpServerOptions {
+  apiHandler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+  authenticate: Omit<Parameters<typeof verifySigV4>[1], 'now'>;
+  now: () => Date;
+  /** Static documents served on GET (the CA certificate for trust stores). */
+  documents: Record<string, { contentType: string; body: () => Buffer | string }>;
+}
+
+/**
+ * The local stand-in for API Gateway: checks the SigV4 signature as API Gateway's IAM authorizer would,
+ * hands the ACM API handler the same event shape, and serves the CA certificate.
+ */
+export function createLocalRequestListener(options: LocalHttpServerOptions) {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    handle(options, request, response).catch((error: unknown) => {
+      console.error(JSON.stringify({ level: 'error', message: 'HTTP handler failed', error: String(error) }));
+      if (!response.headersSent)
+        send(response, errorResponse('InternalServerException', 'Internal error.', 500, randomUUID()));
+    });
+  };
+}
+
+async function handle(options: LocalHttpServerOptions, request: IncomingMessage, response: ServerResponse) {
+  const requestId = randomUUID();
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    const document = options.documents[path];
+    if (!document)
+      return send(response, {
+        statusCode: 404,
+        headers: { 'content-type': 'text/plain' },
+        body: 'Not found\n',
+      });
+    response.writeHead(200, { 'content-type': document.contentType, 'cache-control': 'no-cache' });
+    return void response.end(request.method === 'HEAD' ? undefined : document.body());
+  }
+  if (request.method !== 'POST' || path !== '/') {
+    return send(
+      response,
+      errorResponse('UnknownOperationException', 'Only POST / is served.', 404, requestId),
+    );
+  }
+  const body = await readBody(request);
+  if (!body)
+    return send(response, errorResponse('SerializationException', 'Request body too large.', 413, requestId));
+
+  let identity: { accountId: string; accessKeyId: string };
+  try {
+    identity = await verifySigV4(
+      { method: request.method, path: request.url ?? '/', headers: request.headers, body },
+      { ...options.authenticate, now: options.now() },
+    );
+  } catch (error) {
+    if (error instanceof AuthError)
+      return send(response, errorResponse(error.code, error.message, error.status, requestId));
+    throw error;
+  }
+  const event = {
+    httpMethod: 'POST',
+    path: '/',
+    resource: '/',
+    headers: flattenHeaders(request.headers),
+    body: body.toString('utf8'),
+    isBase64Encoded: false,
+    requestContext: {
+      requestId,
+      identity: { accountId: identity.accountId, accessKey: identity.accessKeyId },
+    },
+  } as unknown as APIGatewayProxyEvent;
+  const context = { awsRequestId: requestId } as Context;
+  send(response, await options.apiHandler(event, context));
+}
+
+function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join(',') : (value ?? ''),
+    ]),
+  );
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyResult) {
+  response.writeHead(result.statusCode, result.headers as Record<string, string>);
+  response.end(result.body);
+}

@@ -1,0 +1,210 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { DynamoDbCertificateStore } from '../functions/adapters/aws/dynamodb-store.ts';
+import { ensureTable } from '../functions/adapters/aws/table-schema.ts';
+import { NodeDnsResolver } from '../functions/adapters/dns/node-dns-resolver.ts';
+import { RoutingDnsResolver } from '../functions/adapters/dns/routing-dns-resolver.ts';
+import { FileKeyVault } from '../functions/adapters/local/file-key-vault.ts';
+import { FileSecretMac } from '../functions/adapters/local/file-secret-mac.ts';
+import { LocalZones } from '../functions/adapters/local/local-zones.ts';
+import { cryptoRandom } from '../functions/adapters/runtime/crypto-random.ts';
+import { systemClock } from '../functions/adapters/runtime/system-clock.ts';
+import { createApiHandler } from '../functions/api/api-handler.ts';
+import type { Clock } from '../functions/core/ports.ts';
+import { type CertwrightSettings, DEFAULT_SETTINGS } from '../functions/core/settings.ts';
+import { createWorkflowTaskHandlers } from '../functions/tasks/workflow-task-handlers.ts';
+import { type Account, loadOrCreateAccounts, lookupCredential } from './auth/accounts-file.ts';
+import { startLocalDnsServer } from './dns-server.ts';
+import { createLocalRequestListener } from './http-server.ts';
+import { issuerDisplayName } from './issuer-display-name.ts';
+import { ensureLocalCa } from './local-ca.ts';
+import type { LocalSettings } from './settings.ts';
+import { LocalWorkflowRunner, type WorkflowRunnerOptions } from './workflow-runner.ts';
+
+export const TABLE_NAME = 'certwright';
+const CA_VALIDITY_YEARS = 10;
+
+export interface LocalStackOptions {
+  clock?: Clock;
+  /** Test hooks: shorten Wait states and retries of the workflow. */
+  workflow?: Pick<WorkflowRunnerOptions, 'waitTimeOverrides' | 'retryIntervalMs'>;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  dnsPort: number;
+  accountsFile: { path: string; created: boolean; accounts: Account[] };
+  caCertificatePem: string;
+  settings: CertwrightSettings;
+  runner: LocalWorkflowRunner;
+  store: DynamoDbCertificateStore;
+  /** The embedded table's client, for tools and tests that inspect the table itself. */
+  dynamodb: DynamoDBClient;
+  zones: LocalZones;
+  stop(): Promise<void>;
+}
+
+/** Composes the whole service on one machine: the same handlers and workflow as AWS, local adapters. */
+export async function startLocalStack(
+  local: LocalSettings,
+  options: LocalStackOptions = {},
+): Promise<LocalStack> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
+  mkdirSync(join(local.dataDir, 'secrets'), { recursive: true, mode: 0o700 });
+
+  const tableServer = dynalite({
+    path: join(local.dataDir, 'db'),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await listen(tableServer, 0, '127.0.0.1');
+  const dynamodb = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(tableServer.address() as AddressInfo).port}`,
+    region: local.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTable(dynamodb, TABLE_NAME);
+  const store = new DynamoDbCertificateStore(dynamodb, TABLE_NAME);
+
+  const ca = await ensureLocalCa({
+    dataDir: local.dataDir,
+    algorithm: local.caKeyAlgorithm,
+    subject: local.caSubject,
+    validityYears: CA_VALIDITY_YEARS,
+    clock,
+    random: cryptoRandom,
+  });
+  const accounts = await loadOrCreateAccounts(local.accountsFile);
+  const zones = new LocalZones(local.localZones, join(local.dataDir, 'zones.json'));
+  const dnsServer = await startLocalDnsServer({ zones, host: local.host, port: local.dnsPort });
+  const localZoneResolver = new NodeDnsResolver({
+    servers: [`${local.host}:${dnsServer.port}`],
+    timeoutMs: 1000,
+    tries: 2,
+  });
+  const resolver = new RoutingDnsResolver(
+    local.localZones.map((zone) => ({ zone, resolver: localZoneResolver })),
+    new NodeDnsResolver({ servers: local.dnsResolvers, timeoutMs: local.dnsTimeoutMs, tries: 2 }),
+  );
+
+  // The API port must be known before the certificate profile (its URLs point at this server).
+  const httpServer = createServer();
+  await listen(httpServer, local.port, local.host);
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${local.host}:${port}`;
+  const publicUrl = local.publicUrl || url;
+
+  const settings: CertwrightSettings = {
+    ...DEFAULT_SETTINGS,
+    region: local.region,
+    validationDomain: local.validationDomain,
+    validationTimeoutHours: local.validationTimeoutHours,
+    maxDomainsPerCertificate: local.maxDomains,
+    pollSchedule: {
+      initialSeconds: local.pollInitialSeconds,
+      factor: local.pollFactor,
+      maxSeconds: local.pollMaxSeconds,
+    },
+    profile: {
+      ...DEFAULT_SETTINGS.profile,
+      validityDays: local.validityDays,
+      caIssuersUrl: `${publicUrl}/ca.crt`,
+    },
+  };
+  const vault = await FileKeyVault.fromFile(join(local.dataDir, 'secrets', 'key-vault.key'));
+  const mac = await FileSecretMac.fromFile(join(local.dataDir, 'secrets', 'deployment.secret'));
+  const runner = new LocalWorkflowRunner(
+    createWorkflowTaskHandlers({
+      store,
+      resolver,
+      clock,
+      random: cryptoRandom,
+      pollSchedule: settings.pollSchedule,
+      signer: ca.signer,
+      issuer: ca.issuer,
+      vault,
+      profile: settings.profile,
+      zoneWriter: zones,
+    }),
+    { ...options.workflow, log },
+  );
+  const apiHandler = createApiHandler({
+    store,
+    workflow: runner,
+    clock,
+    random: cryptoRandom,
+    mac,
+    settings,
+    caAlgorithm: ca.signer.algorithm,
+    issuerName: issuerDisplayName(ca.certificatePem),
+  });
+  httpServer.on(
+    'request',
+    createLocalRequestListener({
+      apiHandler,
+      authenticate: {
+        lookup: (accessKeyId) => lookupCredential(accounts.accounts, accessKeyId),
+        region: local.region,
+        services: ['acm', 'execute-api'],
+        maxSkewMinutes: 15,
+      },
+      // Signatures are checked against real time, whatever clock the certificates run on.
+      now: () => new Date(),
+      documents: {
+        '/ca.pem': { contentType: 'application/x-pem-file', body: () => ca.certificatePem },
+        '/ca.crt': { contentType: 'application/pkix-cert', body: () => pemToDer(ca.certificatePem) },
+      },
+    }),
+  );
+
+  const pending = await store.listPendingValidation();
+  for (const certificate of pending)
+    await runner.start(certificate.certificateId, { certificateArn: certificate.arn });
+  if (pending.length > 0) log({ message: 'resumed validation', certificates: pending.length });
+
+  return {
+    url,
+    port,
+    dnsPort: dnsServer.port,
+    accountsFile: accounts,
+    caCertificatePem: ca.certificatePem,
+    settings,
+    runner,
+    store,
+    dynamodb,
+    zones,
+    async stop() {
+      runner.stop();
+      await runner.idle();
+      await Promise.all([close(httpServer), dnsServer.close()]);
+      dynamodb.destroy();
+      await close(tableServer);
+    },
+  };
+}
+
+function pemToDer(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}

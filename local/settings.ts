@@ -1,0 +1,184 @@
+import { parseArgs } from 'node:util';
+import type { CaKeyAlgorithm } from '../functions/core/model.ts';
+
+/** Every setting of the local stack: an environment variable, the same as a CLI flag, and a default. */
+export const LOCAL_SETTINGS = {
+  port: {
+    env: 'CERTWRIGHT_PORT',
+    default: '4747',
+    help: 'TCP port of the ACM API and the CA download URLs.',
+  },
+  host: { env: 'CERTWRIGHT_HOST', default: '127.0.0.1', help: 'Address the API and DNS servers listen on.' },
+  dataDir: {
+    env: 'CERTWRIGHT_DATA_DIR',
+    default: '.certwright',
+    help: 'Where the table, CA key, CA certificate, secrets and zones live.',
+  },
+  accountsFile: {
+    env: 'CERTWRIGHT_ACCOUNTS_FILE',
+    default: '<data-dir>/accounts.json',
+    help: 'Access keys and the account each maps to; created with a fresh key on first start.',
+  },
+  region: {
+    env: 'CERTWRIGHT_REGION',
+    default: 'us-east-1',
+    help: 'The region in ARNs; requests must be signed for it.',
+  },
+  dnsResolvers: {
+    env: 'CERTWRIGHT_DNS_RESOLVERS',
+    default: '(the system resolvers)',
+    help: 'Comma-separated host:port DNS servers that validation queries.',
+  },
+  dnsTimeoutMs: {
+    env: 'CERTWRIGHT_DNS_TIMEOUT_MS',
+    default: '2000',
+    help: 'Timeout of one DNS query, in milliseconds.',
+  },
+  validationDomain: {
+    env: 'CERTWRIGHT_VALIDATION_DOMAIN',
+    default: 'acm-validations.certwright.internal',
+    help: 'Domain under which validation CNAMEs point.',
+  },
+  pollInitialSeconds: {
+    env: 'CERTWRIGHT_POLL_INITIAL_SECONDS',
+    default: '5',
+    help: 'Wait after the first validation check (the first runs at once).',
+  },
+  pollFactor: {
+    env: 'CERTWRIGHT_POLL_FACTOR',
+    default: '2',
+    help: 'Each wait is the previous one times this factor.',
+  },
+  pollMaxSeconds: {
+    env: 'CERTWRIGHT_POLL_MAX_SECONDS',
+    default: '300',
+    help: 'Longest wait between two validation checks.',
+  },
+  validationTimeoutHours: {
+    env: 'CERTWRIGHT_VALIDATION_TIMEOUT_HOURS',
+    default: '72',
+    help: 'Hours before an unvalidated request becomes VALIDATION_TIMED_OUT.',
+  },
+  validityDays: {
+    env: 'CERTWRIGHT_VALIDITY_DAYS',
+    default: '395',
+    help: 'Validity of issued certificates, in days.',
+  },
+  maxDomains: { env: 'CERTWRIGHT_MAX_DOMAINS', default: '10', help: 'Most domain names on one certificate.' },
+  caKeyAlgorithm: {
+    env: 'CERTWRIGHT_CA_KEY_ALGORITHM',
+    default: 'RSA_2048',
+    help: 'Key of a new local CA: RSA_2048, EC_prime256v1 or EC_secp384r1.',
+  },
+  caSubject: {
+    env: 'CERTWRIGHT_CA_SUBJECT',
+    default: 'CN=Certwright Local Root CA,O=Certwright',
+    help: 'Subject of a new local CA.',
+  },
+  localZones: {
+    env: 'CERTWRIGHT_LOCAL_ZONES',
+    default: 'certwright.internal',
+    help: 'Comma-separated zones served by the embedded DNS server; validation records for names in them are created automatically. Empty: none.',
+  },
+  dnsPort: {
+    env: 'CERTWRIGHT_DNS_PORT',
+    default: '8053',
+    help: 'UDP and TCP port of the embedded DNS server.',
+  },
+  publicUrl: {
+    env: 'CERTWRIGHT_PUBLIC_URL',
+    default: 'http://<host>:<port>',
+    help: 'Base URL written into certificates (the CA issuers URL, where /ca.crt is served).',
+  },
+} as const;
+
+export type LocalSettingName = keyof typeof LOCAL_SETTINGS;
+
+export interface LocalSettings {
+  port: number;
+  host: string;
+  dataDir: string;
+  accountsFile: string;
+  region: string;
+  dnsResolvers: string[];
+  dnsTimeoutMs: number;
+  validationDomain: string;
+  pollInitialSeconds: number;
+  pollFactor: number;
+  pollMaxSeconds: number;
+  validationTimeoutHours: number;
+  validityDays: number;
+  maxDomains: number;
+  caKeyAlgorithm: CaKeyAlgorithm;
+  caSubject: string;
+  localZones: string[];
+  dnsPort: number;
+  publicUrl: string;
+}
+
+const CA_ALGORITHMS: CaKeyAlgorithm[] = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'];
+
+function flagName(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+function number(name: LocalSettingName, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) {
+    throw new Error(
+      `Setting ${LOCAL_SETTINGS[name].env} (--${flagName(name)}) must be a number >= ${min}, not '${raw}'.`,
+    );
+  }
+  return value;
+}
+
+function list(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** Reads settings from CLI flags first, then the environment, then the defaults. */
+export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): LocalSettings {
+  const names = Object.keys(LOCAL_SETTINGS) as LocalSettingName[];
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(names.map((name) => [flagName(name), { type: 'string' as const }])),
+    strict: true,
+  });
+  const raw = (name: LocalSettingName): string | undefined =>
+    (values[flagName(name)] as string | undefined) ?? env[LOCAL_SETTINGS[name].env];
+  const get = (name: LocalSettingName): string => raw(name) ?? LOCAL_SETTINGS[name].default;
+
+  const caKeyAlgorithm = get('caKeyAlgorithm') as CaKeyAlgorithm;
+  if (!CA_ALGORITHMS.includes(caKeyAlgorithm)) {
+    throw new Error(
+      `Setting CERTWRIGHT_CA_KEY_ALGORITHM must be one of ${CA_ALGORITHMS.join(', ')}, not '${caKeyAlgorithm}'.`,
+    );
+  }
+  const dataDir = get('dataDir');
+  const host = get('host');
+  const port = number('port', get('port'), 0);
+  return {
+    port,
+    host,
+    dataDir,
+    accountsFile: raw('accountsFile') ?? `${dataDir}/accounts.json`,
+    region: get('region'),
+    dnsResolvers: list(raw('dnsResolvers') ?? ''),
+    dnsTimeoutMs: number('dnsTimeoutMs', get('dnsTimeoutMs'), 1),
+    validationDomain: get('validationDomain').toLowerCase(),
+    pollInitialSeconds: number('pollInitialSeconds', get('pollInitialSeconds'), 1),
+    pollFactor: number('pollFactor', get('pollFactor'), 1),
+    pollMaxSeconds: number('pollMaxSeconds', get('pollMaxSeconds'), 1),
+    validationTimeoutHours: number('validationTimeoutHours', get('validationTimeoutHours'), 0),
+    validityDays: number('validityDays', get('validityDays'), 1),
+    maxDomains: number('maxDomains', get('maxDomains'), 1),
+    caKeyAlgorithm,
+    caSubject: get('caSubject'),
+    localZones: list(get('localZones')).map((zone) => zone.toLowerCase()),
+    dnsPort: number('dnsPort', get('dnsPort'), 0),
+    publicUrl: raw('publicUrl') ?? '',
+  };
+}
