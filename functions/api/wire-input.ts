@@ -1,3 +1,4 @@
+import { constraintViolation } from '../core/constraint-violation.ts';
 import { ValidationError } from '../core/errors.ts';
 
 /**
@@ -6,16 +7,10 @@ import { ValidationError } from '../core/errors.ts';
  */
 export type WireInput = Record<string, unknown>;
 
-function violation(value: unknown, field: string, constraint: string): ValidationError {
-  const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
-  return new ValidationError(
-    `1 validation error detected: Value ${shown} at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
 export function requiredString(input: WireInput, member: string, field: string): string {
   const value = input[member];
-  if (value === undefined || value === null) throw violation(value, field, 'Member must not be null');
+  if (value === undefined || value === null)
+    throw constraintViolation(value, field, 'Member must not be null');
   if (typeof value !== 'string') throw new ValidationError(`Member ${member} must be a string.`);
   return value;
 }
@@ -61,7 +56,7 @@ export function optionalEnum<T extends string>(
   const value = optionalString(input, member);
   if (value === undefined) return undefined;
   if (!allowed.includes(value as T)) {
-    throw violation(value, field, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
+    throw constraintViolation(value, field, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
   }
   return value as T;
 }
@@ -74,7 +69,7 @@ export function enumList<T extends string>(
   if (!values) return undefined;
   const bad = values.find((value) => !allowed.includes(value as T));
   if (bad !== undefined) {
-    throw violation(
+    throw constraintViolation(
       `[${values.join(', ')}]`,
       field,
       `Member must satisfy constraint: [Member must satisfy enum value set: [${allowed.join(', ')}]]`,
@@ -95,8 +90,8 @@ export function optionalInteger(
     throw new ValidationError(`Member ${member} must be an integer.`);
   }
   if (value < range.min)
-    throw violation(value, field, `Member must have value greater than or equal to ${range.min}`);
+    throw constraintViolation(value, field, `Member must have value greater than or equal to ${range.min}`);
   if (value > range.max)
-    throw violation(value, field, `Member must have value less than or equal to ${range.max}`);
+    throw constraintViolation(value, field, `Member must have value less than or equal to ${range.max}`);
   return value;
 }

@@ -1,6 +1,8 @@
-import { InvalidArnError, ValidationError } from './errors.ts';
+import { constraintViolation } from './constraint-violation.ts';
+import { InvalidArnError } from './errors.ts';
 
-const ARN_PATTERN = /^arn:[\w+=/,.@-]+:acm:[\w+=/,.@-]*:[0-9]+:[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
+const ARN_PATTERN_SOURCE = 'arn:[\\w+=/,.@-]+:acm:[\\w+=/,.@-]*:[0-9]+:[\\w+=,.@-]+(/[\\w+=,.@-]+)*';
+const ARN_PATTERN = new RegExp(`^${ARN_PATTERN_SOURCE}$`);
 const CERTIFICATE_ARN = /^arn:([\w-]+):acm:([a-z0-9-]+):(\d{12}):certificate\/([0-9a-f-]{36})$/;
 
 export interface CertificateArnParts {
@@ -18,13 +20,13 @@ export function certificateArn(parts: CertificateArnParts): string {
 export function parseCertificateArn(arn: string, field = 'certificateArn'): CertificateArnParts {
   if (arn.length < 20 || arn.length > 2048) {
     const bound = arn.length < 20 ? 'greater than or equal to 20' : 'less than or equal to 2048';
-    throw new ValidationError(
-      `1 validation error detected: Value '${arn}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`,
-    );
+    throw constraintViolation(arn, field, `Member must have length ${bound}`);
   }
   if (!ARN_PATTERN.test(arn)) {
-    throw new ValidationError(
-      `1 validation error detected: Value '${arn}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:[\\w+=/,.@-]+:acm:[\\w+=/,.@-]*:[0-9]+:[\\w+=,.@-]+(/[\\w+=,.@-]+)*`,
+    throw constraintViolation(
+      arn,
+      field,
+      `Member must satisfy regular expression pattern: ${ARN_PATTERN_SOURCE}`,
     );
   }
   const match = CERTIFICATE_ARN.exec(arn);

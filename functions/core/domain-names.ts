@@ -1,5 +1,6 @@
 import { domainToUnicode } from 'node:url';
-import { InvalidDomainValidationOptionsError, LimitExceededError, ValidationError } from './errors.ts';
+import { constraintViolation } from './constraint-violation.ts';
+import { InvalidDomainValidationOptionsError, LimitExceededError, type ValidationError } from './errors.ts';
 
 /** ACM's DomainNameString pattern, as the model states it and as its error messages quote it. */
 const DOMAIN_NAME_PATTERN_SOURCE =
@@ -11,12 +12,6 @@ const MAX_DOMAIN_NAME_LENGTH = 253;
 const MAX_SUBJECT_ALTERNATIVE_NAMES = 100;
 /** The CN field of a certificate is at most 64 octets (RFC 5280 ub-common-name). */
 const MAX_FIRST_NAME_LENGTH = 64;
-
-function constraintViolation(value: string, field: string, constraint: string): ValidationError {
-  return new ValidationError(
-    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
-}
 
 function patternViolation(name: string, field: string): ValidationError {
   return constraintViolation(

@@ -1,4 +1,5 @@
-import { InvalidParameterError, InvalidTagError, TooManyTagsError, ValidationError } from './errors.ts';
+import { constraintViolation } from './constraint-violation.ts';
+import { InvalidParameterError, InvalidTagError, TooManyTagsError } from './errors.ts';
 import type { Tag } from './model.ts';
 
 const MAX_TAGS = 50;
@@ -10,19 +11,6 @@ const RESERVED_KEY_PREFIX = 'aws:';
 
 const MAX_IDEMPOTENCY_TOKEN_LENGTH = 32;
 const IDEMPOTENCY_TOKEN_PATTERN = /^\w+$/;
-
-/** The AWS framework prints a missing value as a bare `null` and any other value quoted. */
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `'[${value.map((item) => JSON.stringify(item)).join(', ')}]'`;
-  return `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
-}
-
-function constraintViolation(value: unknown, field: string, constraint: string): ValidationError {
-  return new ValidationError(
-    `1 validation error detected: Value ${describeValue(value)} at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
-}
 
 /** Checks a string member: present when required, a string, within its length bounds and the tag pattern. */
 function checkTagText(value: unknown, field: string, minLength: number, maxLength: number): string {
