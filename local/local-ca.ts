@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createCaKey, FileCaSigner, writeNewFile } from '../functions/adapters/local/file-ca-signer.ts';
+import { createCaKey, FileCaSigner } from '../functions/adapters/local/file-ca-signer.ts';
+import { writeNewFile } from '../functions/adapters/local/secret-files.ts';
 import { createSelfSignedCaCertificate } from '../functions/core/issuance/ca-certificate.ts';
 import { newSerialHex } from '../functions/core/issuance/serial.ts';
 import type { CaKeyAlgorithm } from '../functions/core/model.ts';

@@ -3,7 +3,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCaKey, FileCaSigner, writeNewFile } from '../../functions/adapters/local/file-ca-signer.ts';
+import { createCaKey, FileCaSigner } from '../../functions/adapters/local/file-ca-signer.ts';
+import { writeNewFile } from '../../functions/adapters/local/secret-files.ts';
 
 describe('FileCaSigner', () => {
   let directory: string;

@@ -1,8 +1,9 @@
-import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, sign } from 'node:crypto';
-import { link, open, readFile, unlink } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { generateLeafKeyPair } from '../../core/issuance/leaf-key.ts';
 import type { CaKeyAlgorithm } from '../../core/model.ts';
 import type { CaSigner } from '../../core/ports.ts';
+import { writeNewFile } from './secret-files.ts';
 
 /** The local CA key: a PKCS#8 PEM private key file, used through node:crypto. */
 export class FileCaSigner implements CaSigner {
@@ -45,27 +46,6 @@ export async function createCaKey(path: string, algorithm: CaKeyAlgorithm): Prom
     .toString();
   await writeNewFile(path, pem, 0o600);
   return FileCaSigner.fromPem(pem, path);
-}
-
-/**
- * Writes `data` to a new file at `path`, created with `mode` (never chmod-ed later). The file appears whole
- * or not at all (written under a temporary name, then hard-linked), and an existing file is never replaced:
- * the link fails with EEXIST.
- */
-export async function writeNewFile(path: string, data: string | Uint8Array, mode: number): Promise<void> {
-  const temporary = `${path}.${randomBytes(8).toString('hex')}.tmp`;
-  try {
-    const handle = await open(temporary, 'wx', mode);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await link(temporary, path);
-  } finally {
-    await unlink(temporary).catch(() => undefined);
-  }
 }
 
 function caKeyAlgorithmOf(key: KeyObject, source: string): CaKeyAlgorithm {

@@ -1,8 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { KeyVault } from '../../core/ports.ts';
-import { writeNewFile } from './file-ca-signer.ts';
+import { readOrCreateSecretFile } from './secret-files.ts';
 
 const MASTER_KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -55,35 +53,5 @@ export class FileKeyVault implements KeyVault {
         `FileKeyVault: the sealed key does not open for context ${context} (wrong context, other master key, or tampered)`,
       );
     }
-  }
-}
-
-/**
- * The secret of `length` bytes in `path`; if the file is missing, fresh random bytes are written to it with
- * mode 0600 (and a missing parent directory with mode 0700). Two processes racing to create it end up with the same secret (the loser reads the winner's).
- */
-export async function readOrCreateSecretFile(path: string, length: number): Promise<Buffer> {
-  let secret = await readIfExists(path);
-  if (!secret) {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    try {
-      await writeNewFile(path, randomBytes(length), 0o600);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    secret = await readFile(path);
-  }
-  if (secret.length !== length) {
-    throw new Error(`${path} holds ${secret.length} bytes, not a ${length}-byte secret`);
-  }
-  return secret;
-}
-
-async function readIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { SecretMac } from '../../core/ports.ts';
-import { readOrCreateSecretFile } from './file-key-vault.ts';
+import { readOrCreateSecretFile } from './secret-files.ts';
 
 const SECRET_BYTES = 32;
 
