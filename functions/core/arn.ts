@@ -1,4 +1,4 @@
-import { constraintViolation } from './constraint-violation.ts';
+import { checkLength, constraintViolation } from './constraint-violation.ts';
 import { InvalidArnError } from './errors.ts';
 
 const ARN_PATTERN_SOURCE = 'arn:[\\w+=/,.@-]+:acm:[\\w+=/,.@-]*:[0-9]+:[\\w+=,.@-]+(/[\\w+=,.@-]+)*';
@@ -18,10 +18,7 @@ export function certificateArn(parts: CertificateArnParts): string {
 
 /** Checks the wire constraints of an ARN member (ValidationException) and then its meaning (InvalidArn). */
 export function parseCertificateArn(arn: string, field = 'certificateArn'): CertificateArnParts {
-  if (arn.length < 20 || arn.length > 2048) {
-    const bound = arn.length < 20 ? 'greater than or equal to 20' : 'less than or equal to 2048';
-    throw constraintViolation(arn, field, `Member must have length ${bound}`);
-  }
+  checkLength(arn, field, 20, 2048);
   if (!ARN_PATTERN.test(arn)) {
     throw constraintViolation(
       arn,

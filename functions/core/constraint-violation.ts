@@ -16,3 +16,11 @@ export function constraintViolation(value: unknown, field: string, constraint: s
     `1 validation error detected: Value ${describeValue(value)} at '${field}' failed to satisfy constraint: ${constraint}`,
   );
 }
+
+/** Checks a string (or list) member's length bounds, with the framework's messages. */
+export function checkLength(value: string | unknown[], field: string, min: number, max: number): void {
+  if (value.length < min)
+    throw constraintViolation(value, field, `Member must have length greater than or equal to ${min}`);
+  if (value.length > max)
+    throw constraintViolation(value, field, `Member must have length less than or equal to ${max}`);
+}

@@ -1,5 +1,5 @@
 import { domainToUnicode } from 'node:url';
-import { constraintViolation } from './constraint-violation.ts';
+import { checkLength, constraintViolation } from './constraint-violation.ts';
 import { InvalidDomainValidationOptionsError, LimitExceededError, type ValidationError } from './errors.ts';
 
 /** ACM's DomainNameString pattern, as the model states it and as its error messages quote it. */
@@ -37,16 +37,7 @@ function hasInvalidPunycodeLabel(name: string): boolean {
  * `domainName` or `subjectAlternativeNames.3.member`.
  */
 export function checkDomainName(name: string, field: string): void {
-  if (name.length < 1) {
-    throw constraintViolation(name, field, 'Member must have length greater than or equal to 1');
-  }
-  if (name.length > MAX_DOMAIN_NAME_LENGTH) {
-    throw constraintViolation(
-      name,
-      field,
-      `Member must have length less than or equal to ${MAX_DOMAIN_NAME_LENGTH}`,
-    );
-  }
+  checkLength(name, field, 1, MAX_DOMAIN_NAME_LENGTH);
   if (!DOMAIN_NAME_PATTERN.test(name)) throw patternViolation(name, field);
   if (hasInvalidPunycodeLabel(name)) {
     throw constraintViolation(name, field, 'Member must contain only valid punycode (xn--) labels');

@@ -1,4 +1,4 @@
-import { constraintViolation } from './constraint-violation.ts';
+import { checkLength, constraintViolation } from './constraint-violation.ts';
 import { InvalidParameterError, InvalidTagError, TooManyTagsError } from './errors.ts';
 import type { Tag } from './model.ts';
 
@@ -17,12 +17,7 @@ function checkTagText(value: unknown, field: string, minLength: number, maxLengt
   if (value === null || value === undefined)
     throw constraintViolation(value, field, 'Member must not be null');
   if (typeof value !== 'string') throw constraintViolation(value, field, 'Member must be a string');
-  if (value.length < minLength) {
-    throw constraintViolation(value, field, `Member must have length greater than or equal to ${minLength}`);
-  }
-  if (value.length > maxLength) {
-    throw constraintViolation(value, field, `Member must have length less than or equal to ${maxLength}`);
-  }
+  checkLength(value, field, minLength, maxLength);
   if (!TAG_PATTERN.test(value)) {
     throw constraintViolation(
       value,
@@ -76,16 +71,7 @@ export function checkIdempotencyToken(token: unknown, field = 'idempotencyToken'
   if (token === null || token === undefined)
     throw constraintViolation(token, field, 'Member must not be null');
   if (typeof token !== 'string') throw constraintViolation(token, field, 'Member must be a string');
-  if (token.length < 1) {
-    throw constraintViolation(token, field, 'Member must have length greater than or equal to 1');
-  }
-  if (token.length > MAX_IDEMPOTENCY_TOKEN_LENGTH) {
-    throw constraintViolation(
-      token,
-      field,
-      `Member must have length less than or equal to ${MAX_IDEMPOTENCY_TOKEN_LENGTH}`,
-    );
-  }
+  checkLength(token, field, 1, MAX_IDEMPOTENCY_TOKEN_LENGTH);
   if (!IDEMPOTENCY_TOKEN_PATTERN.test(token)) {
     throw constraintViolation(token, field, 'Member must satisfy regular expression pattern: \\w+');
   }

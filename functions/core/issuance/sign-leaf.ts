@@ -2,27 +2,18 @@ import 'reflect-metadata';
 import { createPrivateKey, type KeyObject, X509Certificate as NodeX509Certificate, sign } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { CertificateLintError } from '../errors.ts';
-import type { CaKeyAlgorithm, RequestableKeyAlgorithm } from '../model.ts';
+import type { CaKeyAlgorithm } from '../model.ts';
 import type { CaSigner } from '../ports.ts';
-import type { IssuanceProfile } from '../settings.ts';
 import { CA_SIGNATURE_ALGORITHMS, caSigningKey, externalSigningCrypto } from './external-signing-crypto.ts';
 import { generateLeafKeyPair } from './leaf-key.ts';
-import { type LeafCertificateParams, leafCertificateParams } from './leaf-profile.ts';
+import { type LeafCertificateParams, type LeafProfileInput, leafCertificateParams } from './leaf-profile.ts';
 import { equalBytes, lintLeafCertificate, splitCertificateDer } from './lint.ts';
 
-export interface SignLeafInput {
+/** The profile's input, with the issuer as PEM; `serialHex` must already be reserved in the store. */
+export interface SignLeafInput extends Omit<LeafProfileInput, 'issuerCertificate'> {
   signer: CaSigner;
   /** The issuing CA certificate; its key must be the signer's. */
   issuerCertificatePem: string;
-  /** The names to certify, DomainName first. */
-  names: string[];
-  leafPublicKeySpki: Uint8Array;
-  leafKeyAlgorithm: RequestableKeyAlgorithm;
-  /** Already reserved with CertificateStore.reserveSerial. */
-  serialHex: string;
-  notBefore: Date;
-  notAfter: Date;
-  profile: IssuanceProfile;
   /** The signing time, for the notBefore check. */
   now: Date;
 }
