@@ -2,10 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { DynamoDbCertificateStore } from '../functions/adapters/aws/dynamodb-store.ts';
-import { ensureTable } from '../functions/adapters/aws/table-schema.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbCertificateStore } from '../functions/adapters/aws/dynamodb-store.ts';
 import { NodeDnsResolver } from '../functions/adapters/dns/node-dns-resolver.ts';
 import { RoutingDnsResolver } from '../functions/adapters/dns/routing-dns-resolver.ts';
 import { FileKeyVault } from '../functions/adapters/local/file-key-vault.ts';
@@ -19,13 +17,13 @@ import { type CertwrightSettings, DEFAULT_SETTINGS } from '../functions/core/set
 import { createWorkflowTaskHandlers } from '../functions/tasks/workflow-task-handlers.ts';
 import { type Account, loadOrCreateAccounts, lookupCredential } from './auth/accounts-file.ts';
 import { startLocalDnsServer } from './dns-server.ts';
+import { startEmbeddedTable } from './embedded-table.ts';
 import { createLocalRequestListener } from './http-server.ts';
 import { issuerDisplayName } from './issuer-display-name.ts';
 import { ensureLocalCa } from './local-ca.ts';
 import type { LocalSettings } from './settings.ts';
 import { LocalWorkflowRunner, type WorkflowRunnerOptions } from './workflow-runner.ts';
 
-export const TABLE_NAME = 'certwright';
 const CA_VALIDITY_YEARS = 10;
 
 export interface LocalStackOptions {
@@ -59,20 +57,8 @@ export async function startLocalStack(
   const log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
   mkdirSync(join(local.dataDir, 'secrets'), { recursive: true, mode: 0o700 });
 
-  const tableServer = dynalite({
-    path: join(local.dataDir, 'db'),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await listen(tableServer, 0, '127.0.0.1');
-  const dynamodb = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(tableServer.address() as AddressInfo).port}`,
-    region: local.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(dynamodb, TABLE_NAME);
-  const store = new DynamoDbCertificateStore(dynamodb, TABLE_NAME);
+  const table = await startEmbeddedTable(local.dataDir, local.region);
+  const { store, client: dynamodb } = table;
 
   const ca = await ensureLocalCa({
     dataDir: local.dataDir,
@@ -185,8 +171,7 @@ export async function startLocalStack(
       runner.stop();
       await runner.idle();
       await Promise.all([close(httpServer), dnsServer.close()]);
-      dynamodb.destroy();
-      await close(tableServer);
+      await table.close();
     },
   };
 }

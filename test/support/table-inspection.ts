@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { TABLE_NAME } from '../../local/embedded-table.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
-import { TABLE_NAME } from '../../local/local-stack.ts';
 
 /** Every serial reserved for `arn`, read straight from the table (a scan: fine for tests). */
 export async function reservedSerials(stack: LocalStack, arn: string): Promise<string[]> {
