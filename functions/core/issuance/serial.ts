@@ -1,20 +1,18 @@
 import type { Random } from '../ports.ts';
 
-const SERIAL_BYTES = 16;
+const RANDOM_BYTES = 16;
+/** Keeps the DER INTEGER positive, non-zero and free of leading zero bytes whatever the random bytes are. */
+const PREFIX = '01';
 
 /**
- * A fresh certificate serial: 16 bytes from the CSPRNG as lowercase hex (32 characters).
- *
- * The top bit of the first byte is cleared, so the DER INTEGER is positive without a sign byte, and the
- * next bit is set, so the value is never zero, never has a leading zero byte, and is always exactly 16
- * bytes long in the certificate. The hex is therefore the certificate's canonical serial (what
- * X509Certificate.serialNumber reads back). That leaves 126 random bits (the BRs ask for at least 64).
+ * A fresh certificate serial: a 0x01 byte and 16 bytes (128 bits) from the CSPRNG, as lowercase hex (34
+ * characters). The value lies in [2^128, 2^129): positive, far below the 2^159 limit, and always 17 bytes
+ * in the certificate, so the hex is the certificate's canonical serial (what X509Certificate.serialNumber
+ * reads back).
  */
 export function newSerialHex(random: Random): string {
-  const bytes = Uint8Array.from(random.bytes(SERIAL_BYTES));
-  if (bytes.length !== SERIAL_BYTES) {
-    throw new Error(`Random returned ${bytes.length} bytes, not ${SERIAL_BYTES}`);
-  }
-  bytes[0] = (bytes[0] & 0x7f) | 0x40;
-  return Buffer.from(bytes).toString('hex');
+  const bytes = random.bytes(RANDOM_BYTES);
+  if (bytes.length !== RANDOM_BYTES)
+    throw new Error(`Random returned ${bytes.length} bytes, not ${RANDOM_BYTES}`);
+  return `${PREFIX}${Buffer.from(bytes).toString('hex')}`;
 }

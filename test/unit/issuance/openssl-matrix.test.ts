@@ -129,7 +129,7 @@ describe('issued certificates under openssl', () => {
 
       const serial = (await openssl(['x509', '-noout', '-serial', '-in', leafFile], directory)).stdout;
       expect(serial).toBe(`serial=${serialHex.toUpperCase()}\n`);
-      expect(serialHex).toHaveLength(32);
+      expect(serialHex).toHaveLength(34);
     },
   );
 });

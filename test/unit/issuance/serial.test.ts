@@ -14,27 +14,25 @@ function randomReturning(bytes: Uint8Array): Random {
 }
 
 describe('newSerialHex', () => {
-  it('is a positive 16-byte integer below 2^159 that keeps the random bits, for any random bytes', () => {
+  it('is a positive 17-byte integer below 2^159 that keeps all 128 random bits, for any random bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
         const original = Uint8Array.from(bytes);
         const hex = newSerialHex(randomReturning(bytes));
         const value = BigInt(`0x${hex}`);
 
-        expect(hex).toMatch(/^[0-9a-f]{32}$/);
-        expect(value > 0n).toBe(true);
+        expect(hex).toMatch(/^[0-9a-f]{34}$/);
         expect(value < 2n ** 159n).toBe(true);
-        // 2^126 ≤ value < 2^127: exactly 16 bytes in DER, no sign byte and no leading zero byte.
-        expect(value >= 2n ** 126n && value < 2n ** 127n).toBe(true);
-        expect(hex.slice(2)).toBe(Buffer.from(original.subarray(1)).toString('hex'));
-        expect(Number.parseInt(hex.slice(0, 2), 16) & 0x3f).toBe((original[0] as number) & 0x3f);
+        // 2^128 ≤ value < 2^129: exactly 17 bytes in DER, no sign byte and no leading zero byte.
+        expect(value >= 2n ** 128n && value < 2n ** 129n).toBe(true);
+        expect(hex.slice(2)).toBe(Buffer.from(original).toString('hex'));
         expect(bytes).toEqual(original);
       }),
     );
   });
 
   it('is not zero when the random source returns only zeros', () => {
-    expect(newSerialHex(randomReturning(new Uint8Array(16)))).toBe(`40${'00'.repeat(15)}`);
+    expect(newSerialHex(randomReturning(new Uint8Array(16)))).toBe(`01${'00'.repeat(16)}`);
   });
 
   it('refuses a random source that returns too few bytes', () => {
