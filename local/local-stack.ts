@@ -103,6 +103,7 @@ export async function startLocalStack(
       ...DEFAULT_SETTINGS.profile,
       validityDays: local.validityDays,
       caIssuersUrl: `${publicUrl}/ca.crt`,
+      crlUrl: local.crlUrl,
     },
   };
   const vault = await FileKeyVault.fromFile(join(local.dataDir, 'secrets', 'key-vault.key'));

@@ -85,6 +85,11 @@ export const LOCAL_SETTINGS = {
     default: '8053',
     help: 'UDP and TCP port of the embedded DNS server.',
   },
+  crlUrl: {
+    env: 'CERTWRIGHT_CRL_URL',
+    default: '(none)',
+    help: 'URL written into the CRL distribution point of issued certificates; none when unset.',
+  },
   publicUrl: {
     env: 'CERTWRIGHT_PUBLIC_URL',
     default: 'http://<host>:<port>',
@@ -114,6 +119,7 @@ export interface LocalSettings {
   localZones: string[];
   dnsPort: number;
   publicUrl: string;
+  crlUrl?: string;
 }
 
 const CA_ALGORITHMS: CaKeyAlgorithm[] = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'];
@@ -180,5 +186,6 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
     localZones: list(get('localZones')).map((zone) => zone.toLowerCase()),
     dnsPort: number('dnsPort', get('dnsPort'), 0),
     publicUrl: raw('publicUrl') ?? '',
+    crlUrl: raw('crlUrl') || undefined,
   };
 }

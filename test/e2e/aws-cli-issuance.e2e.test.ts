@@ -50,7 +50,9 @@ beforeAll(async () => {
   bind = await startBindServer({ zone: 'example.test' });
   ({ dataDir, cleanup: cleanupDataDir } = await makeDataDir());
   workDir = await mkdtemp(join(tmpdir(), 'certwright-e2e-'));
-  stack = await startTestStack(testSettings(dataDir, { dnsResolvers: bind.address }));
+  stack = await startTestStack(
+    testSettings(dataDir, { dnsResolvers: bind.address, crlUrl: 'http://crl.example.test/certwright.crl' }),
+  );
   cli = {
     endpoint: stack.url,
     accessKeyId: ACCOUNT_A.accessKeyId,
@@ -175,6 +177,16 @@ describe('the AWS CLI against the local stack', () => {
       join(workDir, 'leaf.pem'),
     ]);
     expect(verify.stdout.trim()).toBe(`${join(workDir, 'leaf.pem')}: OK`);
+    const extensions = await runCommand('openssl', [
+      'x509',
+      '-noout',
+      '-ext',
+      'crlDistributionPoints,authorityInfoAccess',
+      '-in',
+      join(workDir, 'leaf.pem'),
+    ]);
+    expect(extensions.stdout).toContain('URI:http://crl.example.test/certwright.crl');
+    expect(extensions.stdout).toContain(`CA Issuers - URI:${stack.url}/ca.crt`);
     expect(new X509Certificate(pem.Certificate).serialNumber.toLowerCase()).toBe(
       issued.Certificate.Serial?.replaceAll(':', ''),
     );
