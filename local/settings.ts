@@ -128,15 +128,35 @@ function flagName(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
-function number(name: LocalSettingName, raw: string, min: number): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) {
-    throw new Error(
-      `Setting ${LOCAL_SETTINGS[name].env} (--${flagName(name)}) must be a number >= ${min}, not '${raw}'.`,
-    );
+function invalid(name: LocalSettingName, expected: string, raw: string): Error {
+  return new Error(
+    `Setting ${LOCAL_SETTINGS[name].env} (--${flagName(name)}) must be ${expected}, not '${raw}'.`,
+  );
+}
+
+function number(
+  name: LocalSettingName,
+  raw: string,
+  range: { min: number; max?: number; integer?: boolean },
+): number {
+  const value = raw.trim() === '' ? Number.NaN : Number(raw);
+  const { min, max = Number.MAX_SAFE_INTEGER, integer = false } = range;
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    const kind = integer ? 'an integer' : 'a number';
+    throw invalid(name, `${kind} from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`, raw);
   }
   return value;
 }
+
+function httpUrl(name: LocalSettingName, raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!URL.canParse(raw) || !['http:', 'https:'].includes(new URL(raw).protocol)) {
+    throw invalid(name, 'an http or https URL', raw);
+  }
+  return raw;
+}
+
+const PORT = { min: 0, max: 65535, integer: true };
 
 function list(raw: string): string[] {
   return raw
@@ -159,13 +179,11 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
 
   const caKeyAlgorithm = get('caKeyAlgorithm') as CaKeyAlgorithm;
   if (!CA_ALGORITHMS.includes(caKeyAlgorithm)) {
-    throw new Error(
-      `Setting CERTWRIGHT_CA_KEY_ALGORITHM must be one of ${CA_ALGORITHMS.join(', ')}, not '${caKeyAlgorithm}'.`,
-    );
+    throw invalid('caKeyAlgorithm', `one of ${CA_ALGORITHMS.join(', ')}`, caKeyAlgorithm);
   }
   const dataDir = get('dataDir');
   const host = get('host');
-  const port = number('port', get('port'), 0);
+  const port = number('port', get('port'), PORT);
   return {
     port,
     host,
@@ -173,19 +191,19 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
     accountsFile: raw('accountsFile') ?? `${dataDir}/accounts.json`,
     region: get('region'),
     dnsResolvers: list(raw('dnsResolvers') ?? ''),
-    dnsTimeoutMs: number('dnsTimeoutMs', get('dnsTimeoutMs'), 1),
+    dnsTimeoutMs: number('dnsTimeoutMs', get('dnsTimeoutMs'), { min: 1, integer: true }),
     validationDomain: get('validationDomain').toLowerCase(),
-    pollInitialSeconds: number('pollInitialSeconds', get('pollInitialSeconds'), 1),
-    pollFactor: number('pollFactor', get('pollFactor'), 1),
-    pollMaxSeconds: number('pollMaxSeconds', get('pollMaxSeconds'), 1),
-    validationTimeoutHours: number('validationTimeoutHours', get('validationTimeoutHours'), 0),
-    validityDays: number('validityDays', get('validityDays'), 1),
-    maxDomains: number('maxDomains', get('maxDomains'), 1),
+    pollInitialSeconds: number('pollInitialSeconds', get('pollInitialSeconds'), { min: 1 }),
+    pollFactor: number('pollFactor', get('pollFactor'), { min: 1 }),
+    pollMaxSeconds: number('pollMaxSeconds', get('pollMaxSeconds'), { min: 1 }),
+    validationTimeoutHours: number('validationTimeoutHours', get('validationTimeoutHours'), { min: 0 }),
+    validityDays: number('validityDays', get('validityDays'), { min: 1, integer: true }),
+    maxDomains: number('maxDomains', get('maxDomains'), { min: 1, max: 100, integer: true }),
     caKeyAlgorithm,
     caSubject: get('caSubject'),
     localZones: list(get('localZones')).map((zone) => zone.toLowerCase()),
-    dnsPort: number('dnsPort', get('dnsPort'), 0),
-    publicUrl: raw('publicUrl') ?? '',
-    crlUrl: raw('crlUrl') || undefined,
+    dnsPort: number('dnsPort', get('dnsPort'), PORT),
+    publicUrl: httpUrl('publicUrl', raw('publicUrl')) ?? '',
+    crlUrl: httpUrl('crlUrl', raw('crlUrl')),
   };
 }

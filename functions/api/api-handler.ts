@@ -34,9 +34,8 @@ export function createApiHandler(services: ApiServices) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .handler(async (event, context) => {
       const target = header(event, 'x-amz-target') ?? '';
-      const operation = target.startsWith(TARGET_PREFIX)
-        ? OPERATIONS[target.slice(TARGET_PREFIX.length)]
-        : undefined;
+      const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+      const operation = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
       if (!operation)
         throw new WireError('UnknownOperationException', `Unknown operation ${target || '(none)'}.`);
       const accountId = event.requestContext?.identity?.accountId;

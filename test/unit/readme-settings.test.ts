@@ -1,0 +1,330 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  LOCAL_SETTINGS,
+  type LocalSettingName,
+  type LocalSettings,
+  loadLocalSettings,
+} from '../../local/settings.ts';
+
+// The README's settings table is the user's reference: every setting must be in it under its flag and its
+// environment variable, with the default the code uses; and the loader must keep the documented precedence
+// (flag, then variable, then default) and refuse bad values naming the variable.
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const NAMES = Object.keys(LOCAL_SETTINGS) as LocalSettingName[];
+
+interface ReadmeRow {
+  flag: string;
+  env: string;
+  defaultCell: string;
+}
+
+/** Rows of the table under `## Settings`: | `--flag` | `ENV` | default | meaning |. */
+function readmeSettingsRows(): ReadmeRow[] {
+  const section = README.split(/^## /m).find((part) => part.startsWith('Settings\n'));
+  if (!section) throw new Error('README.md has no "## Settings" section');
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| `--'))
+    .map((line) => {
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
+      return {
+        flag: (cells[0] ?? '').replaceAll('`', ''),
+        env: (cells[1] ?? '').replaceAll('`', ''),
+        defaultCell: cells[2] ?? '',
+      };
+    });
+}
+
+function flagOf(name: LocalSettingName): string {
+  return `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+const load = (argv: string[], env: Record<string, string> = {}): LocalSettings =>
+  loadLocalSettings(argv, env);
+
+describe('README settings table', () => {
+  const rows = readmeSettingsRows();
+
+  it('is found and has one row per line of the table', () => {
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((row) => row.flag)).size).toBe(rows.length);
+  });
+
+  it.each(NAMES)('documents %s with its flag and its environment variable on one row', (name) => {
+    const row = rows.find((candidate) => candidate.flag === flagOf(name));
+    expect(row, `no README row for ${flagOf(name)}`).toBeDefined();
+    expect(row?.env).toBe(LOCAL_SETTINGS[name].env);
+  });
+
+  it('documents nothing that is not a setting', () => {
+    expect(rows.map((row) => row.flag).sort()).toEqual(NAMES.map(flagOf).sort());
+  });
+
+  it.each(NAMES)('gives the default of %s that LOCAL_SETTINGS declares', (name) => {
+    const row = rows.find((candidate) => candidate.flag === flagOf(name));
+    const documented = (row?.defaultCell ?? '').replaceAll('`', '');
+    // LOCAL_SETTINGS puts a prose default in parentheses: "(the system resolvers)".
+    const declared = LOCAL_SETTINGS[name].default.replace(/^\((.*)\)$/, '$1');
+    expect(documented).toBe(declared);
+  });
+
+  it('mentions no CERTWRIGHT_ variable that is neither a setting nor a test-harness variable', () => {
+    const mentionedVariables = new Set(README.match(/CERTWRIGHT_[A-Z_]+/g) ?? []);
+    // Test-harness variables are documented in the Tests section; everything else must be a setting.
+    const harness = new Set(['CERTWRIGHT_AWS_CLI', 'CERTWRIGHT_NAMED', 'CERTWRIGHT_NSUPDATE']);
+    const settingVariables = new Set<string>(NAMES.map((name) => LOCAL_SETTINGS[name].env));
+    const unknown = [...mentionedVariables].filter((env) => !harness.has(env) && !settingVariables.has(env));
+    expect(unknown).toEqual([]);
+  });
+});
+
+describe('loadLocalSettings defaults', () => {
+  it('uses the documented defaults when neither a flag nor a variable is given', () => {
+    expect(load([])).toEqual({
+      port: 4747,
+      host: '127.0.0.1',
+      dataDir: '.certwright',
+      accountsFile: '.certwright/accounts.json',
+      region: 'us-east-1',
+      dnsResolvers: [],
+      dnsTimeoutMs: 2000,
+      validationDomain: 'acm-validations.certwright.internal',
+      pollInitialSeconds: 5,
+      pollFactor: 2,
+      pollMaxSeconds: 300,
+      validationTimeoutHours: 72,
+      validityDays: 395,
+      maxDomains: 10,
+      caKeyAlgorithm: 'RSA_2048',
+      caSubject: 'CN=Certwright Local Root CA,O=Certwright',
+      localZones: ['certwright.internal'],
+      dnsPort: 8053,
+      // Empty means "http://<host>:<port>", filled in once the port is known.
+      publicUrl: '',
+      crlUrl: undefined,
+    } satisfies LocalSettings);
+  });
+
+  it('derives the accounts file from the data directory unless it is set itself', () => {
+    expect(load([], { CERTWRIGHT_DATA_DIR: '/srv/cw' }).accountsFile).toBe('/srv/cw/accounts.json');
+    expect(load(['--data-dir', '/opt/cw'], { CERTWRIGHT_DATA_DIR: '/srv/cw' }).accountsFile).toBe(
+      '/opt/cw/accounts.json',
+    );
+    expect(
+      load(['--data-dir', '/opt/cw'], { CERTWRIGHT_ACCOUNTS_FILE: '/etc/cw/keys.json' }).accountsFile,
+    ).toBe('/etc/cw/keys.json');
+  });
+
+  it('accepts every CA key algorithm the README lists', () => {
+    for (const algorithm of ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'] as const) {
+      expect(load([], { CERTWRIGHT_CA_KEY_ALGORITHM: algorithm }).caKeyAlgorithm).toBe(algorithm);
+    }
+  });
+
+  it('splits comma-separated lists and allows an empty list of local zones', () => {
+    expect(load(['--dns-resolvers', '192.0.2.53:53, [::1]:53'], {}).dnsResolvers).toEqual([
+      '192.0.2.53:53',
+      '[::1]:53',
+    ]);
+    expect(load([], { CERTWRIGHT_LOCAL_ZONES: 'A.Example, b.example' }).localZones).toEqual([
+      'a.example',
+      'b.example',
+    ]);
+    expect(load([], { CERTWRIGHT_LOCAL_ZONES: '' }).localZones).toEqual([]);
+  });
+});
+
+/** For each setting: a valid value for the variable, another for the flag, and what each loads as. */
+const SAMPLES: Record<
+  LocalSettingName,
+  {
+    env: string;
+    flag: string;
+    read: (settings: LocalSettings) => unknown;
+    envValue: unknown;
+    flagValue: unknown;
+  }
+> = {
+  port: { env: '5000', flag: '5001', read: (s) => s.port, envValue: 5000, flagValue: 5001 },
+  host: {
+    env: '127.0.0.2',
+    flag: '127.0.0.3',
+    read: (s) => s.host,
+    envValue: '127.0.0.2',
+    flagValue: '127.0.0.3',
+  },
+  dataDir: {
+    env: '/env/data',
+    flag: '/flag/data',
+    read: (s) => s.dataDir,
+    envValue: '/env/data',
+    flagValue: '/flag/data',
+  },
+  accountsFile: {
+    env: '/env/a.json',
+    flag: '/flag/a.json',
+    read: (s) => s.accountsFile,
+    envValue: '/env/a.json',
+    flagValue: '/flag/a.json',
+  },
+  region: {
+    env: 'eu-west-1',
+    flag: 'ap-south-1',
+    read: (s) => s.region,
+    envValue: 'eu-west-1',
+    flagValue: 'ap-south-1',
+  },
+  dnsResolvers: {
+    env: '192.0.2.1:53',
+    flag: '192.0.2.2:53,192.0.2.3:5353',
+    read: (s) => s.dnsResolvers,
+    envValue: ['192.0.2.1:53'],
+    flagValue: ['192.0.2.2:53', '192.0.2.3:5353'],
+  },
+  dnsTimeoutMs: { env: '1500', flag: '2500', read: (s) => s.dnsTimeoutMs, envValue: 1500, flagValue: 2500 },
+  validationDomain: {
+    env: 'env.example',
+    flag: 'Flag.Example',
+    read: (s) => s.validationDomain,
+    envValue: 'env.example',
+    flagValue: 'flag.example',
+  },
+  pollInitialSeconds: { env: '7', flag: '9', read: (s) => s.pollInitialSeconds, envValue: 7, flagValue: 9 },
+  pollFactor: { env: '3', flag: '1.5', read: (s) => s.pollFactor, envValue: 3, flagValue: 1.5 },
+  pollMaxSeconds: { env: '60', flag: '120', read: (s) => s.pollMaxSeconds, envValue: 60, flagValue: 120 },
+  validationTimeoutHours: {
+    env: '24',
+    flag: '48',
+    read: (s) => s.validationTimeoutHours,
+    envValue: 24,
+    flagValue: 48,
+  },
+  validityDays: { env: '90', flag: '47', read: (s) => s.validityDays, envValue: 90, flagValue: 47 },
+  maxDomains: { env: '20', flag: '100', read: (s) => s.maxDomains, envValue: 20, flagValue: 100 },
+  caKeyAlgorithm: {
+    env: 'EC_prime256v1',
+    flag: 'EC_secp384r1',
+    read: (s) => s.caKeyAlgorithm,
+    envValue: 'EC_prime256v1',
+    flagValue: 'EC_secp384r1',
+  },
+  caSubject: {
+    env: 'CN=Env CA',
+    flag: 'CN=Flag CA,O=Flag',
+    read: (s) => s.caSubject,
+    envValue: 'CN=Env CA',
+    flagValue: 'CN=Flag CA,O=Flag',
+  },
+  localZones: {
+    env: 'env.test',
+    flag: 'flag.test,other.test',
+    read: (s) => s.localZones,
+    envValue: ['env.test'],
+    flagValue: ['flag.test', 'other.test'],
+  },
+  dnsPort: { env: '5353', flag: '5354', read: (s) => s.dnsPort, envValue: 5353, flagValue: 5354 },
+  crlUrl: {
+    env: 'http://crl.env.example/ca.crl',
+    flag: 'http://crl.flag.example/ca.crl',
+    read: (s) => s.crlUrl,
+    envValue: 'http://crl.env.example/ca.crl',
+    flagValue: 'http://crl.flag.example/ca.crl',
+  },
+  publicUrl: {
+    env: 'https://env.example',
+    flag: 'https://flag.example',
+    read: (s) => s.publicUrl,
+    envValue: 'https://env.example',
+    flagValue: 'https://flag.example',
+  },
+};
+
+describe('loadLocalSettings precedence', () => {
+  it.each(NAMES)('%s: the variable wins over the default, the flag over the variable', (name) => {
+    const sample = SAMPLES[name];
+    const env = { [LOCAL_SETTINGS[name].env]: sample.env };
+    const defaults = sample.read(load([]));
+    expect(sample.envValue).not.toEqual(defaults);
+    expect(sample.read(load([], env))).toEqual(sample.envValue);
+    expect(sample.read(load([flagOf(name), sample.flag], env))).toEqual(sample.flagValue);
+    expect(sample.read(load([`${flagOf(name)}=${sample.flag}`], env))).toEqual(sample.flagValue);
+    // A variable of another setting changes nothing here.
+    const other = NAMES.find(
+      (candidate) => candidate !== name && candidate !== 'accountsFile' && candidate !== 'dataDir',
+    ) as LocalSettingName;
+    expect(sample.read(load([], { [LOCAL_SETTINGS[other].env]: SAMPLES[other].env }))).toEqual(defaults);
+  });
+
+  it('refuses an unknown flag instead of ignoring it', () => {
+    expect(() => load(['--prot', '5000'])).toThrow(/--prot/);
+  });
+});
+
+describe('loadLocalSettings refuses bad values, naming the variable', () => {
+  const bad: Array<[env: string, value: string]> = [
+    ['CERTWRIGHT_PORT', 'abc'],
+    ['CERTWRIGHT_PORT', '-1'],
+    ['CERTWRIGHT_PORT', '65536'],
+    ['CERTWRIGHT_PORT', '80.5'],
+    ['CERTWRIGHT_PORT', ''],
+    ['CERTWRIGHT_DNS_PORT', 'dns'],
+    ['CERTWRIGHT_DNS_PORT', '70000'],
+    ['CERTWRIGHT_DNS_TIMEOUT_MS', '0'],
+    ['CERTWRIGHT_POLL_INITIAL_SECONDS', 'soon'],
+    ['CERTWRIGHT_POLL_FACTOR', '0.5'],
+    ['CERTWRIGHT_POLL_MAX_SECONDS', 'Infinity'],
+    ['CERTWRIGHT_VALIDATION_TIMEOUT_HOURS', '-3'],
+    ['CERTWRIGHT_VALIDITY_DAYS', '0'],
+    ['CERTWRIGHT_MAX_DOMAINS', '0'],
+    ['CERTWRIGHT_MAX_DOMAINS', '2.5'],
+    ['CERTWRIGHT_CA_KEY_ALGORITHM', 'DSA'],
+    ['CERTWRIGHT_CA_KEY_ALGORITHM', 'RSA_4096'],
+    // URLs are written into every certificate: one that is not an http(s) URL must not get that far.
+    ['CERTWRIGHT_PUBLIC_URL', 'not a url'],
+    ['CERTWRIGHT_CRL_URL', 'not a url'],
+  ];
+
+  it.each(bad)('%s=%j', (env, value) => {
+    const name = NAMES.find((candidate) => LOCAL_SETTINGS[candidate].env === env) as LocalSettingName;
+    let accepted: unknown;
+    let message = '(nothing thrown)';
+    try {
+      accepted = load([], { [env]: value })[name as keyof LocalSettings];
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    // On failure the diff shows what the bad value was silently loaded as.
+    expect({ accepted, message }).toEqual({ accepted: undefined, message: expect.stringContaining(env) });
+  });
+
+  it('quotes the bad value and names the flag too', () => {
+    expect(() => load([], { CERTWRIGHT_PORT: 'abc' })).toThrow(
+      "Setting CERTWRIGHT_PORT (--port) must be an integer from 0 to 65535, not 'abc'.",
+    );
+    expect(() => load([], { CERTWRIGHT_CA_KEY_ALGORITHM: 'DSA' })).toThrow(/'DSA'/);
+  });
+
+  it('refuses a bad flag value naming the setting, even when the variable is good', () => {
+    expect(() => load(['--port', 'abc'], { CERTWRIGHT_PORT: '5000' })).toThrow(/CERTWRIGHT_PORT.*'abc'/);
+    expect(() => load(['--ca-key-algorithm', 'DSA'], { CERTWRIGHT_CA_KEY_ALGORITHM: 'RSA_2048' })).toThrow(
+      /CERTWRIGHT_CA_KEY_ALGORITHM.*'DSA'/,
+    );
+  });
+
+  it('lets a good flag override a bad variable', () => {
+    expect(load(['--port', '5000'], { CERTWRIGHT_PORT: 'abc' }).port).toBe(5000);
+  });
+
+  it('accepts the edges the README documents: port 0 picks a free port', () => {
+    expect(load([], { CERTWRIGHT_PORT: '0', CERTWRIGHT_DNS_PORT: '0' })).toMatchObject({
+      port: 0,
+      dnsPort: 0,
+    });
+    expect(load([], { CERTWRIGHT_PORT: '65535' }).port).toBe(65535);
+  });
+});
