@@ -3,6 +3,7 @@ import { findCertificate } from '../core/certificates/find-certificate.ts';
 import { getCertificatePem } from '../core/certificates/get-certificate.ts';
 import { listCertificates } from '../core/certificates/list-certificates.ts';
 import { type RequestCertificateDeps, requestCertificate } from '../core/certificates/request-certificate.ts';
+import { checkLength } from '../core/constraint-violation.ts';
 import { InvalidParameterError, ValidationError } from '../core/errors.ts';
 import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
 import { checkIdempotencyToken, checkTags } from '../core/tags.ts';
@@ -109,10 +110,16 @@ const listCertificatesOperation: Operation = async (services, accountId, input) 
     ),
     keyTypes: keyTypes && keyTypes.length > 0 ? keyTypes : ['RSA_2048'],
     maxItems: optionalInteger(input, 'MaxItems', 'maxItems', { min: 1, max: 1000 }) ?? 1000,
-    nextToken: optionalString(input, 'NextToken'),
+    nextToken: nextTokenMember(input),
   });
   return { CertificateSummaryList: page.certificates.map(certificateSummary), NextToken: page.nextToken };
 };
+
+function nextTokenMember(input: WireInput): string | undefined {
+  const token = optionalString(input, 'NextToken');
+  if (token !== undefined) checkLength(token, 'nextToken', 1, 10000);
+  return token;
+}
 
 const getCertificateOperation: Operation = async (services, accountId, input) => {
   const arn = requiredString(input, 'CertificateArn', 'certificateArn');

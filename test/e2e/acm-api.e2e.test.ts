@@ -351,6 +351,10 @@ describe('ListCertificates', () => {
       expect(error.message).toMatch(/NextToken/);
     }
 
+    const empty = await failure(acmA.send(new ListCertificatesCommand({ MaxItems: 7, NextToken: '' })));
+    expect(empty).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(empty.message).toContain("at 'nextToken'");
+
     const fromA = await failure(
       acmB.send(new ListCertificatesCommand({ MaxItems: 7, Includes: { keyTypes }, NextToken: token })),
     );
