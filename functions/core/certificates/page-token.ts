@@ -15,8 +15,7 @@ export async function encodePageToken(
   key: StorePageKey,
 ): Promise<string> {
   const payload = Buffer.from(JSON.stringify(key)).toString('base64url');
-  const tag = Buffer.from(await mac.mac(PURPOSE, `${accountId}\n${query}\n${payload}`)).toString('base64url');
-  return `${payload}.${tag}`;
+  return `${payload}.${await signature(mac, accountId, query, payload)}`;
 }
 
 export async function decodePageToken(
@@ -27,10 +26,15 @@ export async function decodePageToken(
 ): Promise<StorePageKey> {
   const [payload, tag, ...rest] = token.split('.');
   if (!payload || !tag || rest.length > 0) throw invalidToken();
-  const expected = Buffer.from(await mac.mac(PURPOSE, `${accountId}\n${query}\n${payload}`));
-  const given = Buffer.from(tag, 'base64url');
+  // Compare the tag's text, not its decoded bytes: base64url decoding forgives stray and padding characters.
+  const expected = Buffer.from(await signature(mac, accountId, query, payload));
+  const given = Buffer.from(tag);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidToken();
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as StorePageKey;
+}
+
+async function signature(mac: SecretMac, accountId: string, query: string, payload: string): Promise<string> {
+  return Buffer.from(await mac.mac(PURPOSE, `${accountId}\n${query}\n${payload}`)).toString('base64url');
 }
 
 function invalidToken(): InvalidArgsError {

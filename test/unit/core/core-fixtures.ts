@@ -1,0 +1,181 @@
+/**
+ * Test helpers for the core use cases: the real DynamoDB store on in-process dynalite, and small scripted
+ * stand-ins for the ports that talk to the outside (DNS, the workflow starter, the MAC secret, randomness).
+ */
+import { createHmac } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
+import { ensureTable } from '../../../functions/adapters/aws/table-schema.ts';
+import type { CertificateRecord } from '../../../functions/core/model.ts';
+import type {
+  DnsLookup,
+  DnsOutcome,
+  DnsResolver,
+  Random,
+  SecretMac,
+  WorkflowStarter,
+} from '../../../functions/core/ports.ts';
+import { type CertwrightSettings, DEFAULT_SETTINGS } from '../../../functions/core/settings.ts';
+
+export const ACCOUNT = '111122223333';
+export const OTHER_ACCOUNT = '444455556666';
+export const REGION = 'us-east-1';
+export const VALIDATION_DOMAIN = 'acm-validations.certwright.test';
+
+export const TEST_SETTINGS: CertwrightSettings = {
+  ...DEFAULT_SETTINGS,
+  region: REGION,
+  validationDomain: VALIDATION_DOMAIN,
+};
+
+export interface DynaliteStore {
+  store: DynamoDbCertificateStore;
+  stop(): Promise<void>;
+}
+
+/** The real certificate store against an in-memory dynalite on 127.0.0.1 (a fresh table each time). */
+export async function startDynaliteStore(): Promise<DynaliteStore> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await ensureTable(client, 'certwright-core-test');
+  return {
+    store: new DynamoDbCertificateStore(client, 'certwright-core-test'),
+    stop: async () => {
+      client.destroy();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+}
+
+/** HMAC-SHA256 under a fixed key, laid out as FileSecretMac does (purpose, NUL, data). */
+export class HmacMac implements SecretMac {
+  constructor(private readonly key: string = 'certwright-test-secret') {}
+
+  async mac(purpose: string, data: string): Promise<Uint8Array> {
+    return new Uint8Array(createHmac('sha256', this.key).update(`${purpose}\0${data}`, 'utf8').digest());
+  }
+}
+
+/** Deterministic randomness: UUIDs count up from a fixed prefix, bytes are a fixed pattern. */
+export class SequentialRandom implements Random {
+  private counter = 0;
+
+  constructor(private readonly prefix = '00000000-0000-4000-8000-') {}
+
+  bytes(length: number): Uint8Array {
+    return Uint8Array.from({ length }, (_, index) => (index * 37 + 11) & 0xff);
+  }
+
+  uuid(): string {
+    this.counter += 1;
+    return `${this.prefix}${this.counter.toString(16).padStart(12, '0')}`;
+  }
+}
+
+/** Collects every workflow start instead of starting anything. */
+export class RecordingWorkflow implements WorkflowStarter {
+  readonly starts: Array<{ executionName: string; input: { certificateArn: string } }> = [];
+
+  async start(executionName: string, input: { certificateArn: string }): Promise<void> {
+    this.starts.push({ executionName, input });
+  }
+}
+
+export function lookup(outcome: DnsOutcome, values: string[] = [], detail?: string): DnsLookup {
+  return { outcome, values, server: '192.0.2.53:53', ...(detail ? { detail } : {}) };
+}
+
+type Answer = DnsLookup | ((name: string) => DnsLookup);
+
+/**
+ * A DNS resolver answering from a script: per record type, a map from name (lowercase, no trailing dot) to
+ * the answer; names not in the script get NXDOMAIN. Records every query.
+ */
+export class ScriptedResolver implements DnsResolver {
+  readonly queries: Array<{ type: 'CNAME' | 'TXT'; name: string }> = [];
+  private readonly answers = { CNAME: new Map<string, Answer>(), TXT: new Map<string, Answer>() };
+
+  answer(type: 'CNAME' | 'TXT', name: string, answer: Answer): this {
+    this.answers[type].set(key(name), answer);
+    return this;
+  }
+
+  forget(type: 'CNAME' | 'TXT', name: string): this {
+    this.answers[type].delete(key(name));
+    return this;
+  }
+
+  async resolveCname(name: string): Promise<DnsLookup> {
+    return this.resolve('CNAME', name);
+  }
+
+  async resolveTxt(name: string): Promise<DnsLookup> {
+    return this.resolve('TXT', name);
+  }
+
+  private resolve(type: 'CNAME' | 'TXT', name: string): DnsLookup {
+    this.queries.push({ type, name });
+    const answer = this.answers[type].get(key(name));
+    if (!answer) return lookup('NXDOMAIN');
+    return typeof answer === 'function' ? answer(name) : answer;
+  }
+}
+
+function key(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
+}
+
+let recordCounter = 0;
+
+/** A pending DNS-validated certificate as RequestCertificate stores it (ids count up across the file). */
+export function pendingCertificate(overrides: Partial<CertificateRecord> = {}): CertificateRecord {
+  recordCounter += 1;
+  const accountId = overrides.accountId ?? ACCOUNT;
+  const region = overrides.region ?? REGION;
+  const id = overrides.id ?? `aaaaaaaa-0000-4000-8000-${recordCounter.toString(16).padStart(12, '0')}`;
+  return {
+    arn: `arn:aws:acm:${region}:${accountId}:certificate/${id}`,
+    accountId,
+    id,
+    region,
+    domainName: 'example.test',
+    subjectAlternativeNames: ['example.test'],
+    type: 'AMAZON_ISSUED',
+    status: 'PENDING_VALIDATION',
+    keyAlgorithm: 'RSA_2048',
+    signatureAlgorithm: 'SHA256WITHRSA',
+    issuer: 'Certwright Test',
+    subject: 'CN=example.test',
+    domainValidations: [
+      {
+        domainName: 'example.test',
+        validationDomain: 'example.test',
+        validationMethod: 'DNS',
+        status: 'PENDING_VALIDATION',
+        resourceRecord: {
+          Name: '_0123456789abcdef0123456789abcdef.example.test.',
+          Type: 'CNAME',
+          Value: `_fedcba9876543210fedcba9876543210.${VALIDATION_DOMAIN}.`,
+        },
+      },
+    ],
+    options: { certificateTransparencyLoggingPreference: 'ENABLED', export: 'DISABLED' },
+    tags: [],
+    createdAt: '2026-03-01T12:00:00.000Z',
+    validationDeadline: '2026-03-04T12:00:00.000Z',
+    inUseBy: [],
+    version: 0,
+    ...overrides,
+  };
+}

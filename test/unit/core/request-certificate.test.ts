@@ -1,0 +1,341 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCertificateArn } from '../../../functions/core/arn.ts';
+import {
+  type CertificateRequest,
+  type RequestCertificateDeps,
+  requestCertificate,
+} from '../../../functions/core/certificates/request-certificate.ts';
+import {
+  InvalidDomainValidationOptionsError,
+  LimitExceededError,
+  ValidationError,
+} from '../../../functions/core/errors.ts';
+import type { CertificateRecord } from '../../../functions/core/model.ts';
+import { validationRecordFor } from '../../../functions/core/validation/validation-record.ts';
+import { FakeClock, HOUR_MS } from '../../support/fake-clock.ts';
+import {
+  type DynaliteStore,
+  HmacMac,
+  RecordingWorkflow,
+  SequentialRandom,
+  startDynaliteStore,
+  TEST_SETTINGS,
+  VALIDATION_DOMAIN,
+} from './core-fixtures.ts';
+
+const START = new Date('2026-03-01T12:00:00.000Z');
+const mac = new HmacMac();
+
+let dynamo: DynaliteStore;
+beforeAll(async () => {
+  dynamo = await startDynaliteStore();
+});
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+let accountCounter = 0;
+
+/** Every test gets its own account, so it can look at everything that account holds. */
+function setup(overrides: Partial<RequestCertificateDeps> = {}) {
+  accountCounter += 1;
+  const accountId = String(100_000_000_000 + accountCounter);
+  const workflow = new RecordingWorkflow();
+  const clock = new FakeClock(START);
+  const deps: RequestCertificateDeps = {
+    store: dynamo.store,
+    workflow,
+    clock,
+    random: new SequentialRandom(`${accountCounter.toString(16).padStart(8, '0')}-0000-4000-8000-`),
+    mac,
+    settings: TEST_SETTINGS,
+    caAlgorithm: 'RSA_2048',
+    issuerName: 'Certwright Test',
+    ...overrides,
+  };
+  const request = (input: Partial<CertificateRequest> & { domainName: string }) =>
+    requestCertificate(deps, accountId, {
+      keyAlgorithm: 'RSA_2048',
+      validationDomains: {},
+      tags: [],
+      options: { certificateTransparencyLoggingPreference: 'ENABLED', export: 'DISABLED' },
+      ...input,
+    });
+  const stored = async (arn: string): Promise<CertificateRecord> => {
+    const { certificateId } = parseCertificateArn(arn);
+    const certificate = await dynamo.store.get(accountId, certificateId);
+    if (!certificate) throw new Error(`${arn} was not stored`);
+    return certificate;
+  };
+  const all = async () => (await dynamo.store.list(accountId, { limit: 100 })).certificates;
+  return { accountId, workflow, clock, deps, request, stored, all };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: Error) => error,
+  );
+}
+
+describe('requestCertificate', () => {
+  it('stores a pending certificate with an ARN in the configured partition and region', async () => {
+    const { accountId, request, stored } = setup();
+    const arn = await request({ domainName: 'www.example.com' });
+    const parts = parseCertificateArn(arn);
+    expect(parts).toMatchObject({ partition: 'aws', region: TEST_SETTINGS.region, accountId });
+
+    const certificate = await stored(arn);
+    expect(certificate).toMatchObject({
+      arn,
+      accountId,
+      id: parts.certificateId,
+      region: TEST_SETTINGS.region,
+      domainName: 'www.example.com',
+      subjectAlternativeNames: ['www.example.com'],
+      type: 'AMAZON_ISSUED',
+      status: 'PENDING_VALIDATION',
+      keyAlgorithm: 'RSA_2048',
+      signatureAlgorithm: 'SHA256WITHRSA',
+      issuer: 'Certwright Test',
+      subject: 'CN=www.example.com',
+      inUseBy: [],
+      tags: [],
+    });
+    expect(certificate.issued).toBeUndefined();
+    expect(certificate.failureReason).toBeUndefined();
+  });
+
+  it('puts DomainName first and every name once (case-insensitively), in request order', async () => {
+    const { request, stored } = setup();
+    const arn = await request({
+      domainName: 'Example.COM',
+      subjectAlternativeNames: [
+        'www.example.com',
+        'example.com',
+        '*.example.com',
+        'WWW.example.com',
+        'api.example.com',
+      ],
+    });
+    const certificate = await stored(arn);
+    expect(certificate.domainName).toBe('example.com');
+    expect(certificate.subject).toBe('CN=example.com');
+    expect(certificate.subjectAlternativeNames).toEqual([
+      'example.com',
+      'www.example.com',
+      '*.example.com',
+      'api.example.com',
+    ]);
+  });
+
+  it('gives every name a pending DNS validation with its derived resource record', async () => {
+    const { accountId, request, stored } = setup();
+    const arn = await request({
+      domainName: 'example.com',
+      subjectAlternativeNames: ['*.example.com', 'www.example.com'],
+    });
+    const certificate = await stored(arn);
+    const expected = await Promise.all(
+      ['example.com', '*.example.com', 'www.example.com'].map(async (name) => ({
+        domainName: name,
+        validationDomain: name,
+        validationMethod: 'DNS',
+        status: 'PENDING_VALIDATION',
+        resourceRecord: await validationRecordFor(mac, accountId, name, VALIDATION_DOMAIN),
+      })),
+    );
+    expect(certificate.domainValidations).toEqual(expected);
+    // The wildcard shares its base name's record.
+    expect(certificate.domainValidations[1]?.resourceRecord).toEqual(
+      certificate.domainValidations[0]?.resourceRecord,
+    );
+    expect(certificate.domainValidations[2]?.resourceRecord?.Name).toMatch(
+      /^_[0-9a-f]{32}\.www\.example\.com\.$/,
+    );
+  });
+
+  it('keeps the requested key algorithm, tags and options, and names the signature after the CA key', async () => {
+    const { request, stored } = setup({ caAlgorithm: 'EC_secp384r1' });
+    const arn = await request({
+      domainName: 'ec.example.com',
+      keyAlgorithm: 'EC_prime256v1',
+      tags: [{ Key: 'team', Value: 'platform' }, { Key: 'bare' }],
+      options: { certificateTransparencyLoggingPreference: 'DISABLED', export: 'ENABLED' },
+    });
+    expect(await stored(arn)).toMatchObject({
+      keyAlgorithm: 'EC_prime256v1',
+      signatureAlgorithm: 'SHA384WITHECDSA',
+      tags: [{ Key: 'team', Value: 'platform' }, { Key: 'bare' }],
+      options: { certificateTransparencyLoggingPreference: 'DISABLED', export: 'ENABLED' },
+    });
+  });
+
+  it('sets createdAt to now and the validation deadline 72 hours later', async () => {
+    const { clock, request, stored } = setup();
+    clock.advance(12_345);
+    const arn = await request({ domainName: 'deadline.example.com' });
+    const certificate = await stored(arn);
+    expect(certificate.createdAt).toBe(clock.now().toISOString());
+    expect(Date.parse(certificate.validationDeadline) - Date.parse(certificate.createdAt)).toBe(72 * HOUR_MS);
+    expect(certificate.validationDeadline).toBe('2026-03-04T12:00:12.345Z');
+  });
+
+  it('follows a configured validation window', async () => {
+    const { request, stored } = setup({ settings: { ...TEST_SETTINGS, validationTimeoutHours: 1 } });
+    const certificate = await stored(await request({ domainName: 'short.example.com' }));
+    expect(Date.parse(certificate.validationDeadline) - Date.parse(certificate.createdAt)).toBe(HOUR_MS);
+  });
+
+  it('starts the workflow once, named after the certificate id, with the ARN as input', async () => {
+    const { workflow, request } = setup();
+    const arn = await request({ domainName: 'workflow.example.com' });
+    expect(workflow.starts).toEqual([
+      { executionName: parseCertificateArn(arn).certificateId, input: { certificateArn: arn } },
+    ]);
+  });
+
+  it('gives two requests without a token two certificates and two workflows', async () => {
+    const { workflow, request, all } = setup();
+    const first = await request({ domainName: 'twice.example.com' });
+    const second = await request({ domainName: 'twice.example.com' });
+    expect(second).not.toBe(first);
+    expect((await all()).map((certificate) => certificate.arn).sort()).toEqual([first, second].sort());
+    expect(workflow.starts.map((start) => start.input.certificateArn)).toEqual([first, second]);
+  });
+
+  describe('ValidationDomain', () => {
+    it('accepts the name itself and any superdomain, stored lowercased', async () => {
+      const { request, stored } = setup();
+      const arn = await request({
+        domainName: 'www.shop.example.com',
+        subjectAlternativeNames: ['*.api.example.com', 'example.com', 'other.example.com'],
+        validationDomains: {
+          'WWW.shop.example.com': 'Example.com',
+          '*.api.example.com': 'api.example.com',
+          'example.com': 'example.com',
+        },
+      });
+      const byName = Object.fromEntries(
+        (await stored(arn)).domainValidations.map((dv) => [dv.domainName, dv.validationDomain]),
+      );
+      expect(byName).toEqual({
+        'www.shop.example.com': 'example.com',
+        '*.api.example.com': 'api.example.com',
+        'example.com': 'example.com',
+        'other.example.com': 'other.example.com',
+      });
+    });
+
+    it('does not change the validation record, which stays derived from the name', async () => {
+      const { accountId, request, stored } = setup();
+      const arn = await request({
+        domainName: 'www.example.com',
+        validationDomains: { 'www.example.com': 'example.com' },
+      });
+      expect((await stored(arn)).domainValidations[0]?.resourceRecord).toEqual(
+        await validationRecordFor(mac, accountId, 'www.example.com', VALIDATION_DOMAIN),
+      );
+    });
+
+    it.each([
+      ['an unrelated domain', 'example.net'],
+      ['a suffix that is not a whole label', 'ample.com'],
+      ['a subdomain of the name', 'deep.www.example.com'],
+    ])('refuses %s, storing and starting nothing', async (_, validationDomain) => {
+      const { workflow, request, all } = setup();
+      const error = await rejection(
+        request({
+          domainName: 'www.example.com',
+          validationDomains: { 'www.example.com': validationDomain },
+        }),
+      );
+      expect(error).toBeInstanceOf(InvalidDomainValidationOptionsError);
+      expect(error.message).toBe(
+        `ValidationDomain ${validationDomain} is not www.example.com or a superdomain of it.`,
+      );
+      expect(await all()).toEqual([]);
+      expect(workflow.starts).toEqual([]);
+    });
+
+    it('refuses an option for a name that is not on the certificate', async () => {
+      const { workflow, request, all } = setup();
+      const error = await rejection(
+        request({
+          domainName: 'www.example.com',
+          subjectAlternativeNames: ['api.example.com'],
+          validationDomains: { 'mail.example.com': 'example.com' },
+        }),
+      );
+      expect(error).toBeInstanceOf(InvalidDomainValidationOptionsError);
+      expect(error.message).toBe(
+        "DomainValidationOptions contains mail.example.com, which is not one of the certificate's domain names.",
+      );
+      expect(await all()).toEqual([]);
+      expect(workflow.starts).toEqual([]);
+    });
+  });
+
+  it('refuses invalid names and too many names before storing anything', async () => {
+    const { workflow, request, all } = setup({ settings: { ...TEST_SETTINGS, maxDomainsPerCertificate: 2 } });
+    expect(await rejection(request({ domainName: 'bad_name.example.com' }))).toBeInstanceOf(ValidationError);
+    expect(
+      await rejection(
+        request({ domainName: 'a.example.com', subjectAlternativeNames: ['b.example.com', 'c.example.com'] }),
+      ),
+    ).toBeInstanceOf(LimitExceededError);
+    expect(await all()).toEqual([]);
+    expect(workflow.starts).toEqual([]);
+  });
+
+  describe('IdempotencyToken', () => {
+    it('returns the same ARN within the hour, keeps one certificate and restarts the same workflow', async () => {
+      const { workflow, clock, request, all, stored } = setup();
+      const first = await request({ domainName: 'idem.example.com', idempotencyToken: 'token1' });
+      const original = await stored(first);
+      clock.advance(HOUR_MS - 1000);
+      const second = await request({ domainName: 'idem.example.com', idempotencyToken: 'token1' });
+
+      expect(second).toBe(first);
+      expect(await all()).toEqual([original]);
+      const name = parseCertificateArn(first).certificateId;
+      expect(workflow.starts).toEqual([
+        { executionName: name, input: { certificateArn: first } },
+        { executionName: name, input: { certificateArn: first } },
+      ]);
+    });
+
+    it('keeps the first request as it was, even if a repeat asks for something else', async () => {
+      const { request, stored } = setup();
+      const first = await request({ domainName: 'kept.example.com', idempotencyToken: 'same' });
+      const second = await request({
+        domainName: 'changed.example.com',
+        idempotencyToken: 'same',
+        keyAlgorithm: 'EC_prime256v1',
+      });
+      expect(second).toBe(first);
+      expect(await stored(first)).toMatchObject({ domainName: 'kept.example.com', keyAlgorithm: 'RSA_2048' });
+    });
+
+    it('gives another token, or the same token after the hour, a new certificate', async () => {
+      const { clock, request, all } = setup();
+      const first = await request({ domainName: 'window.example.com', idempotencyToken: 'alpha' });
+      const otherToken = await request({ domainName: 'window.example.com', idempotencyToken: 'beta' });
+      clock.advance(HOUR_MS);
+      const afterWindow = await request({ domainName: 'window.example.com', idempotencyToken: 'alpha' });
+      expect(new Set([first, otherToken, afterWindow]).size).toBe(3);
+      expect(await all()).toHaveLength(3);
+    });
+
+    it('does not share a token across accounts', async () => {
+      const mine = setup();
+      const theirs = setup();
+      const a = await mine.request({ domainName: 'shared-token.example.com', idempotencyToken: 'token' });
+      const b = await theirs.request({ domainName: 'shared-token.example.com', idempotencyToken: 'token' });
+      expect(parseCertificateArn(b).accountId).toBe(theirs.accountId);
+      expect(b).not.toBe(a);
+    });
+  });
+});

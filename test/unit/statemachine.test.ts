@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { CERTIFICATE_WORKFLOW_FILE, WORKFLOW_TASKS } from '../../statemachines/workflow-tasks.ts';
+
+interface AslValidationResult {
+  isValid: boolean;
+  errorsText(separator?: string): string;
+}
+type AslValidator = (definition: unknown, options?: Record<string, boolean>) => AslValidationResult;
+
+// asl-validator is CommonJS, and it mutates the definition it is given: always pass a copy.
+const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
+
+interface Catcher {
+  ErrorEquals: string[];
+  Next: string;
+  ResultPath?: string | null;
+}
+
+interface State {
+  Type: string;
+  Resource?: string;
+  Next?: string;
+  End?: boolean;
+  Default?: string;
+  Choices?: Array<{ Next: string }>;
+  Catch?: Catcher[];
+  Retry?: Array<{ ErrorEquals: string[] }>;
+}
+
+interface Definition {
+  StartAt: string;
+  States: Record<string, State>;
+}
+
+const TEXT = readFileSync(CERTIFICATE_WORKFLOW_FILE, 'utf8');
+const DEFINITION = JSON.parse(TEXT) as Definition;
+const STATES = DEFINITION.States;
+const PLACEHOLDER = /\$\{([^}]*)\}/g;
+
+/** The task a Task state's `${Placeholder}` Resource stands for. */
+function taskOf(state: State): string | undefined {
+  const key = /^\$\{(\w+)\}$/.exec(state.Resource ?? '')?.[1];
+  return key && Object.hasOwn(WORKFLOW_TASKS, key)
+    ? WORKFLOW_TASKS[key as keyof typeof WORKFLOW_TASKS]
+    : undefined;
+}
+
+function transitions(state: State): string[] {
+  return [
+    ...(state.Next ? [state.Next] : []),
+    ...(state.Default ? [state.Default] : []),
+    ...(state.Choices ?? []).map((choice) => choice.Next),
+    ...(state.Catch ?? []).map((catcher) => catcher.Next),
+  ];
+}
+
+function reachableFrom(start: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const name = queue.shift() as string;
+    if (seen.has(name) || !STATES[name]) continue;
+    seen.add(name);
+    queue.push(...transitions(STATES[name]));
+  }
+  return seen;
+}
+
+describe('certificate-workflow.asl.json', () => {
+  it('is valid ASL by asl-validator with its default options (placeholders and all)', () => {
+    const copy = structuredClone(DEFINITION);
+    const result = aslValidator(copy);
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('is judged on the file as written: the validator catches a broken transition', () => {
+    const broken = structuredClone(DEFINITION);
+    (broken.States.CheckValidation as State).Next = 'NoSuchState';
+    const result = aslValidator(broken);
+    expect(result.isValid).toBe(false);
+    expect(result.errorsText('\n')).toContain('NoSuchState');
+  });
+
+  it('uses only placeholders that WORKFLOW_TASKS maps, and every one it maps', () => {
+    const placeholders = new Set([...TEXT.matchAll(PLACEHOLDER)].map((match) => match[1]));
+    expect([...placeholders].sort()).toEqual(Object.keys(WORKFLOW_TASKS).sort());
+  });
+
+  it('puts placeholders only in Task Resources, and gives each Task its own task handler', () => {
+    const tasks = Object.entries(STATES).filter(([, state]) => state.Type === 'Task');
+    const handlers = tasks.map(([, state]) => taskOf(state));
+    expect(handlers.every((handler) => handler !== undefined)).toBe(true);
+    expect(new Set(handlers).size).toBe(tasks.length);
+    expect([...TEXT.matchAll(PLACEHOLDER)]).toHaveLength(tasks.length);
+  });
+
+  it('maps each placeholder to a distinct task name', () => {
+    const names = Object.values(WORKFLOW_TASKS);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('catches every error of every Task into RecordFailure, except RecordFailure itself', () => {
+    const tasks = Object.entries(STATES).filter(([, state]) => state.Type === 'Task');
+    expect(tasks.map(([name]) => name)).toContain('RecordFailure');
+    for (const [name, state] of tasks) {
+      if (name === 'RecordFailure') {
+        expect(state.Catch ?? []).toEqual([]);
+        continue;
+      }
+      const catchAll = (state.Catch ?? []).find((catcher) => catcher.ErrorEquals.includes('States.ALL'));
+      expect(catchAll, `${name} has no States.ALL catcher`).toBeDefined();
+      expect(catchAll?.Next).toBe('RecordFailure');
+      // The error lands where RecordFailure's Parameters read it ($.error), not over the input.
+      expect(catchAll?.ResultPath).toBe('$.error');
+    }
+  });
+
+  it('records the failure and then fails the execution', () => {
+    const recordFailure = STATES.RecordFailure as State;
+    expect(taskOf(recordFailure)).toBe('record-failure');
+    expect(recordFailure.Next).toBeDefined();
+    expect(STATES[recordFailure.Next as string]?.Type).toBe('Fail');
+  });
+
+  it('reaches every state from StartAt', () => {
+    expect(STATES[DEFINITION.StartAt]).toBeDefined();
+    const reachable = reachableFrom(DEFINITION.StartAt);
+    expect([...reachable].sort()).toEqual(Object.keys(STATES).sort());
+  });
+
+  it('has every Next, Default and Catch target defined, and every Choice has a Default', () => {
+    for (const [name, state] of Object.entries(STATES)) {
+      for (const target of transitions(state)) {
+        expect(STATES[target], `${name} → ${target}`).toBeDefined();
+      }
+      if (state.Type === 'Choice') {
+        expect(state.Default, `${name} has no Default`).toBeDefined();
+        expect(state.Choices?.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('ends every path: non-terminal states have Next, terminal ones are Succeed or Fail', () => {
+    for (const [name, state] of Object.entries(STATES)) {
+      if (state.Type === 'Choice') continue;
+      if (state.Type === 'Succeed' || state.Type === 'Fail') {
+        expect(state.Next, name).toBeUndefined();
+      } else {
+        expect(state.Next !== undefined || state.End === true, `${name} neither has Next nor End`).toBe(true);
+      }
+    }
+  });
+
+  it('routes every outcome checkValidation can return', () => {
+    const decision = STATES.ValidationDecision as Omit<State, 'Choices'> & {
+      Choices: Array<{ Variable: string; StringEquals: string; Next: string }>;
+    };
+    const routes = Object.fromEntries(decision.Choices.map((choice) => [choice.StringEquals, choice.Next]));
+    expect(decision.Choices.every((choice) => choice.Variable === '$.check.outcome')).toBe(true);
+    expect(routes).toEqual({
+      VALIDATED: 'IssueCertificate',
+      PENDING: 'WaitForValidation',
+      TIMED_OUT: 'ValidationTimedOut',
+    });
+    expect(decision.Default).toBe('Stopped');
+    expect(STATES.WaitForValidation).toMatchObject({
+      SecondsPath: '$.check.waitSeconds',
+      Next: 'CheckValidation',
+    });
+  });
+});
