@@ -16,6 +16,7 @@ import type { Clock } from '../functions/core/ports.ts';
 import { type CertwrightSettings, DEFAULT_SETTINGS } from '../functions/core/settings.ts';
 import { createWorkflowTaskHandlers } from '../functions/tasks/workflow-task-handlers.ts';
 import { type Account, loadOrCreateAccounts, lookupCredential } from './auth/accounts-file.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { startLocalDnsServer } from './dns-server.ts';
 import { startEmbeddedTable } from './embedded-table.ts';
 import { createLocalRequestListener } from './http-server.ts';
@@ -56,6 +57,7 @@ export async function startLocalStack(
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
   mkdirSync(join(local.dataDir, 'secrets'), { recursive: true, mode: 0o700 });
+  const lock = lockDataDir(local.dataDir);
 
   const table = await startEmbeddedTable(local.dataDir, local.region);
   const { store, client: dynamodb } = table;
@@ -152,7 +154,7 @@ export async function startLocalStack(
     }),
   );
 
-  const pending = await store.listPendingValidation();
+  const pending = await store.scanPendingValidation();
   for (const certificate of pending)
     await runner.start(certificate.certificateId, { certificateArn: certificate.arn });
   if (pending.length > 0) log({ message: 'resumed validation', certificates: pending.length });
@@ -173,6 +175,7 @@ export async function startLocalStack(
       await runner.idle();
       await Promise.all([close(httpServer), dnsServer.close()]);
       await table.close();
+      lock.release();
     },
   };
 }

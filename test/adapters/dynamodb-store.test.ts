@@ -364,6 +364,24 @@ describe('DynamoDbCertificateStore on dynalite', () => {
     await store.delete(pendingThere.accountId, pendingThere.id);
     expect(await store.listPendingValidation()).not.toContainEqual(reference(pendingThere));
   });
+
+  it('finds the same pending certificates by scanning the records, without the index', async () => {
+    const pending = certificateRecord();
+    const done = certificateRecord();
+    await store.create(pending);
+    await store.create(done);
+    await store.save(issued(done));
+    const scanned = await store.scanPendingValidation();
+    expect(scanned).toContainEqual({
+      accountId: pending.accountId,
+      certificateId: pending.id,
+      arn: pending.arn,
+    });
+    expect(scanned).not.toContainEqual(expect.objectContaining({ certificateId: done.id }));
+    expect(new Set(scanned.map((entry) => entry.arn))).toEqual(
+      new Set((await store.listPendingValidation()).map((entry) => entry.arn)),
+    );
+  });
 });
 
 describe('DynamoDbCertificateStore on on-disk dynalite', () => {

@@ -16,6 +16,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, InvalidArgsError, SerialCollisionError } from '../../core/errors.ts';
 import type { CertificateRecord } from '../../core/model.ts';
@@ -226,10 +227,8 @@ export class DynamoDbCertificateStore implements CertificateStore {
   }
 
   async listPendingValidation(): Promise<PendingValidationEntry[]> {
-    const entries: PendingValidationEntry[] = [];
-    let exclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await this.documents.send(
+    return this.collectPending((exclusiveStartKey) =>
+      this.documents.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: WORK_QUEUE_INDEX.indexName,
@@ -238,7 +237,40 @@ export class DynamoDbCertificateStore implements CertificateStore {
           ExpressionAttributeValues: { ':queue': PENDING_VALIDATION_QUEUE },
           ExclusiveStartKey: exclusiveStartKey,
         }),
-      );
+      ),
+    );
+  }
+
+  /**
+   * The same as listPendingValidation, read from the certificates themselves (a full scan). For the local
+   * stack's restart: dynalite writes an item and its index entries separately, so a process killed between
+   * the two can leave a pending certificate out of the index. DynamoDB itself updates both together.
+   */
+  async scanPendingValidation(): Promise<PendingValidationEntry[]> {
+    return this.collectPending((exclusiveStartKey) =>
+      this.documents.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          FilterExpression: 'begins_with(sk, :certificate) AND #record.#status = :pending',
+          ExpressionAttributeNames: { '#record': 'record', '#status': 'status' },
+          ExpressionAttributeValues: { ':certificate': CERTIFICATE_PREFIX, ':pending': 'PENDING_VALIDATION' },
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      ),
+    );
+  }
+
+  private async collectPending(
+    readPage: (startKey: QueryCommandInput['ExclusiveStartKey']) => Promise<{
+      Items?: Record<string, unknown>[];
+      LastEvaluatedKey?: QueryCommandInput['ExclusiveStartKey'];
+    }>,
+  ): Promise<PendingValidationEntry[]> {
+    const entries: PendingValidationEntry[] = [];
+    let exclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await readPage(exclusiveStartKey);
       for (const item of page.Items ?? []) {
         entries.push({
           accountId: withoutPrefix(item.pk as string, ACCOUNT_PREFIX),
