@@ -44,6 +44,8 @@ export class LocalWorkflowRunner implements WorkflowStarter {
   private readonly handlersByState: LocalTaskHandlers = {};
   private readonly retryStates: string[] = [];
   private readonly running = new Map<string, { abort(): void; done: Promise<void> }>();
+  /** Task handler calls under way: an aborted execution settles at once, its current task does not. */
+  private readonly tasksInFlight = new Set<Promise<unknown>>();
 
   constructor(
     handlers: Record<WorkflowTaskName, TaskHandler>,
@@ -58,7 +60,7 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     for (const [stateName, state] of Object.entries(definition.States)) {
       const task = state.Type === 'Task' ? tasksByArn.get(state.Resource ?? '') : undefined;
       if (!task) continue;
-      this.handlersByState[stateName] = handlers[task] as unknown as LocalTaskHandlers[string];
+      this.handlersByState[stateName] = this.tracked(handlers[task]) as unknown as LocalTaskHandlers[string];
       if (state.Retry) this.retryStates.push(stateName);
     }
     this.stateMachine = new StateMachine(definition);
@@ -94,9 +96,23 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     return this.running.has(executionName);
   }
 
-  /** Resolves when no execution is running (for tests and orderly shutdown). */
+  /** Resolves when no execution and no task is running (for tests and orderly shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()].map((run) => run.done));
+    while (this.running.size > 0 || this.tasksInFlight.size > 0) {
+      await Promise.allSettled([...[...this.running.values()].map((run) => run.done), ...this.tasksInFlight]);
+    }
+  }
+
+  private tracked(handler: TaskHandler): TaskHandler {
+    return (input) => {
+      const call = handler(input);
+      this.tasksInFlight.add(call);
+      void call.then(
+        () => this.tasksInFlight.delete(call),
+        () => this.tasksInFlight.delete(call),
+      );
+      return call;
+    };
   }
 
   stop(): void {
