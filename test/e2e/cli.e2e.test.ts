@@ -50,6 +50,17 @@ describe('the certwright CLI', () => {
     expect(after.stdout).toBe(await readFile(join(dataDir, 'ca', 'ca.pem'), 'utf8'));
   });
 
+  it('refuses to start a second stack on a data directory in use', async () => {
+    const stack = await startTestStack(testSettings(dataDir));
+    try {
+      const second = await cli('start', '--data-dir', dataDir, '--port', '0', '--dns-port', '0');
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`in use by process ${process.pid}`);
+    } finally {
+      await stack.stop();
+    }
+  });
+
   it('lists every setting with its variable, and refuses unknown flags and commands', async () => {
     const settings = await cli('settings');
     for (const setting of Object.values(LOCAL_SETTINGS)) expect(settings.stdout).toContain(setting.env);
