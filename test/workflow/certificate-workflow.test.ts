@@ -26,7 +26,12 @@ afterEach(async () => {
 });
 
 async function newStack(clock = new FakeClock(), dataDir?: string) {
-  const dir = dataDir ?? (await makeDataDir()).dataDir;
+  let dir = dataDir;
+  if (!dir) {
+    const made = await makeDataDir();
+    dir = made.dataDir;
+    cleanups.push(made.cleanup);
+  }
   const stack = await startTestStack(testSettings(dir, { dnsResolvers: bind.address }), {
     clock,
     fastWorkflow: true,
