@@ -5,12 +5,14 @@ import { createCaKey, FileCaSigner } from '../functions/adapters/local/file-ca-s
 import { writeNewFile } from '../functions/adapters/local/secret-files.ts';
 import { createSelfSignedCaCertificate } from '../functions/core/issuance/ca-certificate.ts';
 import { newSerialHex } from '../functions/core/issuance/serial.ts';
+import { backdatedNotBefore } from '../functions/core/issuance/validity.ts';
 import type { CaKeyAlgorithm } from '../functions/core/model.ts';
 import type { CaSigner, Clock, IssuerSource, Random } from '../functions/core/ports.ts';
 
 export interface LocalCaOptions {
   dataDir: string;
-  algorithm: CaKeyAlgorithm;
+  /** Key algorithm of a new CA (default RSA_2048); when given, an existing CA must have it. */
+  algorithm?: CaKeyAlgorithm;
   /** Distinguished name of a new CA, e.g. `CN=Certwright Local CA, O=Certwright`. */
   subject: string;
   validityYears: number;
@@ -24,7 +26,7 @@ export interface LocalCa {
   certificatePem: string;
 }
 
-const BACKDATE_MS = 60 * 60 * 1000;
+const DEFAULT_CA_ALGORITHM: CaKeyAlgorithm = 'RSA_2048';
 
 /**
  * The local stack's CA: `<dataDir>/ca/ca-key.pem` (mode 0600) and its self-signed `<dataDir>/ca/ca.pem`.
@@ -37,11 +39,11 @@ export async function ensureLocalCa(options: LocalCaOptions): Promise<LocalCa> {
   const keyPath = join(directory, 'ca-key.pem');
   const certificatePath = join(directory, 'ca.pem');
 
-  const signer = await loadOrCreateKey(keyPath, options.algorithm);
-  if (signer.algorithm !== options.algorithm) {
+  const signer = await loadOrCreateKey(keyPath, options.algorithm ?? DEFAULT_CA_ALGORITHM);
+  if (options.algorithm && signer.algorithm !== options.algorithm) {
     throw new Error(
       `The local CA key ${keyPath} is ${signer.algorithm}, but ${options.algorithm} is configured; ` +
-        `configure ${signer.algorithm}, or remove ${directory} to create a new CA`,
+        `leave the setting out (an existing CA keeps its key), or remove ${directory} to create a new CA`,
     );
   }
   const certificatePem =
@@ -66,7 +68,7 @@ async function loadOrCreateKey(path: string, algorithm: CaKeyAlgorithm): Promise
 }
 
 async function createCertificate(path: string, signer: CaSigner, options: LocalCaOptions): Promise<string> {
-  const notBefore = new Date(Math.floor((options.clock.now().getTime() - BACKDATE_MS) / 1000) * 1000);
+  const notBefore = backdatedNotBefore(options.clock.now());
   const notAfter = new Date(notBefore);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + options.validityYears);
   const pem = await createSelfSignedCaCertificate({

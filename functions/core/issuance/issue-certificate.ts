@@ -7,6 +7,7 @@ import { generateLeafKeyPair } from './leaf-key.ts';
 import { newSerialHex } from './serial.ts';
 import { signLeafCertificate } from './sign-leaf.ts';
 import { extendedKeyUsageNames, keyUsageNames } from './usage-names.ts';
+import { backdatedNotBefore } from './validity.ts';
 
 export interface IssueCertificateDeps {
   store: CertificateStore;
@@ -18,8 +19,6 @@ export interface IssueCertificateDeps {
   profile: IssuanceProfile;
 }
 
-/** Clock-skew allowance: certificates start an hour before they are signed. */
-const BACKDATE_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -42,7 +41,7 @@ export async function issueCertificate(
   const sealedPrivateKey = await deps.vault.seal(keyPair.privateKeyPkcs8Der, arn);
   const issuer = await deps.issuer.current();
   const now = deps.clock.now();
-  const notBefore = new Date(Math.floor((now.getTime() - BACKDATE_MS) / 1000) * 1000);
+  const notBefore = backdatedNotBefore(now);
   const notAfter = new Date(notBefore.getTime() + deps.profile.validityDays * DAY_MS - 1000);
   const serialHex = newSerialHex(deps.random);
   await deps.store.reserveSerial(serialHex, arn, now);
