@@ -1,7 +1,9 @@
 #!/usr/bin/env -S npx tsx
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { hostPort, reachableAddress } from '../local/addresses.ts';
 import { LOCAL_SETTINGS, type LocalSettings, loadLocalSettings } from '../local/settings.ts';
+import { shellQuote } from '../local/shell-quote.ts';
 
 const USAGE = `Usage: certwright <command> [--setting value ...]
 
@@ -39,10 +41,13 @@ async function printCredentials(settings: LocalSettings): Promise<void> {
   const { accounts } = await loadOrCreateAccounts(settings.accountsFile);
   const key = accounts[0]?.accessKeys[0];
   if (!key) throw new Error(`${settings.accountsFile} has no access key.`);
-  console.log(`export AWS_ACCESS_KEY_ID=${key.accessKeyId}`);
-  console.log(`export AWS_SECRET_ACCESS_KEY=${key.secretAccessKey}`);
-  console.log(`export AWS_REGION=${settings.region}`);
-  console.log(`export AWS_ENDPOINT_URL_ACM=http://${settings.host}:${settings.port}`);
+  const exports = {
+    AWS_ACCESS_KEY_ID: key.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    AWS_REGION: settings.region,
+    AWS_ENDPOINT_URL_ACM: `http://${hostPort(reachableAddress(settings.host), settings.port)}`,
+  };
+  for (const [name, value] of Object.entries(exports)) console.log(`export ${name}=${shellQuote(value)}`);
 }
 
 function printSettings(): void {
@@ -64,7 +69,7 @@ async function start(settings: LocalSettings): Promise<void> {
       `  CA certificate: ${stack.url}/ca.pem  (or: npm run -s cli -- ca-cert)`,
       `  Credentials:    ${stack.accountsFile.path}${stack.accountsFile.created ? '  (created now with a fresh key)' : ''}`,
       `                  account ${account?.accountId}, access key ${account?.accessKeys[0]?.accessKeyId}; shell exports: npm run -s cli -- credentials`,
-      `  DNS (local zones ${settings.localZones.join(', ') || 'none'}): ${settings.host}:${stack.dnsPort} udp+tcp`,
+      `  DNS (local zones ${settings.localZones.join(', ') || 'none'}): ${hostPort(settings.host, stack.dnsPort)} udp+tcp`,
       `  Data:           ${resolve(settings.dataDir)}`,
     ].join('\n'),
   );

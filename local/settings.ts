@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { CaKeyAlgorithm } from '../functions/core/model.ts';
 
@@ -8,7 +9,11 @@ export const LOCAL_SETTINGS = {
     default: '4747',
     help: 'TCP port of the ACM API and the CA download URLs.',
   },
-  host: { env: 'CERTWRIGHT_HOST', default: '127.0.0.1', help: 'Address the API and DNS servers listen on.' },
+  host: {
+    env: 'CERTWRIGHT_HOST',
+    default: '127.0.0.1',
+    help: 'IP address the API and DNS servers listen on (an IPv4 or IPv6 literal).',
+  },
   dataDir: {
     env: 'CERTWRIGHT_DATA_DIR',
     default: '.certwright',
@@ -68,7 +73,7 @@ export const LOCAL_SETTINGS = {
   caKeyAlgorithm: {
     env: 'CERTWRIGHT_CA_KEY_ALGORITHM',
     default: 'RSA_2048',
-    help: 'Key of a new local CA: RSA_2048, EC_prime256v1 or EC_secp384r1.',
+    help: 'Key of a new local CA: RSA_2048, EC_prime256v1 or EC_secp384r1. An existing CA keeps its key.',
   },
   caSubject: {
     env: 'CERTWRIGHT_CA_SUBJECT',
@@ -114,7 +119,8 @@ export interface LocalSettings {
   validationTimeoutHours: number;
   validityDays: number;
   maxDomains: number;
-  caKeyAlgorithm: CaKeyAlgorithm;
+  /** Undefined when not set: a new CA gets RSA_2048, an existing one keeps its key. */
+  caKeyAlgorithm?: CaKeyAlgorithm;
   caSubject: string;
   localZones: string[];
   dnsPort: number;
@@ -123,6 +129,9 @@ export interface LocalSettings {
 }
 
 const CA_ALGORITHMS: CaKeyAlgorithm[] = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'];
+/** The region part of an ARN, as the ARN parser accepts it. */
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const DNS_NAME_PATTERN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
 function flagName(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
@@ -177,22 +186,28 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
     (values[flagName(name)] as string | undefined) ?? env[LOCAL_SETTINGS[name].env];
   const get = (name: LocalSettingName): string => raw(name) ?? LOCAL_SETTINGS[name].default;
 
-  const caKeyAlgorithm = get('caKeyAlgorithm') as CaKeyAlgorithm;
-  if (!CA_ALGORITHMS.includes(caKeyAlgorithm)) {
+  const caKeyAlgorithm = raw('caKeyAlgorithm') as CaKeyAlgorithm | undefined;
+  if (caKeyAlgorithm !== undefined && !CA_ALGORITHMS.includes(caKeyAlgorithm)) {
     throw invalid('caKeyAlgorithm', `one of ${CA_ALGORITHMS.join(', ')}`, caKeyAlgorithm);
   }
+  const region = get('region');
+  if (!REGION_PATTERN.test(region)) throw invalid('region', 'a region name such as us-east-1', region);
+  const validationDomain = get('validationDomain').toLowerCase().replace(/\.$/, '');
+  if (!DNS_NAME_PATTERN.test(validationDomain))
+    throw invalid('validationDomain', 'a DNS name', validationDomain);
   const dataDir = get('dataDir');
   const host = get('host');
+  if (isIP(host) === 0) throw invalid('host', 'an IPv4 or IPv6 address', host);
   const port = number('port', get('port'), PORT);
   return {
     port,
     host,
     dataDir,
     accountsFile: raw('accountsFile') ?? `${dataDir}/accounts.json`,
-    region: get('region'),
+    region,
     dnsResolvers: list(raw('dnsResolvers') ?? ''),
     dnsTimeoutMs: number('dnsTimeoutMs', get('dnsTimeoutMs'), { min: 1, integer: true }),
-    validationDomain: get('validationDomain').toLowerCase(),
+    validationDomain,
     pollInitialSeconds: number('pollInitialSeconds', get('pollInitialSeconds'), { min: 1, integer: true }),
     pollFactor: number('pollFactor', get('pollFactor'), { min: 1 }),
     pollMaxSeconds: number('pollMaxSeconds', get('pollMaxSeconds'), { min: 1, integer: true }),

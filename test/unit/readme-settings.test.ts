@@ -100,7 +100,8 @@ describe('loadLocalSettings defaults', () => {
       validationTimeoutHours: 72,
       validityDays: 395,
       maxDomains: 10,
-      caKeyAlgorithm: 'RSA_2048',
+      // Unset: a new CA gets RSA_2048 (the documented default), an existing CA keeps its key.
+      caKeyAlgorithm: undefined,
       caSubject: 'CN=Certwright Local Root CA,O=Certwright',
       localZones: ['certwright.internal'],
       dnsPort: 8053,
@@ -118,6 +119,18 @@ describe('loadLocalSettings defaults', () => {
     expect(
       load(['--data-dir', '/opt/cw'], { CERTWRIGHT_ACCOUNTS_FILE: '/etc/cw/keys.json' }).accountsFile,
     ).toBe('/etc/cw/keys.json');
+  });
+
+  it('refuses a host that is not an IP address, a malformed region and a malformed validation domain', () => {
+    expect(() => load([], { CERTWRIGHT_HOST: 'localhost' })).toThrow(/CERTWRIGHT_HOST.*'localhost'/);
+    expect(() => load([], { CERTWRIGHT_REGION: 'EU-West-1' })).toThrow(/CERTWRIGHT_REGION.*'EU-West-1'/);
+    expect(() => load([], { CERTWRIGHT_VALIDATION_DOMAIN: 'bad_domain' })).toThrow(
+      /CERTWRIGHT_VALIDATION_DOMAIN/,
+    );
+    expect(load([], { CERTWRIGHT_VALIDATION_DOMAIN: 'ACM.Example.com.' }).validationDomain).toBe(
+      'acm.example.com',
+    );
+    expect(load([], { CERTWRIGHT_HOST: '::1' }).host).toBe('::1');
   });
 
   it('accepts every CA key algorithm the README lists', () => {
