@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,6 +15,7 @@ import { createApiHandler } from '../functions/api/api-handler.ts';
 import type { Clock } from '../functions/core/ports.ts';
 import { type CertwrightSettings, DEFAULT_SETTINGS } from '../functions/core/settings.ts';
 import { createWorkflowTaskHandlers } from '../functions/tasks/workflow-task-handlers.ts';
+import { hostPort, reachableAddress } from './addresses.ts';
 import { type Account, loadOrCreateAccounts, lookupCredential } from './auth/accounts-file.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startLocalDnsServer } from './dns-server.ts';
@@ -23,6 +24,7 @@ import { createLocalRequestListener } from './http-server.ts';
 import { issuerDisplayName } from './issuer-display-name.ts';
 import { ensureLocalCa } from './local-ca.ts';
 import type { LocalSettings } from './settings.ts';
+import { ShutdownSequence } from './shutdown-sequence.ts';
 import { LocalWorkflowRunner, type WorkflowRunnerOptions } from './workflow-runner.ts';
 
 const CA_VALIDITY_YEARS = 10;
@@ -58,8 +60,24 @@ export async function startLocalStack(
   const log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
   mkdirSync(join(local.dataDir, 'secrets'), { recursive: true, mode: 0o700 });
   const lock = lockDataDir(local.dataDir);
+  const shutdown = new ShutdownSequence();
+  shutdown.add(() => lock.release());
+  try {
+    return await composeLocalStack(local, { clock, log, workflow: options.workflow }, shutdown);
+  } catch (error) {
+    await shutdown.run();
+    throw error;
+  }
+}
 
+async function composeLocalStack(
+  local: LocalSettings,
+  options: Required<Pick<LocalStackOptions, 'clock' | 'log'>> & Pick<LocalStackOptions, 'workflow'>,
+  shutdown: ShutdownSequence,
+): Promise<LocalStack> {
+  const { clock, log } = options;
   const table = await startEmbeddedTable(local.dataDir, local.region);
+  shutdown.add(() => table.close());
   const { store, client: dynamodb } = table;
 
   const ca = await ensureLocalCa({
@@ -73,8 +91,9 @@ export async function startLocalStack(
   const accounts = await loadOrCreateAccounts(local.accountsFile);
   const zones = new LocalZones(local.localZones, join(local.dataDir, 'zones.json'));
   const dnsServer = await startLocalDnsServer({ zones, host: local.host, port: local.dnsPort });
+  shutdown.add(() => dnsServer.close());
   const localZoneResolver = new NodeDnsResolver({
-    servers: [`${local.host}:${dnsServer.port}`],
+    servers: [hostPort(reachableAddress(local.host), dnsServer.port)],
     timeoutMs: 1000,
     tries: 2,
   });
@@ -83,11 +102,16 @@ export async function startLocalStack(
     new NodeDnsResolver({ servers: local.dnsResolvers, timeoutMs: local.dnsTimeoutMs, tries: 2 }),
   );
 
-  // The API port must be known before the certificate profile (its URLs point at this server).
-  const httpServer = createServer();
+  // The API port must be known before the certificate profile (its URLs point at this server), so the
+  // server listens first and answers 503 until the API is composed.
+  let serveRequest: RequestListener | undefined;
+  const httpServer = createServer((request, response) =>
+    serveRequest ? serveRequest(request, response) : response.writeHead(503).end(),
+  );
   await listen(httpServer, local.port, local.host);
+  shutdown.add(() => close(httpServer));
   const port = (httpServer.address() as AddressInfo).port;
-  const url = `http://${local.host}:${port}`;
+  const url = `http://${hostPort(reachableAddress(local.host), port)}`;
   const publicUrl = local.publicUrl || url;
 
   const settings: CertwrightSettings = {
@@ -125,6 +149,10 @@ export async function startLocalStack(
     }),
     { ...options.workflow, log },
   );
+  shutdown.add(async () => {
+    runner.stop();
+    await runner.idle();
+  });
   const apiHandler = createApiHandler({
     store,
     workflow: runner,
@@ -135,24 +163,21 @@ export async function startLocalStack(
     caAlgorithm: ca.signer.algorithm,
     issuerName: issuerDisplayName(ca.certificatePem),
   });
-  httpServer.on(
-    'request',
-    createLocalRequestListener({
-      apiHandler,
-      authenticate: {
-        lookup: (accessKeyId) => lookupCredential(accounts.accounts, accessKeyId),
-        region: local.region,
-        services: ['acm', 'execute-api'],
-        maxSkewMinutes: 15,
-      },
-      // Signatures are checked against real time, whatever clock the certificates run on.
-      now: () => new Date(),
-      documents: {
-        '/ca.pem': { contentType: 'application/x-pem-file', body: () => ca.certificatePem },
-        '/ca.crt': { contentType: 'application/pkix-cert', body: () => pemToDer(ca.certificatePem) },
-      },
-    }),
-  );
+  serveRequest = createLocalRequestListener({
+    apiHandler,
+    authenticate: {
+      lookup: (accessKeyId) => lookupCredential(accounts.accounts, accessKeyId),
+      region: local.region,
+      services: ['acm', 'execute-api'],
+      maxSkewMinutes: 15,
+    },
+    // Signatures are checked against real time, whatever clock the certificates run on.
+    now: () => new Date(),
+    documents: {
+      '/ca.pem': { contentType: 'application/x-pem-file', body: () => ca.certificatePem },
+      '/ca.crt': { contentType: 'application/pkix-cert', body: () => pemToDer(ca.certificatePem) },
+    },
+  });
 
   const pending = await store.scanPendingValidation();
   for (const certificate of pending)
@@ -170,13 +195,7 @@ export async function startLocalStack(
     store,
     dynamodb,
     zones,
-    async stop() {
-      runner.stop();
-      await runner.idle();
-      await Promise.all([close(httpServer), dnsServer.close()]);
-      await table.close();
-      lock.release();
-    },
+    stop: () => shutdown.run(),
   };
 }
 

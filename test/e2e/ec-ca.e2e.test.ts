@@ -16,14 +16,16 @@ import { runCommand } from '../support/run-command.ts';
 // validation record written into a local zone and answered by the embedded DNS server.
 
 let stack: LocalStack;
+let dataDir: string;
 let cleanup: () => Promise<void>;
 let workDir: string;
 
 beforeAll(async () => {
   const made = await makeDataDir();
   cleanup = made.cleanup;
+  dataDir = made.dataDir;
   workDir = await mkdtemp(join(tmpdir(), 'certwright-ec-ca-'));
-  stack = await startTestStack(testSettings(made.dataDir, { caKeyAlgorithm: 'EC_secp384r1' }));
+  stack = await startTestStack(testSettings(dataDir, { caKeyAlgorithm: 'EC_secp384r1' }));
 });
 afterAll(async () => {
   await stack?.stop();
@@ -57,5 +59,17 @@ describe('a local CA with an EC P-384 key', () => {
     expect(verify.stdout.trim()).toBe(`${join(workDir, 'leaf.pem')}: OK`);
     const text = await runCommand('openssl', ['x509', '-noout', '-text', '-in', join(workDir, 'leaf.pem')]);
     expect(text.stdout).toContain('Signature Algorithm: ecdsa-with-SHA384');
+  });
+
+  it('keeps its key on a restart without the setting, and refuses a conflicting one', async () => {
+    const caPem = stack.caCertificatePem;
+    await stack.stop();
+    stack = await startTestStack(testSettings(dataDir));
+    expect(stack.caCertificatePem).toBe(caPem);
+    await stack.stop();
+    await expect(startTestStack(testSettings(dataDir, { caKeyAlgorithm: 'RSA_2048' }))).rejects.toThrow(
+      /is EC_secp384r1, but RSA_2048 is configured/,
+    );
+    stack = await startTestStack(testSettings(dataDir));
   });
 });
