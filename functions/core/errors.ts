@@ -74,6 +74,12 @@ export class SerialCollisionError extends CertwrightError {
   readonly code = 'SerialCollision';
 }
 
+/** Issuance was asked for a certificate whose names are not all validated: a bug upstream, never retried. */
+export class CertificateNotValidatedError extends CertwrightError {
+  override name = 'CertificateNotValidated' as const;
+  readonly code = 'CertificateNotValidated';
+}
+
 /** A certificate failed the pre-signing lint or the post-signing verification: never hand it out. */
 export class CertificateLintError extends CertwrightError {
   override name = 'CertificateLintFailed' as const;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { CertificateLintError, CertificateNotValidatedError } from '../../functions/core/errors.ts';
 import { CERTIFICATE_WORKFLOW_FILE, WORKFLOW_TASKS } from '../../statemachines/workflow-tasks.ts';
 
 interface AslValidationResult {
@@ -116,6 +117,19 @@ describe('certificate-workflow.asl.json', () => {
       // The error lands where RecordFailure's Parameters read it ($.error), not over the input.
       expect(catchAll?.ResultPath).toBe('$.error');
     }
+  });
+
+  it('never retries issuance errors that would recur (lint failure, unvalidated names): the CA signs once', () => {
+    const retriers =
+      (STATES.IssueCertificate as State & { Retry?: Array<{ ErrorEquals: string[]; MaxAttempts?: number }> })
+        .Retry ?? [];
+    const first = retriers.findIndex((retrier) => retrier.ErrorEquals.includes('CertificateLintFailed'));
+    const catchAll = retriers.findIndex((retrier) => retrier.ErrorEquals.includes('States.ALL'));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(catchAll);
+    expect(retriers[first]?.ErrorEquals).toContain(new CertificateNotValidatedError('x').name);
+    expect(retriers[first]?.ErrorEquals).toContain(new CertificateLintError('x').name);
+    expect(retriers[first]?.MaxAttempts).toBe(0);
   });
 
   it('records the failure and then fails the execution', () => {

@@ -1,5 +1,6 @@
 import { parseCertificateArn } from '../arn.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
+import { CertificateNotValidatedError } from '../errors.ts';
 import type { IssuedCertificate } from '../model.ts';
 import type { CaSigner, CertificateStore, Clock, IssuerSource, KeyVault, Random } from '../ports.ts';
 import type { IssuanceProfile } from '../settings.ts';
@@ -34,7 +35,7 @@ export async function issueCertificate(
   const pending = await deps.store.get(accountId, certificateId);
   if (pending?.status !== 'PENDING_VALIDATION') return { outcome: 'STOPPED' };
   if (!pending.domainValidations.every((dv) => dv.status === 'SUCCESS')) {
-    throw new Error(`Certificate ${arn} is not validated for every name`);
+    throw new CertificateNotValidatedError(`Certificate ${arn} is not validated for every name`);
   }
 
   const keyPair = await generateLeafKeyPair(pending.keyAlgorithm);
