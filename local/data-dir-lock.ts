@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -14,13 +14,26 @@ export function lockDataDir(dataDir: string): { release(): void } {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+    const owner = readOwner(path);
+    if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
       throw new Error(
         `The data directory ${dataDir} is in use by process ${owner}; stop it first or choose another CERTWRIGHT_DATA_DIR.`,
       );
     }
-    unlinkSync(path);
+    // A stale lock. (Two starts taking over the same stale lock at once could both pass here; the table's
+    // own LevelDB lock then stops the second.) Our own pid here is a previous process that had it: pids
+    // repeat across container restarts.
+    rmSync(path, { force: true });
+  }
+}
+
+function readOwner(path: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    return Number.isInteger(pid) ? pid : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
