@@ -583,9 +583,10 @@ describe('the HTTP front end, by hand', () => {
   });
 
   it('answers targets named like Object.prototype members with UnknownOperationException', async () => {
-    // OPERATIONS is a plain object: these names must not resolve to functions it inherits. Today
-    // `toString` answers 200 "[object Undefined]" and the others 500; `constructor` even hands the API's
-    // services object (store, MAC key holder, settings) to JSON.stringify, saved only by a circular reference.
+    // OPERATIONS is a plain object: these names must not resolve to functions it inherits. Without the
+    // own-property check, `toString` would answer 200 "[object Undefined]" and the others 500, and
+    // `constructor` would hand the API's services object (store, MAC key holder, settings) to
+    // JSON.stringify, saved only by a circular reference.
     const names = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'];
     const answers = [];
     for (const name of names) {

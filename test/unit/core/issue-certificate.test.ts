@@ -1,0 +1,448 @@
+/**
+ * issueCertificate against real parts: the DynamoDB store on in-process dynalite, the local file CA, the
+ * file key vault (both in a temp directory) and a clock that moves only when told.
+ */
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
+import { ensureTable } from '../../../functions/adapters/aws/table-schema.ts';
+import { FileKeyVault } from '../../../functions/adapters/local/file-key-vault.ts';
+import { CertificateNotValidatedError, SerialCollisionError } from '../../../functions/core/errors.ts';
+import {
+  type IssueCertificateDeps,
+  issueCertificate,
+} from '../../../functions/core/issuance/issue-certificate.ts';
+import type {
+  CertificateRecord,
+  CertificateStatus,
+  RequestableKeyAlgorithm,
+} from '../../../functions/core/model.ts';
+import type { CaSigner, CertificateStore } from '../../../functions/core/ports.ts';
+import { ensureLocalCa, type LocalCa } from '../../../local/local-ca.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { cryptoRandom, TEST_PROFILE } from '../issuance/test-ca.ts';
+import { pendingCertificate, REGION } from './core-fixtures.ts';
+
+const TABLE_NAME = 'certwright-issue-test';
+/** Issuance runs at this instant (note the milliseconds: notBefore drops them). */
+const NOW = new Date('2026-03-02T08:15:42.637Z');
+/** NOW − 1 h in whole seconds, and that plus TEST_PROFILE's 395 days minus one second. */
+const EXPECTED_NOT_BEFORE = '2026-03-02T07:15:42.000Z';
+const EXPECTED_NOT_AFTER = '2027-04-01T07:15:41.000Z';
+const SERVER_AUTH = { name: 'TLS_WEB_SERVER_AUTHENTICATION', oid: '1.3.6.1.5.5.7.3.1' };
+
+let server: Server;
+let client: DynamoDBClient;
+let store: DynamoDbCertificateStore;
+let workDir: string;
+let ca: LocalCa;
+let vault: FileKeyVault;
+
+/*
+ * core-fixtures' startDynaliteStore does not hand out its client, and these tests read the raw items (serial
+ * reservations, and the certificate item itself for plaintext keys), so the table is set up here the same way.
+ */
+beforeAll(async () => {
+  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await ensureTable(client, TABLE_NAME);
+  store = new DynamoDbCertificateStore(client, TABLE_NAME);
+
+  workDir = await mkdtemp(join(tmpdir(), 'certwright-issue-'));
+  ca = await ensureLocalCa({
+    dataDir: workDir,
+    algorithm: 'RSA_2048',
+    subject: 'CN=Certwright Issue Test CA, O=Certwright',
+    validityYears: 5,
+    clock: new FakeClock(new Date('2026-01-01T00:00:00.000Z')),
+    random: cryptoRandom,
+  });
+  vault = await FileKeyVault.fromFile(join(workDir, 'vault.key'));
+});
+
+afterAll(async () => {
+  client?.destroy();
+  if (server) {
+    await new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
+  }
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+interface CountingSigner extends CaSigner {
+  signCalls: number;
+}
+
+/** The local CA's signer, counting how often the CA key signs. */
+function countingSigner(): CountingSigner {
+  const counting: CountingSigner = {
+    algorithm: ca.signer.algorithm,
+    signCalls: 0,
+    publicKeySpki: () => ca.signer.publicKeySpki(),
+    sign: (message) => {
+      counting.signCalls++;
+      return ca.signer.sign(message);
+    },
+  };
+  return counting;
+}
+
+function deps(
+  overrides: Partial<IssueCertificateDeps> = {},
+): IssueCertificateDeps & { signer: CountingSigner } {
+  return {
+    store,
+    clock: new FakeClock(NOW),
+    random: cryptoRandom,
+    issuer: ca.issuer,
+    vault,
+    profile: TEST_PROFILE,
+    ...overrides,
+    signer: countingSigner(),
+  };
+}
+
+interface StoreHooks {
+  /** Runs after the real reserveSerial. */
+  afterReserveSerial?: () => Promise<void>;
+  /** Runs before the real reserveSerial. */
+  beforeReserveSerial?: () => Promise<void>;
+  /** Runs once, before the first save reaches the real store. */
+  beforeFirstSave?: () => Promise<void>;
+}
+
+/** The real store with something else happening in the table at a chosen moment of the issuance. */
+function hookedStore(hooks: StoreHooks): CertificateStore {
+  let saves = 0;
+  return {
+    create: (certificate) => store.create(certificate),
+    get: (accountId, certificateId) => store.get(accountId, certificateId),
+    save: async (certificate) => {
+      saves++;
+      if (saves === 1) await hooks.beforeFirstSave?.();
+      return store.save(certificate);
+    },
+    delete: (accountId, certificateId) => store.delete(accountId, certificateId),
+    list: (accountId, query) => store.list(accountId, query),
+    claimIdempotencyToken: (accountId, token, arn, now, windowSeconds) =>
+      store.claimIdempotencyToken(accountId, token, arn, now, windowSeconds),
+    reserveSerial: async (serialHex, certificateArn, now) => {
+      await hooks.beforeReserveSerial?.();
+      await store.reserveSerial(serialHex, certificateArn, now);
+      await hooks.afterReserveSerial?.();
+    },
+    listPendingValidation: () => store.listPendingValidation(),
+  };
+}
+
+/** A pending certificate for `names`, stored; every name has passed validation except `unvalidated`. */
+async function validatedCertificate(
+  names: string[] = ['example.test', 'www.example.test'],
+  overrides: Partial<CertificateRecord> = {},
+  unvalidated: string[] = [],
+): Promise<CertificateRecord> {
+  const certificate = pendingCertificate({
+    domainName: names[0],
+    subjectAlternativeNames: names,
+    subject: `CN=${names[0]}`,
+    domainValidations: names.map((name, index) => ({
+      domainName: name,
+      validationDomain: name,
+      validationMethod: 'DNS',
+      status: unvalidated.includes(name) ? 'PENDING_VALIDATION' : 'SUCCESS',
+      resourceRecord: {
+        Name: `_${index}0123456789abcdef0123456789abcde.${name}.`,
+        Type: 'CNAME',
+        Value: `_${index}fedcba9876543210fedcba987654321.acm-validations.certwright.test.`,
+      },
+    })),
+    ...overrides,
+  });
+  await store.create(certificate);
+  return certificate;
+}
+
+function reread(certificate: CertificateRecord): Promise<CertificateRecord | undefined> {
+  return store.get(certificate.accountId, certificate.id);
+}
+
+/** Every item in the table, as DynamoDB returns it (a scan: fine for tests). */
+async function allItems(): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let startKey: Record<string, never> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: TABLE_NAME, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (startKey);
+  return items;
+}
+
+/** Every serial reserved for `arn`, read straight from the table (as test/support/table-inspection.ts does). */
+async function reservedSerials(arn: string): Promise<string[]> {
+  const serials: string[] = [];
+  for (const item of (await allItems()) as Array<Record<string, { S?: string }>>) {
+    const pk = item.pk?.S ?? '';
+    if (pk.startsWith('SERIAL#') && item.certificateArn?.S === arn) serials.push(pk.slice('SERIAL#'.length));
+  }
+  return serials;
+}
+
+/** The raw certificate item (the one whose `arn` attribute is the certificate's). */
+async function certificateItem(arn: string): Promise<Record<string, unknown>> {
+  const items = (await allItems()).filter((item) => (item.arn as { S?: string } | undefined)?.S === arn);
+  expect(items).toHaveLength(1);
+  return items[0] as Record<string, unknown>;
+}
+
+function spkiOfPrivateKey(pkcs8Der: Uint8Array): Buffer {
+  const privateKey = createPrivateKey({ key: Buffer.from(pkcs8Der), format: 'der', type: 'pkcs8' });
+  return createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+}
+
+describe('issueCertificate', () => {
+  it('issues a validated pending certificate: signed, serial reserved, key sealed, one write to ISSUED', async () => {
+    const certificate = await validatedCertificate();
+    const issuing = deps();
+
+    const result = await issueCertificate(issuing, certificate.arn);
+
+    expect(result).toEqual({ outcome: 'ISSUED', serial: expect.stringMatching(/^01[0-9a-f]{32}$/) });
+    const stored = await reread(certificate);
+    expect(stored).toEqual({
+      ...certificate,
+      status: 'ISSUED',
+      version: certificate.version + 1,
+      issued: {
+        certificatePem: expect.stringMatching(
+          /^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/,
+        ),
+        chainPem: ca.certificatePem,
+        serialHex: result.serial,
+        notBefore: EXPECTED_NOT_BEFORE,
+        notAfter: EXPECTED_NOT_AFTER,
+        issuedAt: NOW.toISOString(),
+        sealedPrivateKey: expect.any(String),
+        keyUsages: ['DIGITAL_SIGNATURE', 'KEY_ENCIPHERMENT'],
+        extendedKeyUsages: [SERVER_AUTH],
+      },
+    });
+    const issued = stored?.issued;
+    if (!issued) throw new Error('no issued part');
+    expect(issuing.signer.signCalls).toBe(1);
+
+    // The certificate itself: signed by the CA, for the names, with the recorded serial and validity.
+    const leaf = new X509Certificate(issued.certificatePem);
+    const caCertificate = new X509Certificate(ca.certificatePem);
+    expect(leaf.verify(caCertificate.publicKey)).toBe(true);
+    expect(leaf.checkIssued(caCertificate)).toBe(true);
+    expect(leaf.subjectAltName).toBe('DNS:example.test, DNS:www.example.test');
+    expect(leaf.serialNumber.toLowerCase()).toBe(result.serial);
+    expect(new Date(leaf.validFrom).toISOString()).toBe(EXPECTED_NOT_BEFORE);
+    expect(new Date(leaf.validTo).toISOString()).toBe(EXPECTED_NOT_AFTER);
+    expect(leaf.keyUsage).toEqual([SERVER_AUTH.oid]);
+
+    // The serial was reserved for this certificate, and only that one; it cannot be reserved again.
+    expect(await reservedSerials(certificate.arn)).toEqual([result.serial]);
+    await expect(store.reserveSerial(issued.serialHex, 'arn:other', NOW)).rejects.toThrow(
+      SerialCollisionError,
+    );
+
+    // The sealed key opens only for this ARN, and is the key of the certificate.
+    const privateKeyDer = await vault.open(issued.sealedPrivateKey, certificate.arn);
+    expect(
+      spkiOfPrivateKey(privateKeyDer).equals(leaf.publicKey.export({ type: 'spki', format: 'der' })),
+    ).toBe(true);
+    const otherArn = certificate.arn.replace(certificate.id, 'bbbbbbbb-0000-4000-8000-000000000001');
+    await expect(vault.open(issued.sealedPrivateKey, otherArn)).rejects.toThrow(/does not open/);
+
+    // Nothing in the stored item is the private key in the clear.
+    const item = JSON.stringify(await certificateItem(certificate.arn));
+    expect(item).not.toContain('PRIVATE KEY');
+    for (const encoding of ['base64', 'base64url', 'hex'] as const) {
+      expect(item).not.toContain(Buffer.from(privateKeyDer).toString(encoding));
+    }
+
+    // ISSUED certificates leave the work queue of pending ones.
+    expect((await store.listPendingValidation()).map((entry) => entry.arn)).not.toContain(certificate.arn);
+  });
+
+  it.each([
+    ['EC_prime256v1', ['DIGITAL_SIGNATURE']],
+    ['RSA_2048', ['DIGITAL_SIGNATURE', 'KEY_ENCIPHERMENT']],
+  ] as Array<[RequestableKeyAlgorithm, string[]]>)(
+    'issues a %s key that matches the certificate, with its key usages',
+    async (keyAlgorithm, keyUsages) => {
+      const certificate = await validatedCertificate(['keys.example.test'], { keyAlgorithm });
+      await issueCertificate(deps(), certificate.arn);
+      const issued = (await reread(certificate))?.issued;
+      if (!issued) throw new Error('no issued part');
+      expect(issued.keyUsages).toEqual(keyUsages);
+      const leafSpki = new X509Certificate(issued.certificatePem).publicKey.export({
+        type: 'spki',
+        format: 'der',
+      });
+      const privateKeyDer = await vault.open(issued.sealedPrivateKey, certificate.arn);
+      expect(spkiOfPrivateKey(privateKeyDer).equals(leafSpki)).toBe(true);
+    },
+  );
+
+  it('refuses a certificate not validated for every name and leaves it pending, nothing signed', async () => {
+    const certificate = await validatedCertificate(['a.example.test', 'b.example.test'], {}, [
+      'b.example.test',
+    ]);
+    const issuing = deps();
+
+    const refused = issueCertificate(issuing, certificate.arn);
+    await expect(refused).rejects.toThrow(CertificateNotValidatedError);
+    await expect(refused).rejects.toThrow(/not validated for every name/);
+
+    const stored = await reread(certificate);
+    expect(stored).toEqual(certificate);
+    expect(stored?.status).toBe('PENDING_VALIDATION');
+    expect(stored?.issued).toBeUndefined();
+    expect(issuing.signer.signCalls).toBe(0);
+    expect(await reservedSerials(certificate.arn)).toEqual([]);
+  });
+
+  it.each(['ISSUED', 'FAILED', 'VALIDATION_TIMED_OUT'] as CertificateStatus[])(
+    'stops at a %s certificate without signing or writing anything',
+    async (status) => {
+      const certificate = await validatedCertificate(['stopped.example.test'], {
+        status,
+        ...(status === 'FAILED' ? { failureReason: 'CAA_ERROR' as const } : {}),
+      });
+      const issuing = deps();
+
+      expect(await issueCertificate(issuing, certificate.arn)).toEqual({ outcome: 'STOPPED' });
+
+      expect(await reread(certificate)).toEqual(certificate);
+      expect(issuing.signer.signCalls).toBe(0);
+      expect(await reservedSerials(certificate.arn)).toEqual([]);
+    },
+  );
+
+  it('stops at a deleted certificate without signing or recreating it', async () => {
+    const certificate = await validatedCertificate(['deleted.example.test']);
+    await store.delete(certificate.accountId, certificate.id);
+    const issuing = deps();
+
+    expect(await issueCertificate(issuing, certificate.arn)).toEqual({ outcome: 'STOPPED' });
+
+    expect(await reread(certificate)).toBeUndefined();
+    expect(issuing.signer.signCalls).toBe(0);
+    expect(await reservedSerials(certificate.arn)).toEqual([]);
+  });
+
+  it('stops when the certificate is deleted while it is being signed, and does not bring it back', async () => {
+    const certificate = await validatedCertificate(['deleted-midway.example.test']);
+    const issuing = deps({
+      store: hookedStore({
+        afterReserveSerial: () => store.delete(certificate.accountId, certificate.id),
+      }),
+    });
+
+    expect(await issueCertificate(issuing, certificate.arn)).toEqual({ outcome: 'STOPPED' });
+
+    expect(await reread(certificate)).toBeUndefined();
+    // The serial was reserved before signing and stays burnt: it is never handed out again.
+    expect(await reservedSerials(certificate.arn)).toHaveLength(1);
+  });
+
+  it.each(['FAILED', 'VALIDATION_TIMED_OUT'] as CertificateStatus[])(
+    'stops when the certificate turns %s while it is being signed, and leaves it so',
+    async (status) => {
+      const certificate = await validatedCertificate(['overtaken.example.test']);
+      const issuing = deps({
+        store: hookedStore({
+          afterReserveSerial: async () => {
+            const current = await store.get(certificate.accountId, certificate.id);
+            if (!current) throw new Error('certificate gone');
+            await store.save({ ...current, status });
+          },
+        }),
+      });
+
+      expect(await issueCertificate(issuing, certificate.arn)).toEqual({ outcome: 'STOPPED' });
+
+      expect(await reread(certificate)).toEqual({ ...certificate, status, version: certificate.version + 1 });
+    },
+  );
+
+  it('reserves the serial before the CA key signs anything', async () => {
+    const certificate = await validatedCertificate(['order.example.test']);
+    let signCallsAtReservation: number | undefined;
+    const issuing = deps({
+      store: hookedStore({
+        beforeReserveSerial: async () => {
+          signCallsAtReservation = issuing.signer.signCalls;
+        },
+      }),
+    });
+
+    await issueCertificate(issuing, certificate.arn);
+
+    expect(signCallsAtReservation).toBe(0);
+    expect(issuing.signer.signCalls).toBe(1);
+  });
+
+  it.each([
+    ['before the serial is reserved', (tag: () => Promise<void>) => ({ beforeReserveSerial: tag })],
+    ['between the final read and the final write', (tag: () => Promise<void>) => ({ beforeFirstSave: tag })],
+  ] as Array<[string, (tag: () => Promise<void>) => StoreHooks]>)(
+    'keeps an unrelated change saved %s, and still issues',
+    async (_moment, hooks) => {
+      const certificate = await validatedCertificate(['tagged.example.test']);
+      const addTag = async () => {
+        const current = await store.get(certificate.accountId, certificate.id);
+        if (!current) throw new Error('certificate gone');
+        await store.save({ ...current, tags: [{ Key: 'team', Value: 'platform' }] });
+      };
+      const issuing = deps({ store: hookedStore(hooks(addTag)) });
+
+      const result = await issueCertificate(issuing, certificate.arn);
+
+      expect(result).toEqual({ outcome: 'ISSUED', serial: expect.any(String) });
+      expect(await reread(certificate)).toEqual({
+        ...certificate,
+        tags: [{ Key: 'team', Value: 'platform' }],
+        status: 'ISSUED',
+        version: certificate.version + 2,
+        issued: expect.objectContaining({ serialHex: result.serial }),
+      });
+      expect(issuing.signer.signCalls).toBe(1);
+      expect(await reservedSerials(certificate.arn)).toEqual([result.serial]);
+    },
+  );
+
+  it('does nothing the second time: STOPPED, same serial, no second signature or reservation', async () => {
+    const certificate = await validatedCertificate(['twice.example.test']);
+    const first = await issueCertificate(deps(), certificate.arn);
+    const afterFirst = await reread(certificate);
+    const again = deps();
+
+    expect(await issueCertificate(again, certificate.arn)).toEqual({ outcome: 'STOPPED' });
+
+    expect(first.outcome).toBe('ISSUED');
+    expect(await reread(certificate)).toEqual(afterFirst);
+    expect(afterFirst?.issued?.serialHex).toBe(first.serial);
+    expect(again.signer.signCalls).toBe(0);
+    expect(await reservedSerials(certificate.arn)).toEqual([first.serial]);
+  });
+});
