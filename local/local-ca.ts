@@ -52,7 +52,7 @@ export async function ensureLocalCa(options: LocalCaOptions): Promise<LocalCa> {
   return { signer, issuer: { current: async () => ({ certificatePem, chainPem: [] }) }, certificatePem };
 }
 
-async function loadOrCreateKey(path: string, algorithm: CaKeyAlgorithm): Promise<FileCaSigner> {
+async function loadOrCreateKey(path: string, algorithm: CaKeyAlgorithm): Promise<CaSigner> {
   try {
     return await FileCaSigner.fromFile(path);
   } catch (error) {

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { X509Certificate as NodeX509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { CaSigner } from '../ports.ts';
-import { CA_SIGNATURE_ALGORITHMS, caSigningKey, externalSigningCrypto } from './external-signing-crypto.ts';
+import { CA_ALGORITHMS } from './ca-algorithms.ts';
+import { caSigningKey, externalSigningCrypto } from './external-signing-crypto.ts';
 
 export interface SelfSignedCaInput {
   signer: CaSigner;
@@ -29,7 +30,7 @@ export async function createSelfSignedCaCertificate(input: SelfSignedCaInput): P
       notAfter: input.notAfter,
       publicKey,
       signingKey: caSigningKey(input.signer),
-      signingAlgorithm: CA_SIGNATURE_ALGORITHMS[input.signer.algorithm],
+      signingAlgorithm: CA_ALGORITHMS[input.signer.algorithm].webCrypto,
       extensions: [
         new x509.BasicConstraintsExtension(true, input.pathLength, true),
         new x509.KeyUsagesExtension(keyUsages, true),

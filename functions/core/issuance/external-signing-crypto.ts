@@ -4,20 +4,8 @@
  */
 import { ECDSASigValue } from '@peculiar/asn1-ecc';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import type { CaKeyAlgorithm } from '../model.ts';
 import type { CaSigner } from '../ports.ts';
-
-export type CaSignatureAlgorithm =
-  | { name: 'RSASSA-PKCS1-v1_5'; hash: { name: 'SHA-256' } }
-  | { name: 'ECDSA'; namedCurve: 'P-256'; hash: { name: 'SHA-256' } }
-  | { name: 'ECDSA'; namedCurve: 'P-384'; hash: { name: 'SHA-384' } };
-
-/** The WebCrypto algorithm each CA key signs with; the hash matches what `CaSigner.sign` uses. */
-export const CA_SIGNATURE_ALGORITHMS: Readonly<Record<CaKeyAlgorithm, CaSignatureAlgorithm>> = {
-  RSA_2048: { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } },
-  EC_prime256v1: { name: 'ECDSA', namedCurve: 'P-256', hash: { name: 'SHA-256' } },
-  EC_secp384r1: { name: 'ECDSA', namedCurve: 'P-384', hash: { name: 'SHA-384' } },
-};
+import { CA_ALGORITHMS, type CaSignatureAlgorithm } from './ca-algorithms.ts';
 
 const ECDSA_HALF_LENGTH = { 'P-256': 32, 'P-384': 48 } as const;
 
@@ -29,7 +17,7 @@ class ExternalSigningKey implements CryptoKey {
   readonly algorithm: CaSignatureAlgorithm;
 
   constructor(readonly signer: CaSigner) {
-    this.algorithm = CA_SIGNATURE_ALGORITHMS[signer.algorithm];
+    this.algorithm = CA_ALGORITHMS[signer.algorithm].webCrypto;
   }
 }
 

@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { CaKeyAlgorithm, RequestableKeyAlgorithm } from '../model.ts';
+import { CA_ALGORITHMS } from './ca-algorithms.ts';
 
 export interface LeafLintExpectations {
   /** The names requested, in order: the SAN must hold exactly these dNSNames. */
@@ -32,12 +33,6 @@ const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
 /** DER AlgorithmIdentifier of each CA key's signature algorithm, exactly as RFC 5758 / RFC 4055 encode it. */
-const SIGNATURE_ALGORITHM_DER: Readonly<Record<CaKeyAlgorithm, string>> = {
-  RSA_2048: '300d06092a864886f70d01010b0500', // sha256WithRSAEncryption, NULL parameters
-  EC_prime256v1: '300a06082a8648ce3d040302', // ecdsa-with-SHA256, no parameters
-  EC_secp384r1: '300a06082a8648ce3d040303', // ecdsa-with-SHA384, no parameters
-};
-
 const EXPECTED_LEAF_KEYS: Readonly<
   Record<RequestableKeyAlgorithm, { type: 'rsa' | 'ec'; size: number | string }>
 > = {
@@ -105,7 +100,7 @@ function lintEncoding(der: CertificateDer, issuerDer: CertificateDer, caAlgorith
     problems.push(`serial number has ${serial.length} bytes, fewer than 9`);
   }
 
-  const expected = SIGNATURE_ALGORITHM_DER[caAlgorithm];
+  const expected = CA_ALGORITHMS[caAlgorithm].algorithmIdentifierHex;
   if (toHex(der.tbsSignatureAlgorithm) !== expected || toHex(der.signatureAlgorithm) !== expected) {
     problems.push(`signature algorithm does not match the ${caAlgorithm} CA key`);
   }

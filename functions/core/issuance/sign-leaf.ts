@@ -1,10 +1,12 @@
 import 'reflect-metadata';
-import { createPrivateKey, type KeyObject, X509Certificate as NodeX509Certificate, sign } from 'node:crypto';
+import { createPrivateKey, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { CertificateLintError } from '../errors.ts';
 import type { CaKeyAlgorithm } from '../model.ts';
 import type { CaSigner } from '../ports.ts';
-import { CA_SIGNATURE_ALGORITHMS, caSigningKey, externalSigningCrypto } from './external-signing-crypto.ts';
+import { CA_ALGORITHMS } from './ca-algorithms.ts';
+import { caSigningKey, externalSigningCrypto } from './external-signing-crypto.ts';
+import { keyObjectSigner } from './key-object-signer.ts';
 import { generateLeafKeyPair } from './leaf-key.ts';
 import { type LeafCertificateParams, type LeafProfileInput, leafCertificateParams } from './leaf-profile.ts';
 import { equalBytes, lintLeafCertificate, splitCertificateDer } from './lint.ts';
@@ -63,7 +65,7 @@ function createCertificate(params: LeafCertificateParams, signer: CaSigner): Pro
   return x509.X509CertificateGenerator.create(
     {
       ...params,
-      signingAlgorithm: CA_SIGNATURE_ALGORITHMS[signer.algorithm],
+      signingAlgorithm: CA_ALGORITHMS[signer.algorithm].webCrypto,
       signingKey: caSigningKey(signer),
     },
     externalSigningCrypto(),
@@ -108,24 +110,7 @@ function throwawayLintSigner(algorithm: CaKeyAlgorithm): Promise<CaSigner> {
 }
 
 async function createMemorySigner(algorithm: CaKeyAlgorithm): Promise<CaSigner> {
-  const { privateKeyPkcs8Der, publicKeySpkiDer } = await generateLeafKeyPair(algorithm);
+  const { privateKeyPkcs8Der } = await generateLeafKeyPair(algorithm);
   const privateKey = createPrivateKey({ key: Buffer.from(privateKeyPkcs8Der), format: 'der', type: 'pkcs8' });
-  return {
-    algorithm,
-    publicKeySpki: async () => publicKeySpkiDer,
-    sign: (message) => signWithKey(privateKey, algorithm, message),
-  };
-}
-
-function signWithKey(
-  privateKey: KeyObject,
-  algorithm: CaKeyAlgorithm,
-  message: Uint8Array,
-): Promise<Uint8Array> {
-  const hash = algorithm === 'EC_secp384r1' ? 'sha384' : 'sha256';
-  return new Promise((resolve, reject) => {
-    sign(hash, message, { key: privateKey, dsaEncoding: 'der' }, (error, signature) =>
-      error ? reject(error) : resolve(new Uint8Array(signature)),
-    );
-  });
+  return keyObjectSigner(privateKey, 'lint key');
 }
