@@ -110,7 +110,17 @@ export interface DnsZoneWriter {
   upsertCname(name: string, value: string): Promise<void>;
 }
 
-/** Starts the certificate workflow. Execution names are deterministic: a second start never runs twice. */
+/**
+ * Starts the certificate workflow. Callers name executions deterministically (the certificate id), and
+ * `start` is idempotent by name: starting a name whose execution is still running does not run it twice,
+ * and resolves as if it had started it. In AWS, Step Functions also refuses a name used in the last 90
+ * days, finished or not; the AWS adapter swallows that ExecutionAlreadyExists, so a repeat start is a
+ * no-op there. The local runner only knows the executions still running and forgets finished ones: a
+ * start after a restart (or after the run ended) runs the workflow again, which is how the local stack
+ * resumes pending certificates after a crash. The workflow itself stops at once for a certificate that is
+ * no longer PENDING_VALIDATION, so a second run of a finished one does nothing harmful; callers still start
+ * only certificates that have work to do.
+ */
 export interface WorkflowStarter {
   start(executionName: string, input: { certificateArn: string }): Promise<void>;
 }
