@@ -21,6 +21,15 @@ export interface CertificatePage {
   nextKey?: StorePageKey;
 }
 
+export interface IdempotencyClaim {
+  /** The ARN bound to the token. */
+  arn: string;
+  /** This call made the claim: the ARN is the caller's own candidate. */
+  claimedNow: boolean;
+  /** The certificate was written under `arn` and its workflow started; it may have been deleted since. */
+  created: boolean;
+}
+
 export interface CertificateStore {
   /** Writes a new certificate; does nothing if a certificate with this ARN already exists. */
   create(certificate: CertificateRecord): Promise<void>;
@@ -43,8 +52,10 @@ export interface CertificateStore {
     },
   ): Promise<CertificatePage>;
   /**
-   * Binds an idempotency token to an ARN for `windowSeconds`. Returns the ARN bound to the token:
-   * `arn` itself if this call claimed it (or the previous claim had lapsed), or the earlier ARN.
+   * Binds an idempotency token to an ARN for `windowSeconds`, with a conditional write of the claim item.
+   * Answers with the ARN bound to the token: `arn` itself with `claimedNow` if this call claimed it (or
+   * the previous claim had lapsed), else the earlier ARN. `created` tells whether the claimer confirmed
+   * (confirmIdempotencyClaim) that the certificate was written and its workflow started.
    */
   claimIdempotencyToken(
     accountId: string,
@@ -52,11 +63,24 @@ export interface CertificateStore {
     arn: string,
     now: Date,
     windowSeconds: number,
-  ): Promise<string>;
+  ): Promise<IdempotencyClaim>;
   /** Records a serial as used before anything is signed with it. Throws SerialCollisionError if taken. */
   reserveSerial(serialHex: string, certificateArn: string, now: Date): Promise<void>;
   /** References to every certificate in PENDING_VALIDATION, across accounts. */
   listPendingValidation(): Promise<Array<{ accountId: string; certificateId: string; arn: string }>>;
+}
+
+/**
+ * The store as RequestCertificate needs it: with the second half of the idempotency claim. (Apart from
+ * CertificateStore only so that partial CertificateStore stand-ins elsewhere need not grow; it belongs in
+ * CertificateStore once they have it.)
+ */
+export interface RequestCertificateStore extends CertificateStore {
+  /**
+   * Marks the token's claim as created, if the claim still binds `arn` (a lapsed claim taken over by
+   * another ARN is left alone). Idempotent.
+   */
+  confirmIdempotencyClaim(accountId: string, token: string, arn: string): Promise<void>;
 }
 
 /** The CA key. In AWS a KMS SIGN_VERIFY key; locally a key file. The private key never leaves it. */

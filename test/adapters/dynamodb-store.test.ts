@@ -291,43 +291,86 @@ describe('DynamoDbCertificateStore on dynalite', () => {
   describe('claimIdempotencyToken', () => {
     const accountId = '123412341234';
     const now = new Date('2026-02-01T00:00:00.000Z');
+    const claim = (token: string, arn: string, at = now, account = accountId) =>
+      store.claimIdempotencyToken(account, token, arn, at, 3600);
 
-    it('binds a token to one ARN under 100 concurrent claims', async () => {
+    it('binds a token to one ARN under 100 concurrent claims, claimed by exactly one', async () => {
       const arns = Array.from(
         { length: 100 },
         (_, index) => `arn:aws:acm:us-east-1:${accountId}:certificate/${index}`,
       );
-      const results = await Promise.all(
-        arns.map((arn) => store.claimIdempotencyToken(accountId, 'concurrent-token', arn, now, 3600)),
-      );
-      expect(new Set(results).size).toBe(1);
-      expect(arns).toContain(results[0]);
-      const later = await store.claimIdempotencyToken(accountId, 'concurrent-token', 'arn:late', now, 3600);
-      expect(later).toBe(results[0]);
+      const results = await Promise.all(arns.map((arn) => claim('concurrent-token', arn)));
+      expect(new Set(results.map((result) => result.arn)).size).toBe(1);
+      const winners = results.filter((result) => result.claimedNow);
+      expect(winners).toHaveLength(1);
+      expect(arns).toContain(winners[0]?.arn);
+      expect(results.every((result) => !result.created)).toBe(true);
+      expect(await claim('concurrent-token', 'arn:late')).toEqual({
+        arn: winners[0]?.arn,
+        claimedNow: false,
+        created: false,
+      });
     });
 
     it('keeps the claim for the window and lets it be claimed again afterwards', async () => {
-      expect(await store.claimIdempotencyToken(accountId, 'window-token', 'arn:first', now, 3600)).toBe(
-        'arn:first',
-      );
+      expect(await claim('window-token', 'arn:first')).toEqual({
+        arn: 'arn:first',
+        claimedNow: true,
+        created: false,
+      });
       const justBeforeExpiry = new Date(now.getTime() + 3599_000);
-      expect(
-        await store.claimIdempotencyToken(accountId, 'window-token', 'arn:second', justBeforeExpiry, 3600),
-      ).toBe('arn:first');
+      expect(await claim('window-token', 'arn:second', justBeforeExpiry)).toMatchObject({
+        arn: 'arn:first',
+        claimedNow: false,
+      });
       const afterExpiry = new Date(now.getTime() + 3601_000);
-      expect(
-        await store.claimIdempotencyToken(accountId, 'window-token', 'arn:second', afterExpiry, 3600),
-      ).toBe('arn:second');
-      expect(
-        await store.claimIdempotencyToken(accountId, 'window-token', 'arn:third', afterExpiry, 3600),
-      ).toBe('arn:second');
+      expect(await claim('window-token', 'arn:second', afterExpiry)).toMatchObject({
+        arn: 'arn:second',
+        claimedNow: true,
+      });
+      expect(await claim('window-token', 'arn:third', afterExpiry)).toMatchObject({
+        arn: 'arn:second',
+        claimedNow: false,
+      });
     });
 
     it('scopes tokens to the account', async () => {
-      await store.claimIdempotencyToken(accountId, 'shared-token', 'arn:mine', now, 3600);
-      expect(await store.claimIdempotencyToken('999999999999', 'shared-token', 'arn:theirs', now, 3600)).toBe(
-        'arn:theirs',
-      );
+      await claim('shared-token', 'arn:mine');
+      expect(await claim('shared-token', 'arn:theirs', now, '999999999999')).toMatchObject({
+        arn: 'arn:theirs',
+        claimedNow: true,
+      });
+    });
+
+    it('reports a confirmed claim as created to every later claim in the window', async () => {
+      await claim('confirm-token', 'arn:confirmed');
+      await store.confirmIdempotencyClaim(accountId, 'confirm-token', 'arn:confirmed');
+      await store.confirmIdempotencyClaim(accountId, 'confirm-token', 'arn:confirmed');
+      expect(await claim('confirm-token', 'arn:other')).toEqual({
+        arn: 'arn:confirmed',
+        claimedNow: false,
+        created: true,
+      });
+      // A lapsed claim starts over, unconfirmed.
+      const afterExpiry = new Date(now.getTime() + 3600_000);
+      expect(await claim('confirm-token', 'arn:next', afterExpiry)).toEqual({
+        arn: 'arn:next',
+        claimedNow: true,
+        created: false,
+      });
+    });
+
+    it('does not confirm a claim that binds another ARN, nor create a missing one', async () => {
+      await claim('taken-over-token', 'arn:current');
+      await store.confirmIdempotencyClaim(accountId, 'taken-over-token', 'arn:lapsed');
+      expect(await claim('taken-over-token', 'arn:other')).toMatchObject({ created: false });
+
+      await store.confirmIdempotencyClaim(accountId, 'never-claimed-token', 'arn:any');
+      expect(await claim('never-claimed-token', 'arn:fresh')).toEqual({
+        arn: 'arn:fresh',
+        claimedNow: true,
+        created: false,
+      });
     });
   });
 
@@ -404,6 +447,7 @@ describe('DynamoDbCertificateStore on on-disk dynalite', () => {
     const firstStore = new DynamoDbCertificateStore(first.client, TABLE_NAME);
     await firstStore.create(record);
     await firstStore.claimIdempotencyToken(record.accountId, 'disk-token', record.arn, now, 3600);
+    await firstStore.confirmIdempotencyClaim(record.accountId, 'disk-token', record.arn);
     await first.stop();
 
     const second = await startDynalite(path);
@@ -412,7 +456,7 @@ describe('DynamoDbCertificateStore on on-disk dynalite', () => {
       expect(await secondStore.get(record.accountId, record.id)).toEqual(record);
       expect(
         await secondStore.claimIdempotencyToken(record.accountId, 'disk-token', 'arn:other', now, 3600),
-      ).toBe(record.arn);
+      ).toEqual({ arn: record.arn, claimedNow: false, created: true });
       expect(await secondStore.listPendingValidation()).toContainEqual({
         accountId: record.accountId,
         certificateId: record.id,

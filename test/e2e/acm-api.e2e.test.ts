@@ -207,6 +207,25 @@ describe('IdempotencyToken', () => {
     expect(await domainArns(acmB)).toEqual([inB]);
   });
 
+  it('does not bring a deleted certificate back when its token is repeated within the hour', async () => {
+    const token = 'deleteThenRepeat';
+    const arn = await request(acmA, { DomainName: 'deleted.example.test', IdempotencyToken: token });
+    await acmA.send(new DeleteCertificateCommand({ CertificateArn: arn }));
+    const afterDelete = arnsOf(await listEverything(acmA)).sort();
+    expect(afterDelete).not.toContain(arn);
+
+    // The repeat may even ask for something else: it gets the token's ARN, and nothing is created.
+    expect(await request(acmA, { DomainName: 'repeat.example.test', IdempotencyToken: token })).toBe(arn);
+    expect(await failure(acmA.send(new DescribeCertificateCommand({ CertificateArn: arn })))).toEqual({
+      name: 'ResourceNotFoundException',
+      message: `Could not find certificate ${arn}.`,
+      status: 400,
+    });
+    expect(arnsOf(await listEverything(acmA)).sort()).toEqual(afterDelete);
+    const { accountId, certificateId } = parseCertificateArn(arn);
+    expect(await stack.store.get(accountId, certificateId)).toBeUndefined();
+  });
+
   it('keeps tokens per account when both accounts race with the same token', async () => {
     const domain = 'race.example.test';
     const token = 'sharedRaceToken';

@@ -5,7 +5,8 @@
  * Items:
  * - certificate: pk ACCOUNT#<accountId>, sk CERTIFICATE#<id>; `record` (the record without its version),
  *   `version`, `arn`, and while PENDING_VALIDATION the work-queue index attributes
- * - idempotency claim: pk ACCOUNT#<accountId>, sk IDEMPOTENCY#<token>; `arn`, `expiresAt` (epoch seconds)
+ * - idempotency claim: pk ACCOUNT#<accountId>, sk IDEMPOTENCY#<token>; `arn`, `expiresAt` (epoch seconds),
+ *   `created` (true once the claimer wrote the certificate and started its workflow)
  * - serial reservation: pk SERIAL#<hex>, sk SERIAL; `certificateArn`, `reservedAt`
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,10 +18,17 @@ import {
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, InvalidArgsError, SerialCollisionError } from '../../core/errors.ts';
 import type { CertificateRecord } from '../../core/model.ts';
-import type { CertificatePage, CertificateStore, StorePageKey } from '../../core/ports.ts';
+import type {
+  CertificatePage,
+  CertificateStore,
+  IdempotencyClaim,
+  RequestCertificateStore,
+  StorePageKey,
+} from '../../core/ports.ts';
 import { WORK_QUEUE_INDEX } from './table-schema.ts';
 
 const ACCOUNT_PREFIX = 'ACCOUNT#';
@@ -54,7 +62,7 @@ interface PendingValidationEntry {
   arn: string;
 }
 
-export class DynamoDbCertificateStore implements CertificateStore {
+export class DynamoDbCertificateStore implements RequestCertificateStore {
   private readonly documents: DynamoDBDocumentClient;
 
   /** A DocumentClient passed in is used as is: it must marshall with `removeUndefinedValues`. */
@@ -177,8 +185,8 @@ export class DynamoDbCertificateStore implements CertificateStore {
     arn: string,
     now: Date,
     windowSeconds: number,
-  ): Promise<string> {
-    const key = { pk: accountPartitionKey(accountId), sk: `${IDEMPOTENCY_PREFIX}${token}` };
+  ): Promise<IdempotencyClaim> {
+    const key = idempotencyKey(accountId, token);
     const nowSeconds = Math.floor(now.getTime() / 1000);
     // The claim item can only disappear if a TTL is configured on `expiresAt` (AWS), so a second try suffices.
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -186,22 +194,40 @@ export class DynamoDbCertificateStore implements CertificateStore {
         await this.documents.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...key, arn, expiresAt: nowSeconds + windowSeconds },
+            Item: { ...key, arn, expiresAt: nowSeconds + windowSeconds, created: false },
             // A claim lapses at its expiresAt: it binds the token for exactly windowSeconds.
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
             ExpressionAttributeValues: { ':now': nowSeconds },
           }),
         );
-        return arn;
+        return { arn, claimedNow: true, created: false };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
       const { Item } = await this.documents.send(
         new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
       );
-      if (Item) return Item.arn as string;
+      if (Item) return { arn: Item.arn as string, claimedNow: false, created: Item.created === true };
     }
     throw new ConcurrentModificationError(`Idempotency token ${token} kept changing while being claimed`);
+  }
+
+  async confirmIdempotencyClaim(accountId: string, token: string, arn: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: idempotencyKey(accountId, token),
+          UpdateExpression: 'SET #created = :created',
+          ConditionExpression: '#arn = :arn',
+          ExpressionAttributeNames: { '#created': 'created', '#arn': 'arn' },
+          ExpressionAttributeValues: { ':created': true, ':arn': arn },
+        }),
+      );
+    } catch (error) {
+      // The claim lapsed and now binds another ARN (or is gone): it is not this request's to confirm.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async reserveSerial(serialHex: string, certificateArn: string, now: Date): Promise<void> {
@@ -286,6 +312,10 @@ export class DynamoDbCertificateStore implements CertificateStore {
 
 function accountPartitionKey(accountId: string): string {
   return `${ACCOUNT_PREFIX}${accountId}`;
+}
+
+function idempotencyKey(accountId: string, token: string): { pk: string; sk: string } {
+  return { pk: accountPartitionKey(accountId), sk: `${IDEMPOTENCY_PREFIX}${token}` };
 }
 
 function certificateKey(accountId: string, certificateId: string): { pk: string; sk: string } {

@@ -9,13 +9,13 @@ import type {
   RequestableKeyAlgorithm,
   Tag,
 } from '../model.ts';
-import type { CertificateStore, Clock, Random, SecretMac, WorkflowStarter } from '../ports.ts';
+import type { Clock, Random, RequestCertificateStore, SecretMac, WorkflowStarter } from '../ports.ts';
 import type { CertwrightSettings } from '../settings.ts';
 import { validationRecordFor } from '../validation/validation-record.ts';
 import { signatureAlgorithmName } from './signature-algorithm.ts';
 
 export interface RequestCertificateDeps {
-  store: CertificateStore;
+  store: RequestCertificateStore;
   workflow: WorkflowStarter;
   clock: Clock;
   random: Random;
@@ -24,6 +24,11 @@ export interface RequestCertificateDeps {
   caAlgorithm: CaKeyAlgorithm;
   /** How DescribeCertificate names the issuer (ACM says "Amazon"). */
   issuerName: string;
+  /**
+   * Real waiting, for a request that finds its idempotency token claimed by another request that has not
+   * written the certificate yet. Defaults to setTimeout; tests pass one that does not wait.
+   */
+  sleep?: (milliseconds: number) => Promise<void>;
 }
 
 export interface CertificateRequest {
@@ -38,11 +43,20 @@ export interface CertificateRequest {
 }
 
 const IDEMPOTENCY_WINDOW_SECONDS = 60 * 60;
+/** How long a repeat request waits for the request that claimed its token to write the certificate. */
+const CLAIMER_WAIT_MS = 2000;
+const CLAIMER_POLL_MS = 200;
 
 /**
  * Records a DNS-validated certificate request and starts its workflow. The answer never waits for key
  * generation or DNS: the validation records are derived at once, everything slow happens in the workflow.
+ *
  * With an idempotency token, every request in the window converges on one ARN, one record, one workflow.
+ * The request that claims the token writes the certificate, starts its workflow, then confirms the claim.
+ * A repeat of a confirmed claim gets the ARN and nothing else: not even a certificate deleted since comes
+ * back, as ACM keeps answering a token with its ARN. A repeat of an unconfirmed claim waits briefly for the
+ * claimer's certificate and finishes the job itself (write if still missing, start, confirm), which heals
+ * a claimer that crashed half way; every step is idempotent, so racing the live claimer is harmless.
  */
 export async function requestCertificate(
   deps: RequestCertificateDeps,
@@ -62,61 +76,100 @@ export async function requestCertificate(
     accountId,
     certificateId: deps.random.uuid(),
   });
-  const arn = request.idempotencyToken
-    ? await deps.store.claimIdempotencyToken(
-        accountId,
-        request.idempotencyToken,
-        candidate,
-        now,
-        IDEMPOTENCY_WINDOW_SECONDS,
-      )
-    : candidate;
-  const { certificateId } = parseCertificateArn(arn);
-
-  if (!(await deps.store.get(accountId, certificateId))) {
-    const domainValidations = await Promise.all(
-      names.map(
-        async (name): Promise<DomainValidation> => ({
-          domainName: name,
-          validationDomain: validationDomains[name] ?? name,
-          validationMethod: 'DNS',
-          status: 'PENDING_VALIDATION',
-          resourceRecord: await validationRecordFor(
-            deps.mac,
-            accountId,
-            name,
-            deps.settings.validationDomain,
-          ),
-        }),
-      ),
+  const create = async (arn: string) => {
+    await deps.store.create(
+      await newCertificate(deps, accountId, arn, names, validationDomains, request, now),
     );
-    const certificate: CertificateRecord = {
-      arn,
-      accountId,
-      id: certificateId,
-      region: deps.settings.region,
-      domainName: names[0] as string,
-      subjectAlternativeNames: names,
-      type: 'AMAZON_ISSUED',
-      status: 'PENDING_VALIDATION',
-      keyAlgorithm: request.keyAlgorithm,
-      signatureAlgorithm: signatureAlgorithmName(deps.caAlgorithm),
-      issuer: deps.issuerName,
-      subject: `CN=${names[0]}`,
-      domainValidations,
-      options: request.options,
-      tags: request.tags,
-      createdAt: now.toISOString(),
-      validationDeadline: new Date(
-        now.getTime() + deps.settings.validationTimeoutHours * 3600_000,
-      ).toISOString(),
-      inUseBy: [],
-      version: 0,
-    };
-    await deps.store.create(certificate);
+    await startWorkflow(deps, arn);
+  };
+
+  const token = request.idempotencyToken;
+  if (token === undefined) {
+    await create(candidate);
+    return candidate;
   }
-  await deps.workflow.start(certificateId, { certificateArn: arn });
-  return arn;
+  const claim = await deps.store.claimIdempotencyToken(
+    accountId,
+    token,
+    candidate,
+    now,
+    IDEMPOTENCY_WINDOW_SECONDS,
+  );
+  if (claim.created) return claim.arn;
+  const existing = claim.claimedNow ? undefined : await awaitClaimerCertificate(deps, accountId, claim.arn);
+  if (!existing) await create(claim.arn);
+  else if (existing.status === 'PENDING_VALIDATION') await startWorkflow(deps, claim.arn);
+  await deps.store.confirmIdempotencyClaim(accountId, token, claim.arn);
+  return claim.arn;
+}
+
+/** Starts the workflow named after the certificate id (a start of a running execution is a no-op). */
+async function startWorkflow(deps: RequestCertificateDeps, arn: string): Promise<void> {
+  await deps.workflow.start(parseCertificateArn(arn).certificateId, { certificateArn: arn });
+}
+
+/** The certificate the claimer of a token wrote, once it shows up within CLAIMER_WAIT_MS. */
+async function awaitClaimerCertificate(
+  deps: RequestCertificateDeps,
+  accountId: string,
+  arn: string,
+): Promise<CertificateRecord | undefined> {
+  const { certificateId } = parseCertificateArn(arn);
+  const sleep = deps.sleep ?? defaultSleep;
+  for (let waited = 0; ; waited += CLAIMER_POLL_MS) {
+    const certificate = await deps.store.get(accountId, certificateId);
+    if (certificate || waited >= CLAIMER_WAIT_MS) return certificate;
+    await sleep(CLAIMER_POLL_MS);
+  }
+}
+
+function defaultSleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+async function newCertificate(
+  deps: RequestCertificateDeps,
+  accountId: string,
+  arn: string,
+  names: string[],
+  validationDomains: Record<string, string>,
+  request: CertificateRequest,
+  now: Date,
+): Promise<CertificateRecord> {
+  const domainValidations = await Promise.all(
+    names.map(
+      async (name): Promise<DomainValidation> => ({
+        domainName: name,
+        validationDomain: validationDomains[name] ?? name,
+        validationMethod: 'DNS',
+        status: 'PENDING_VALIDATION',
+        resourceRecord: await validationRecordFor(deps.mac, accountId, name, deps.settings.validationDomain),
+      }),
+    ),
+  );
+  return {
+    arn,
+    accountId,
+    id: parseCertificateArn(arn).certificateId,
+    region: deps.settings.region,
+    domainName: names[0] as string,
+    subjectAlternativeNames: names,
+    type: 'AMAZON_ISSUED',
+    status: 'PENDING_VALIDATION',
+    keyAlgorithm: request.keyAlgorithm,
+    signatureAlgorithm: signatureAlgorithmName(deps.caAlgorithm),
+    issuer: deps.issuerName,
+    subject: `CN=${names[0]}`,
+    domainValidations,
+    options: request.options,
+    tags: request.tags,
+    createdAt: now.toISOString(),
+    validationDeadline: new Date(
+      now.getTime() + deps.settings.validationTimeoutHours * 3600_000,
+    ).toISOString(),
+    inUseBy: [],
+    version: 0,
+  };
 }
 
 /** A ValidationDomain must name one of the certificate's domains and be that domain or a superdomain of it. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCertificateArn } from '../../../functions/core/arn.ts';
+import { certificateArn, parseCertificateArn } from '../../../functions/core/arn.ts';
 import {
   type CertificateRequest,
   type RequestCertificateDeps,
@@ -16,6 +16,7 @@ import { FakeClock, HOUR_MS } from '../../support/fake-clock.ts';
 import {
   type DynaliteStore,
   HmacMac,
+  pendingCertificate,
   RecordingWorkflow,
   SequentialRandom,
   startDynaliteStore,
@@ -42,6 +43,7 @@ function setup(overrides: Partial<RequestCertificateDeps> = {}) {
   const accountId = String(100_000_000_000 + accountCounter);
   const workflow = new RecordingWorkflow();
   const clock = new FakeClock(START);
+  const sleeps: number[] = [];
   const deps: RequestCertificateDeps = {
     store: dynamo.store,
     workflow,
@@ -51,6 +53,9 @@ function setup(overrides: Partial<RequestCertificateDeps> = {}) {
     settings: TEST_SETTINGS,
     caAlgorithm: 'RSA_2048',
     issuerName: 'Certwright Test',
+    sleep: async (milliseconds) => {
+      sleeps.push(milliseconds);
+    },
     ...overrides,
   };
   const request = (input: Partial<CertificateRequest> & { domainName: string }) =>
@@ -68,7 +73,15 @@ function setup(overrides: Partial<RequestCertificateDeps> = {}) {
     return certificate;
   };
   const all = async () => (await dynamo.store.list(accountId, { limit: 100 })).certificates;
-  return { accountId, workflow, clock, deps, request, stored, all };
+  /** An ARN in this account that no request of this setup's Random produces. */
+  const foreignArn = (serial: number) =>
+    certificateArn({
+      partition: 'aws',
+      region: TEST_SETTINGS.region,
+      accountId,
+      certificateId: `ffffffff-0000-4000-8000-${serial.toString(16).padStart(12, '0')}`,
+    });
+  return { accountId, workflow, clock, sleeps, deps, request, stored, all, foreignArn };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -291,8 +304,8 @@ describe('requestCertificate', () => {
   });
 
   describe('IdempotencyToken', () => {
-    it('returns the same ARN within the hour, keeps one certificate and restarts the same workflow', async () => {
-      const { workflow, clock, request, all, stored } = setup();
+    it('returns the same ARN within the hour, keeps one certificate and starts its workflow once', async () => {
+      const { workflow, clock, sleeps, request, all, stored } = setup();
       const first = await request({ domainName: 'idem.example.com', idempotencyToken: 'token1' });
       const original = await stored(first);
       clock.advance(HOUR_MS - 1000);
@@ -300,11 +313,123 @@ describe('requestCertificate', () => {
 
       expect(second).toBe(first);
       expect(await all()).toEqual([original]);
-      const name = parseCertificateArn(first).certificateId;
       expect(workflow.starts).toEqual([
-        { executionName: name, input: { certificateArn: first } },
-        { executionName: name, input: { certificateArn: first } },
+        { executionName: parseCertificateArn(first).certificateId, input: { certificateArn: first } },
       ]);
+      expect(sleeps).toEqual([]);
+    });
+
+    it('does not bring a deleted certificate back: a repeat gets its ARN and nothing else', async () => {
+      const { accountId, workflow, clock, request, all } = setup();
+      const first = await request({ domainName: 'deleted.example.com', idempotencyToken: 'deleteMe' });
+      await dynamo.store.delete(accountId, parseCertificateArn(first).certificateId);
+      clock.advance(60_000);
+      const again = await request({ domainName: 'other.example.com', idempotencyToken: 'deleteMe' });
+
+      expect(again).toBe(first);
+      expect(await all()).toEqual([]);
+      expect(workflow.starts).toHaveLength(1);
+    });
+
+    it('heals a claim whose requester crashed before writing: the next request creates it, after a bounded wait', async () => {
+      const { accountId, workflow, sleeps, request, stored, all, foreignArn } = setup();
+      const claimed = foreignArn(1);
+      await dynamo.store.claimIdempotencyToken(accountId, 'crashed', claimed, START, 3600);
+
+      const arn = await request({ domainName: 'healed.example.com', idempotencyToken: 'crashed' });
+      expect(arn).toBe(claimed);
+      expect(await stored(arn)).toMatchObject({
+        domainName: 'healed.example.com',
+        status: 'PENDING_VALIDATION',
+      });
+      expect(workflow.starts).toEqual([
+        { executionName: parseCertificateArn(claimed).certificateId, input: { certificateArn: claimed } },
+      ]);
+      expect(sleeps.length).toBeGreaterThan(0);
+      expect(sleeps.reduce((total, milliseconds) => total + milliseconds, 0)).toBeLessThanOrEqual(2000);
+
+      // Healed means confirmed: the next repeat neither waits nor starts anything.
+      const waitedBefore = sleeps.length;
+      expect(await request({ domainName: 'healed.example.com', idempotencyToken: 'crashed' })).toBe(claimed);
+      expect(sleeps).toHaveLength(waitedBefore);
+      expect(workflow.starts).toHaveLength(1);
+      expect(await all()).toHaveLength(1);
+    });
+
+    it('finishes the job of a requester that crashed after writing: starts the workflow, without waiting', async () => {
+      const { accountId, workflow, sleeps, request, stored, foreignArn } = setup();
+      const claimed = foreignArn(2);
+      await dynamo.store.claimIdempotencyToken(accountId, 'halfDone', claimed, START, 3600);
+      const written = pendingCertificate({
+        accountId,
+        arn: claimed,
+        id: parseCertificateArn(claimed).certificateId,
+        domainName: 'first.example.com',
+      });
+      await dynamo.store.create(written);
+
+      expect(await request({ domainName: 'second.example.com', idempotencyToken: 'halfDone' })).toBe(claimed);
+      expect(await stored(claimed)).toEqual(written);
+      expect(workflow.starts).toEqual([{ executionName: written.id, input: { certificateArn: claimed } }]);
+      expect(sleeps).toEqual([]);
+      expect(await dynamo.store.claimIdempotencyToken(accountId, 'halfDone', 'arn:x', START, 3600)).toEqual({
+        arn: claimed,
+        claimedNow: false,
+        created: true,
+      });
+    });
+
+    it('does not start the workflow of an unconfirmed claim whose certificate is done', async () => {
+      const { accountId, workflow, request, foreignArn } = setup();
+      const claimed = foreignArn(3);
+      await dynamo.store.claimIdempotencyToken(accountId, 'failedAlready', claimed, START, 3600);
+      await dynamo.store.create(
+        pendingCertificate({
+          accountId,
+          arn: claimed,
+          id: parseCertificateArn(claimed).certificateId,
+          status: 'FAILED',
+        }),
+      );
+      expect(await request({ domainName: 'x.example.com', idempotencyToken: 'failedAlready' })).toBe(claimed);
+      expect(workflow.starts).toEqual([]);
+    });
+
+    it("takes the certificate the claimer writes while the repeat waits, and keeps the claimer's content", async () => {
+      const sleeps: number[] = [];
+      let claimerWrites = async () => {};
+      const { accountId, request, stored, foreignArn } = setup({
+        sleep: async (milliseconds) => {
+          sleeps.push(milliseconds);
+          if (sleeps.length === 2) await claimerWrites();
+        },
+      });
+      const claimed = foreignArn(4);
+      await dynamo.store.claimIdempotencyToken(accountId, 'slowClaimer', claimed, START, 3600);
+      const written = pendingCertificate({
+        accountId,
+        arn: claimed,
+        id: parseCertificateArn(claimed).certificateId,
+        domainName: 'claimer.example.com',
+      });
+      claimerWrites = () => dynamo.store.create(written);
+
+      expect(await request({ domainName: 'repeat.example.com', idempotencyToken: 'slowClaimer' })).toBe(
+        claimed,
+      );
+      expect(sleeps).toHaveLength(2);
+      expect(await stored(claimed)).toEqual(written);
+    });
+
+    it('gives 20 concurrent requests with one token one ARN and one certificate', async () => {
+      const { request, all } = setup();
+      const arns = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          request({ domainName: 'concurrent.example.com', idempotencyToken: 'together' }),
+        ),
+      );
+      expect(new Set(arns).size).toBe(1);
+      expect((await all()).map((certificate) => certificate.arn)).toEqual([arns[0]]);
     });
 
     it('keeps the first request as it was, even if a repeat asks for something else', async () => {
