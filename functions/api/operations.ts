@@ -2,9 +2,14 @@ import { deleteCertificate } from '../core/certificates/delete-certificate.ts';
 import { findCertificate } from '../core/certificates/find-certificate.ts';
 import { getCertificatePem } from '../core/certificates/get-certificate.ts';
 import { listCertificates } from '../core/certificates/list-certificates.ts';
-import { type RequestCertificateDeps, requestCertificate } from '../core/certificates/request-certificate.ts';
+import {
+  type RequestCertificateDeps,
+  requestCertificate,
+  unsupportedValidationMethod,
+  type ValidationMethod,
+} from '../core/certificates/request-certificate.ts';
 import { checkLength } from '../core/constraint-violation.ts';
-import { InvalidParameterError, ValidationError } from '../core/errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
 import { checkIdempotencyToken, checkTags } from '../core/tags.ts';
 import { certificateDetail, certificateSummary } from './certificate-shapes.ts';
@@ -30,6 +35,7 @@ const ALL_KEY_ALGORITHMS: readonly KeyAlgorithm[] = [
   'EC_secp521r1',
 ];
 const ENABLED_DISABLED = ['ENABLED', 'DISABLED'] as const;
+const VALIDATION_METHODS: readonly ValidationMethod[] = ['DNS', 'EMAIL', 'HTTP'];
 
 function storeDeps(services: ApiServices) {
   return { store: services.store, region: services.settings.region };
@@ -37,41 +43,29 @@ function storeDeps(services: ApiServices) {
 
 const requestCertificateOperation: Operation = async (services, accountId, input) => {
   const domainName = requiredString(input, 'DomainName', 'domainName');
-  const method = optionalEnum(input, 'ValidationMethod', 'validationMethod', [
-    'DNS',
-    'EMAIL',
-    'HTTP',
-  ] as const);
-  if (method !== 'DNS') {
-    throw new InvalidParameterError(
-      `ValidationMethod ${method ?? 'EMAIL (the default)'} is not supported yet; request the certificate with ValidationMethod DNS.`,
-    );
-  }
-  if (optionalString(input, 'CertificateAuthorityArn') !== undefined) {
-    throw new InvalidParameterError(
-      "CertificateAuthorityArn is not supported: certificates are signed by this deployment's CA.",
-    );
-  }
+  const validationMethod = optionalEnum(input, 'ValidationMethod', 'validationMethod', VALIDATION_METHODS);
+  // An omitted ValidationMethod means EMAIL on ACM's wire; core takes an omitted one as DNS.
+  if (validationMethod === undefined) throw unsupportedValidationMethod(undefined);
   const token = optionalString(input, 'IdempotencyToken');
   if (token !== undefined) checkIdempotencyToken(token);
   const options = optionalObject(input, 'Options') ?? {};
   const arn = await requestCertificate(services, accountId, {
     domainName,
     subjectAlternativeNames: optionalStringList(input, 'SubjectAlternativeNames'),
-    keyAlgorithm:
-      optionalEnum(input, 'KeyAlgorithm', 'keyAlgorithm', REQUESTABLE_KEY_ALGORITHMS) ?? 'RSA_2048',
+    validationMethod,
+    certificateAuthorityArn: optionalString(input, 'CertificateAuthorityArn'),
+    keyAlgorithm: optionalEnum(input, 'KeyAlgorithm', 'keyAlgorithm', REQUESTABLE_KEY_ALGORITHMS),
     validationDomains: validationDomains(optionalList(input, 'DomainValidationOptions')),
     idempotencyToken: token,
-    tags: input.Tags === undefined || input.Tags === null ? [] : checkTags(input.Tags),
+    tags: input.Tags === undefined || input.Tags === null ? undefined : checkTags(input.Tags),
     options: {
-      certificateTransparencyLoggingPreference:
-        optionalEnum(
-          options,
-          'CertificateTransparencyLoggingPreference',
-          'options.certificateTransparencyLoggingPreference',
-          ENABLED_DISABLED,
-        ) ?? 'ENABLED',
-      export: optionalEnum(options, 'Export', 'options.export', ENABLED_DISABLED) ?? 'DISABLED',
+      certificateTransparencyLoggingPreference: optionalEnum(
+        options,
+        'CertificateTransparencyLoggingPreference',
+        'options.certificateTransparencyLoggingPreference',
+        ENABLED_DISABLED,
+      ),
+      export: optionalEnum(options, 'Export', 'options.export', ENABLED_DISABLED),
     },
   });
   return { CertificateArn: arn };
@@ -97,18 +91,13 @@ const describeCertificateOperation: Operation = async (services, accountId, inpu
 
 const listCertificatesOperation: Operation = async (services, accountId, input) => {
   const includes = optionalObject(input, 'Includes') ?? {};
-  const keyTypes = enumList(
-    optionalStringList(includes, 'keyTypes'),
-    'includes.keyTypes',
-    ALL_KEY_ALGORITHMS,
-  );
   const page = await listCertificates(services, accountId, {
     statuses: enumList(
       optionalStringList(input, 'CertificateStatuses'),
       'certificateStatuses',
       CERTIFICATE_STATUSES,
     ),
-    keyTypes: keyTypes && keyTypes.length > 0 ? keyTypes : ['RSA_2048'],
+    keyTypes: enumList(optionalStringList(includes, 'keyTypes'), 'includes.keyTypes', ALL_KEY_ALGORITHMS),
     maxItems: optionalInteger(input, 'MaxItems', 'maxItems', { min: 1, max: 1000 }) ?? 1000,
     nextToken: nextTokenMember(input),
   });

@@ -542,6 +542,21 @@ describe('errors', () => {
         name: 'InvalidDomainValidationOptionsException',
         message: 'o.example.test',
       },
+      {
+        what: 'ValidationMethod HTTP',
+        input: { DomainName: 'http.example.test', ValidationMethod: 'HTTP' },
+        name: 'InvalidParameterException',
+        message: 'ValidationMethod HTTP is not supported yet',
+      },
+      {
+        what: 'a CertificateAuthorityArn',
+        input: {
+          DomainName: 'private.example.test',
+          CertificateAuthorityArn: `arn:aws:acm-pca:${REGION}:${ACCOUNT_A.accountId}:certificate-authority/x`,
+        },
+        name: 'InvalidParameterException',
+        message: 'CertificateAuthorityArn is not supported',
+      },
     ];
     for (const { what, input, name, message } of cases) {
       const error = await failure(

@@ -4,24 +4,27 @@ import { decodePageToken, encodePageToken } from './page-token.ts';
 
 export interface ListCertificatesQuery {
   statuses?: CertificateStatus[];
-  /** ACM lists only RSA_2048 certificates unless the caller names other key types. */
-  keyTypes: KeyAlgorithm[];
+  /** Omitted or empty: only RSA_2048 certificates, as ACM lists them unless the caller names key types. */
+  keyTypes?: KeyAlgorithm[];
   maxItems: number;
   nextToken?: string;
 }
+
+const DEFAULT_KEY_TYPES: KeyAlgorithm[] = ['RSA_2048'];
 
 export async function listCertificates(
   deps: { store: CertificateStore; mac: SecretMac },
   accountId: string,
   query: ListCertificatesQuery,
 ): Promise<{ certificates: CertificateRecord[]; nextToken?: string }> {
-  const filter = JSON.stringify([query.statuses ?? [], query.keyTypes]);
+  const keyTypes = query.keyTypes && query.keyTypes.length > 0 ? query.keyTypes : DEFAULT_KEY_TYPES;
+  const filter = JSON.stringify([query.statuses ?? [], keyTypes]);
   const startKey = query.nextToken
     ? await decodePageToken(deps.mac, accountId, filter, query.nextToken)
     : undefined;
   const page = await deps.store.list(accountId, {
     statuses: query.statuses,
-    keyAlgorithms: query.keyTypes,
+    keyAlgorithms: keyTypes,
     limit: query.maxItems,
     startKey,
   });

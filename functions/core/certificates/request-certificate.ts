@@ -1,6 +1,6 @@
 import { certificateArn, parseCertificateArn } from '../arn.ts';
 import { collectCertificateNames } from '../domain-names.ts';
-import { InvalidDomainValidationOptionsError } from '../errors.ts';
+import { InvalidDomainValidationOptionsError, InvalidParameterError } from '../errors.ts';
 import type {
   CaKeyAlgorithm,
   CertificateOptions,
@@ -31,21 +31,50 @@ export interface RequestCertificateDeps {
   sleep?: (milliseconds: number) => Promise<void>;
 }
 
+/** ACM's ValidationMethod values. */
+export type ValidationMethod = 'DNS' | 'EMAIL' | 'HTTP';
+
+/**
+ * A RequestCertificate as the caller sent it, shape-checked but with ACM's defaults not yet applied:
+ * requestCertificate applies them and refuses what this version does not support.
+ */
 export interface CertificateRequest {
   domainName: string;
   subjectAlternativeNames?: string[];
-  keyAlgorithm: RequestableKeyAlgorithm;
+  /**
+   * Only DNS is supported; EMAIL and HTTP are refused. Omitted, core takes DNS. (On ACM's wire an omitted
+   * ValidationMethod means EMAIL: the API front end refuses it with unsupportedValidationMethod(undefined).)
+   */
+  validationMethod?: ValidationMethod;
+  /** Refused whenever present: every certificate is signed by this deployment's CA. */
+  certificateAuthorityArn?: string;
+  /** RSA_2048 when omitted. */
+  keyAlgorithm?: RequestableKeyAlgorithm;
   /** ValidationDomain per DomainName, from DomainValidationOptions. */
-  validationDomains: Record<string, string>;
+  validationDomains?: Readonly<Record<string, string>>;
   idempotencyToken?: string;
-  tags: Tag[];
-  options: CertificateOptions;
+  tags?: Tag[];
+  /** Each option takes ACM's default when omitted: CT logging ENABLED, export DISABLED. */
+  options?: Partial<CertificateOptions>;
 }
+
+const DEFAULT_KEY_ALGORITHM: RequestableKeyAlgorithm = 'RSA_2048';
+const DEFAULT_OPTIONS: CertificateOptions = {
+  certificateTransparencyLoggingPreference: 'ENABLED',
+  export: 'DISABLED',
+};
 
 const IDEMPOTENCY_WINDOW_SECONDS = 60 * 60;
 /** How long a repeat request waits for the request that claimed its token to write the certificate. */
 const CLAIMER_WAIT_MS = 2000;
 const CLAIMER_POLL_MS = 200;
+
+/** The refusal of a ValidationMethod other than DNS; `undefined` is ACM's default, EMAIL. */
+export function unsupportedValidationMethod(method: ValidationMethod | undefined): InvalidParameterError {
+  return new InvalidParameterError(
+    `ValidationMethod ${method ?? 'EMAIL (the default)'} is not supported yet; request the certificate with ValidationMethod DNS.`,
+  );
+}
 
 /**
  * Records a DNS-validated certificate request and starts its workflow. The answer never waits for key
@@ -63,12 +92,13 @@ export async function requestCertificate(
   accountId: string,
   request: CertificateRequest,
 ): Promise<string> {
+  checkSupported(request);
   const names = collectCertificateNames(
     request.domainName,
     request.subjectAlternativeNames,
     deps.settings.maxDomainsPerCertificate,
   );
-  const validationDomains = checkValidationDomains(names, request.validationDomains);
+  const validationDomains = checkValidationDomains(names, request.validationDomains ?? {});
   const now = deps.clock.now();
   const candidate = certificateArn({
     partition: deps.settings.partition,
@@ -101,6 +131,17 @@ export async function requestCertificate(
   else if (existing.status === 'PENDING_VALIDATION') await startWorkflow(deps, claim.arn);
   await deps.store.confirmIdempotencyClaim(accountId, token, claim.arn);
   return claim.arn;
+}
+
+function checkSupported(request: CertificateRequest): void {
+  if (request.validationMethod !== undefined && request.validationMethod !== 'DNS') {
+    throw unsupportedValidationMethod(request.validationMethod);
+  }
+  if (request.certificateAuthorityArn !== undefined) {
+    throw new InvalidParameterError(
+      "CertificateAuthorityArn is not supported: certificates are signed by this deployment's CA.",
+    );
+  }
 }
 
 /** Starts the workflow named after the certificate id (a start of a running execution is a no-op). */
@@ -156,13 +197,18 @@ async function newCertificate(
     subjectAlternativeNames: names,
     type: 'AMAZON_ISSUED',
     status: 'PENDING_VALIDATION',
-    keyAlgorithm: request.keyAlgorithm,
+    keyAlgorithm: request.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM,
     signatureAlgorithm: signatureAlgorithmName(deps.caAlgorithm),
     issuer: deps.issuerName,
     subject: `CN=${names[0]}`,
     domainValidations,
-    options: request.options,
-    tags: request.tags,
+    options: {
+      certificateTransparencyLoggingPreference:
+        request.options?.certificateTransparencyLoggingPreference ??
+        DEFAULT_OPTIONS.certificateTransparencyLoggingPreference,
+      export: request.options?.export ?? DEFAULT_OPTIONS.export,
+    },
+    tags: request.tags ?? [],
     createdAt: now.toISOString(),
     validationDeadline: new Date(
       now.getTime() + deps.settings.validationTimeoutHours * 3600_000,
@@ -173,7 +219,10 @@ async function newCertificate(
 }
 
 /** A ValidationDomain must name one of the certificate's domains and be that domain or a superdomain of it. */
-function checkValidationDomains(names: string[], requested: Record<string, string>): Record<string, string> {
+function checkValidationDomains(
+  names: string[],
+  requested: Readonly<Record<string, string>>,
+): Record<string, string> {
   const checked: Record<string, string> = {};
   for (const [domainName, validationDomain] of Object.entries(requested)) {
     const name = domainName.toLowerCase();

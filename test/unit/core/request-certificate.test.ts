@@ -4,9 +4,11 @@ import {
   type CertificateRequest,
   type RequestCertificateDeps,
   requestCertificate,
+  unsupportedValidationMethod,
 } from '../../../functions/core/certificates/request-certificate.ts';
 import {
   InvalidDomainValidationOptionsError,
+  InvalidParameterError,
   LimitExceededError,
   ValidationError,
 } from '../../../functions/core/errors.ts';
@@ -58,14 +60,8 @@ function setup(overrides: Partial<RequestCertificateDeps> = {}) {
     },
     ...overrides,
   };
-  const request = (input: Partial<CertificateRequest> & { domainName: string }) =>
-    requestCertificate(deps, accountId, {
-      keyAlgorithm: 'RSA_2048',
-      validationDomains: {},
-      tags: [],
-      options: { certificateTransparencyLoggingPreference: 'ENABLED', export: 'DISABLED' },
-      ...input,
-    });
+  const request = (input: CertificateRequest) =>
+    requestCertificate(deps, accountId, { validationMethod: 'DNS', ...input });
   const stored = async (arn: string): Promise<CertificateRecord> => {
     const { certificateId } = parseCertificateArn(arn);
     const certificate = await dynamo.store.get(accountId, certificateId);
@@ -285,6 +281,77 @@ describe('requestCertificate', () => {
       expect(error).toBeInstanceOf(InvalidDomainValidationOptionsError);
       expect(error.message).toBe(
         "DomainValidationOptions contains mail.example.com, which is not one of the certificate's domain names.",
+      );
+      expect(await all()).toEqual([]);
+      expect(workflow.starts).toEqual([]);
+    });
+  });
+
+  describe('ACM request rules', () => {
+    it('applies the defaults: RSA_2048, CT logging ENABLED, export DISABLED, no tags', async () => {
+      const { request, stored } = setup();
+      const arn = await request({ domainName: 'defaults.example.com' });
+      expect(await stored(arn)).toMatchObject({
+        keyAlgorithm: 'RSA_2048',
+        options: { certificateTransparencyLoggingPreference: 'ENABLED', export: 'DISABLED' },
+        tags: [],
+      });
+    });
+
+    it('defaults each option on its own', async () => {
+      const { request, stored } = setup();
+      const noLogging = await request({
+        domainName: 'options.example.com',
+        options: { certificateTransparencyLoggingPreference: 'DISABLED' },
+      });
+      const exportable = await request({ domainName: 'options.example.com', options: { export: 'ENABLED' } });
+      expect((await stored(noLogging)).options).toEqual({
+        certificateTransparencyLoggingPreference: 'DISABLED',
+        export: 'DISABLED',
+      });
+      expect((await stored(exportable)).options).toEqual({
+        certificateTransparencyLoggingPreference: 'ENABLED',
+        export: 'ENABLED',
+      });
+    });
+
+    it.each(['EMAIL', 'HTTP'] as const)(
+      'refuses ValidationMethod %s with InvalidParameter, storing and starting nothing',
+      async (validationMethod) => {
+        const { workflow, request, all } = setup();
+        const error = await rejection(request({ domainName: 'method.example.com', validationMethod }));
+        expect(error).toBeInstanceOf(InvalidParameterError);
+        expect(error.message).toBe(
+          `ValidationMethod ${validationMethod} is not supported yet; request the certificate with ValidationMethod DNS.`,
+        );
+        expect(await all()).toEqual([]);
+        expect(workflow.starts).toEqual([]);
+      },
+    );
+
+    it("names ACM's default in the refusal of an omitted ValidationMethod (for the wire front end)", () => {
+      expect(unsupportedValidationMethod(undefined).message).toBe(
+        'ValidationMethod EMAIL (the default) is not supported yet; request the certificate with ValidationMethod DNS.',
+      );
+    });
+
+    it('takes an omitted ValidationMethod as DNS', async () => {
+      const { deps, accountId, stored } = setup();
+      const arn = await requestCertificate(deps, accountId, { domainName: 'omitted.example.com' });
+      expect((await stored(arn)).domainValidations[0]?.validationMethod).toBe('DNS');
+    });
+
+    it('refuses a CertificateAuthorityArn, before looking at the names', async () => {
+      const { workflow, request, all } = setup();
+      const error = await rejection(
+        request({
+          domainName: 'bad_name.example.com',
+          certificateAuthorityArn: 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x',
+        }),
+      );
+      expect(error).toBeInstanceOf(InvalidParameterError);
+      expect(error.message).toBe(
+        "CertificateAuthorityArn is not supported: certificates are signed by this deployment's CA.",
       );
       expect(await all()).toEqual([]);
       expect(workflow.starts).toEqual([]);
