@@ -3,6 +3,7 @@ import { findCertificate } from '../core/certificates/find-certificate.ts';
 import { getCertificatePem } from '../core/certificates/get-certificate.ts';
 import { listCertificates } from '../core/certificates/list-certificates.ts';
 import {
+  type DomainValidationOption,
   type RequestCertificateDeps,
   requestCertificate,
   unsupportedValidationMethod,
@@ -55,7 +56,7 @@ const requestCertificateOperation: Operation = async (services, accountId, input
     validationMethod,
     certificateAuthorityArn: optionalString(input, 'CertificateAuthorityArn'),
     keyAlgorithm: optionalEnum(input, 'KeyAlgorithm', 'keyAlgorithm', REQUESTABLE_KEY_ALGORITHMS),
-    validationDomains: validationDomains(optionalList(input, 'DomainValidationOptions')),
+    domainValidationOptions: domainValidationOptions(optionalList(input, 'DomainValidationOptions')),
     idempotencyToken: token,
     tags: input.Tags === undefined || input.Tags === null ? undefined : checkTags(input.Tags),
     options: {
@@ -71,17 +72,17 @@ const requestCertificateOperation: Operation = async (services, accountId, input
   return { CertificateArn: arn };
 };
 
-function validationDomains(options: unknown[] | undefined): Record<string, string> {
-  const domains: Record<string, string> = {};
-  for (const [index, option] of (options ?? []).entries()) {
+function domainValidationOptions(options: unknown[] | undefined): DomainValidationOption[] | undefined {
+  return options?.map((option, index) => {
     if (typeof option !== 'object' || option === null) {
       throw new ValidationError('Member DomainValidationOptions must be a list of structures.');
     }
     const field = `domainValidationOptions.${index + 1}.member`;
-    const domain = requiredString(option as WireInput, 'DomainName', `${field}.domainName`);
-    domains[domain] = requiredString(option as WireInput, 'ValidationDomain', `${field}.validationDomain`);
-  }
-  return domains;
+    return {
+      domainName: requiredString(option as WireInput, 'DomainName', `${field}.domainName`),
+      validationDomain: requiredString(option as WireInput, 'ValidationDomain', `${field}.validationDomain`),
+    };
+  });
 }
 
 const describeCertificateOperation: Operation = async (services, accountId, input) => {

@@ -557,6 +557,27 @@ describe('errors', () => {
         name: 'InvalidParameterException',
         message: 'CertificateAuthorityArn is not supported',
       },
+      {
+        what: 'a ValidationDomain that is not a domain name',
+        input: {
+          DomainName: 'www.dvo.example.test',
+          DomainValidationOptions: [{ DomainName: 'www.dvo.example.test', ValidationDomain: 'test' }],
+        },
+        name: 'ValidationException',
+        message: "Value 'test' at 'domainValidationOptions.1.member.validationDomain'",
+      },
+      {
+        what: 'two DomainValidationOptions for one DomainName',
+        input: {
+          DomainName: 'www.dvo.example.test',
+          DomainValidationOptions: [
+            { DomainName: 'www.dvo.example.test', ValidationDomain: 'example.test' },
+            { DomainName: 'www.dvo.example.test', ValidationDomain: 'dvo.example.test' },
+          ],
+        },
+        name: 'InvalidDomainValidationOptionsException',
+        message: 'DomainValidationOptions contains www.dvo.example.test more than once.',
+      },
     ];
     for (const { what, input, name, message } of cases) {
       const error = await failure(

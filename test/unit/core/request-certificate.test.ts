@@ -221,11 +221,11 @@ describe('requestCertificate', () => {
       const arn = await request({
         domainName: 'www.shop.example.com',
         subjectAlternativeNames: ['*.api.example.com', 'example.com', 'other.example.com'],
-        validationDomains: {
-          'WWW.shop.example.com': 'Example.com',
-          '*.api.example.com': 'api.example.com',
-          'example.com': 'example.com',
-        },
+        domainValidationOptions: [
+          { domainName: 'WWW.shop.example.com', validationDomain: 'Example.com' },
+          { domainName: '*.api.example.com', validationDomain: 'api.example.com' },
+          { domainName: 'example.com', validationDomain: 'example.com' },
+        ],
       });
       const byName = Object.fromEntries(
         (await stored(arn)).domainValidations.map((dv) => [dv.domainName, dv.validationDomain]),
@@ -242,7 +242,7 @@ describe('requestCertificate', () => {
       const { accountId, request, stored } = setup();
       const arn = await request({
         domainName: 'www.example.com',
-        validationDomains: { 'www.example.com': 'example.com' },
+        domainValidationOptions: [{ domainName: 'www.example.com', validationDomain: 'example.com' }],
       });
       expect((await stored(arn)).domainValidations[0]?.resourceRecord).toEqual(
         await validationRecordFor(mac, accountId, 'www.example.com', VALIDATION_DOMAIN),
@@ -258,7 +258,7 @@ describe('requestCertificate', () => {
       const error = await rejection(
         request({
           domainName: 'www.example.com',
-          validationDomains: { 'www.example.com': validationDomain },
+          domainValidationOptions: [{ domainName: 'www.example.com', validationDomain }],
         }),
       );
       expect(error).toBeInstanceOf(InvalidDomainValidationOptionsError);
@@ -275,7 +275,7 @@ describe('requestCertificate', () => {
         request({
           domainName: 'www.example.com',
           subjectAlternativeNames: ['api.example.com'],
-          validationDomains: { 'mail.example.com': 'example.com' },
+          domainValidationOptions: [{ domainName: 'mail.example.com', validationDomain: 'example.com' }],
         }),
       );
       expect(error).toBeInstanceOf(InvalidDomainValidationOptionsError);
@@ -284,6 +284,86 @@ describe('requestCertificate', () => {
       );
       expect(await all()).toEqual([]);
       expect(workflow.starts).toEqual([]);
+    });
+
+    it.each([
+      ['a single label', 'test'],
+      ['a trailing dot', 'example.com.'],
+      ['a label starting with a hyphen', '-bad.example.com'],
+    ])('refuses a ValidationDomain with %s as ValidationException, naming the member', async (_, domain) => {
+      const { workflow, request, all } = setup();
+      const error = await rejection(
+        request({
+          domainName: 'www.example.com',
+          subjectAlternativeNames: ['api.example.com'],
+          domainValidationOptions: [
+            { domainName: 'api.example.com', validationDomain: 'example.com' },
+            { domainName: 'www.example.com', validationDomain: domain },
+          ],
+        }),
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.message).toContain(
+        `Value '${domain}' at 'domainValidationOptions.2.member.validationDomain' failed to satisfy constraint`,
+      );
+      expect(await all()).toEqual([]);
+      expect(workflow.starts).toEqual([]);
+    });
+
+    it('refuses a malformed DomainName in an option as ValidationException, before any other rule', async () => {
+      const { request } = setup();
+      const error = await rejection(
+        request({
+          domainName: 'www.example.com',
+          domainValidationOptions: [
+            { domainName: 'mail.example.com', validationDomain: 'example.net' },
+            { domainName: 'www.example.com.', validationDomain: 'example.com' },
+          ],
+        }),
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.message).toContain("at 'domainValidationOptions.2.member.domainName'");
+    });
+
+    it.each([
+      ['the same spelling', 'www.example.com'],
+      ['another letter case', 'WWW.Example.com'],
+    ])('refuses two options for one DomainName (%s)', async (_, again) => {
+      const { workflow, request, all } = setup();
+      const error = await rejection(
+        request({
+          domainName: 'www.example.com',
+          domainValidationOptions: [
+            { domainName: 'www.example.com', validationDomain: 'www.example.com' },
+            { domainName: again, validationDomain: 'example.com' },
+          ],
+        }),
+      );
+      expect(error).toBeInstanceOf(InvalidDomainValidationOptionsError);
+      expect(error.message).toBe(`DomainValidationOptions contains ${again} more than once.`);
+      expect(await all()).toEqual([]);
+      expect(workflow.starts).toEqual([]);
+    });
+
+    it('still reads the deprecated validationDomains map, as options after the list', async () => {
+      const { request, stored } = setup();
+      const arn = await request({
+        domainName: 'www.example.com',
+        subjectAlternativeNames: ['api.example.com'],
+        domainValidationOptions: [{ domainName: 'www.example.com', validationDomain: 'example.com' }],
+        validationDomains: { 'api.example.com': 'example.com' },
+      });
+      expect((await stored(arn)).domainValidations.map((dv) => dv.validationDomain)).toEqual([
+        'example.com',
+        'example.com',
+      ]);
+      await expect(
+        request({
+          domainName: 'www.example.com',
+          domainValidationOptions: [{ domainName: 'www.example.com', validationDomain: 'example.com' }],
+          validationDomains: { 'www.example.com': 'www.example.com' },
+        }),
+      ).rejects.toBeInstanceOf(InvalidDomainValidationOptionsError);
     });
   });
 
