@@ -6,7 +6,6 @@ import {
   type DomainValidationOption,
   type RequestCertificateDeps,
   requestCertificate,
-  unsupportedValidationMethod,
   type ValidationMethod,
 } from '../core/certificates/request-certificate.ts';
 import { checkLength } from '../core/constraint-violation.ts';
@@ -45,8 +44,6 @@ function storeDeps(services: ApiServices) {
 const requestCertificateOperation: Operation = async (services, accountId, input) => {
   const domainName = requiredString(input, 'DomainName', 'domainName');
   const validationMethod = optionalEnum(input, 'ValidationMethod', 'validationMethod', VALIDATION_METHODS);
-  // An omitted ValidationMethod means EMAIL on ACM's wire; core takes an omitted one as DNS.
-  if (validationMethod === undefined) throw unsupportedValidationMethod(undefined);
   const token = optionalString(input, 'IdempotencyToken');
   if (token !== undefined) checkIdempotencyToken(token);
   const options = optionalObject(input, 'Options') ?? {};

@@ -68,14 +68,6 @@ export interface CertificateStore {
   reserveSerial(serialHex: string, certificateArn: string, now: Date): Promise<void>;
   /** References to every certificate in PENDING_VALIDATION, across accounts. */
   listPendingValidation(): Promise<Array<{ accountId: string; certificateId: string; arn: string }>>;
-}
-
-/**
- * The store as RequestCertificate needs it: with the second half of the idempotency claim. (Apart from
- * CertificateStore only so that partial CertificateStore stand-ins elsewhere need not grow; it belongs in
- * CertificateStore once they have it.)
- */
-export interface RequestCertificateStore extends CertificateStore {
   /**
    * Marks the token's claim as created, if the claim still binds `arn` (a lapsed claim taken over by
    * another ARN is left alone). Idempotent.

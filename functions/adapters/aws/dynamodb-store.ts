@@ -22,13 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, InvalidArgsError, SerialCollisionError } from '../../core/errors.ts';
 import type { CertificateRecord } from '../../core/model.ts';
-import type {
-  CertificatePage,
-  CertificateStore,
-  IdempotencyClaim,
-  RequestCertificateStore,
-  StorePageKey,
-} from '../../core/ports.ts';
+import type { CertificatePage, CertificateStore, IdempotencyClaim, StorePageKey } from '../../core/ports.ts';
 import { WORK_QUEUE_INDEX } from './table-schema.ts';
 
 const ACCOUNT_PREFIX = 'ACCOUNT#';
@@ -62,7 +56,7 @@ interface PendingValidationEntry {
   arn: string;
 }
 
-export class DynamoDbCertificateStore implements RequestCertificateStore {
+export class DynamoDbCertificateStore implements CertificateStore {
   private readonly documents: DynamoDBDocumentClient;
 
   /** A DocumentClient passed in is used as is: it must marshall with `removeUndefinedValues`. */

@@ -9,13 +9,13 @@ import type {
   RequestableKeyAlgorithm,
   Tag,
 } from '../model.ts';
-import type { Clock, Random, RequestCertificateStore, SecretMac, WorkflowStarter } from '../ports.ts';
+import type { CertificateStore, Clock, Random, SecretMac, WorkflowStarter } from '../ports.ts';
 import type { CertwrightSettings } from '../settings.ts';
 import { validationRecordFor } from '../validation/validation-record.ts';
 import { signatureAlgorithmName } from './signature-algorithm.ts';
 
 export interface RequestCertificateDeps {
-  store: RequestCertificateStore;
+  store: CertificateStore;
   workflow: WorkflowStarter;
   clock: Clock;
   random: Random;
@@ -47,10 +47,7 @@ export interface DomainValidationOption {
 export interface CertificateRequest {
   domainName: string;
   subjectAlternativeNames?: string[];
-  /**
-   * Only DNS is supported; EMAIL and HTTP are refused. Omitted, core takes DNS. (On ACM's wire an omitted
-   * ValidationMethod means EMAIL: the API front end refuses it with unsupportedValidationMethod(undefined).)
-   */
+  /** Only DNS is supported. Omitted means EMAIL, as on ACM's wire, and is refused like EMAIL and HTTP. */
   validationMethod?: ValidationMethod;
   /** Refused whenever present: every certificate is signed by this deployment's CA. */
   certificateAuthorityArn?: string;
@@ -58,12 +55,6 @@ export interface CertificateRequest {
   keyAlgorithm?: RequestableKeyAlgorithm;
   /** DomainValidationOptions in request order: at most one per certificate name. */
   domainValidationOptions?: readonly DomainValidationOption[];
-  /**
-   * @deprecated Use domainValidationOptions. ValidationDomain per DomainName, read as further
-   * DomainValidationOptions after those; kept until its last caller, test/unit/core/check-validation.test.ts
-   * (which passes `{}`), moves.
-   */
-  validationDomains?: Readonly<Record<string, string>>;
   idempotencyToken?: string;
   tags?: Tag[];
   /** Each option takes ACM's default when omitted: CT logging ENABLED, export DISABLED. */
@@ -110,13 +101,7 @@ export async function requestCertificate(
     request.subjectAlternativeNames,
     deps.settings.maxDomainsPerCertificate,
   );
-  const validationDomains = checkDomainValidationOptions(names, [
-    ...(request.domainValidationOptions ?? []),
-    ...Object.entries(request.validationDomains ?? {}).map(([domainName, validationDomain]) => ({
-      domainName,
-      validationDomain,
-    })),
-  ]);
+  const validationDomains = checkDomainValidationOptions(names, request.domainValidationOptions ?? []);
   const now = deps.clock.now();
   const candidate = certificateArn({
     partition: deps.settings.partition,
@@ -152,7 +137,7 @@ export async function requestCertificate(
 }
 
 function checkSupported(request: CertificateRequest): void {
-  if (request.validationMethod !== undefined && request.validationMethod !== 'DNS') {
+  if (request.validationMethod !== 'DNS') {
     throw unsupportedValidationMethod(request.validationMethod);
   }
   if (request.certificateAuthorityArn !== undefined) {

@@ -65,7 +65,7 @@ async function request(domainName: string, subjectAlternativeNames?: string[]): 
       domainName,
       subjectAlternativeNames,
       keyAlgorithm: 'RSA_2048',
-      validationDomains: {},
+      validationMethod: 'DNS',
       tags: [],
       options: { certificateTransparencyLoggingPreference: 'ENABLED', export: 'DISABLED' },
     },

@@ -140,6 +140,7 @@ function hookedStore(hooks: StoreHooks): CertificateStore {
     list: (accountId, query) => store.list(accountId, query),
     claimIdempotencyToken: (accountId, token, arn, now, windowSeconds) =>
       store.claimIdempotencyToken(accountId, token, arn, now, windowSeconds),
+    confirmIdempotencyClaim: (accountId, token, arn) => store.confirmIdempotencyClaim(accountId, token, arn),
     reserveSerial: async (serialHex, certificateArn, now) => {
       await hooks.beforeReserveSerial?.();
       await store.reserveSerial(serialHex, certificateArn, now);

@@ -344,27 +344,6 @@ describe('requestCertificate', () => {
       expect(await all()).toEqual([]);
       expect(workflow.starts).toEqual([]);
     });
-
-    it('still reads the deprecated validationDomains map, as options after the list', async () => {
-      const { request, stored } = setup();
-      const arn = await request({
-        domainName: 'www.example.com',
-        subjectAlternativeNames: ['api.example.com'],
-        domainValidationOptions: [{ domainName: 'www.example.com', validationDomain: 'example.com' }],
-        validationDomains: { 'api.example.com': 'example.com' },
-      });
-      expect((await stored(arn)).domainValidations.map((dv) => dv.validationDomain)).toEqual([
-        'example.com',
-        'example.com',
-      ]);
-      await expect(
-        request({
-          domainName: 'www.example.com',
-          domainValidationOptions: [{ domainName: 'www.example.com', validationDomain: 'example.com' }],
-          validationDomains: { 'www.example.com': 'www.example.com' },
-        }),
-      ).rejects.toBeInstanceOf(InvalidDomainValidationOptionsError);
-    });
   });
 
   describe('ACM request rules', () => {
@@ -415,10 +394,15 @@ describe('requestCertificate', () => {
       );
     });
 
-    it('takes an omitted ValidationMethod as DNS', async () => {
-      const { deps, accountId, stored } = setup();
-      const arn = await requestCertificate(deps, accountId, { domainName: 'omitted.example.com' });
-      expect((await stored(arn)).domainValidations[0]?.validationMethod).toBe('DNS');
+    it('takes an omitted ValidationMethod as EMAIL, as ACM does, and refuses it like EMAIL', async () => {
+      const { deps, accountId, all, workflow } = setup();
+      const error = await rejection(
+        requestCertificate(deps, accountId, { domainName: 'omitted.example.com' }),
+      );
+      expect(error).toBeInstanceOf(InvalidParameterError);
+      expect(error.message).toBe(unsupportedValidationMethod(undefined).message);
+      expect(await all()).toEqual([]);
+      expect(workflow.starts).toEqual([]);
     });
 
     it('refuses a CertificateAuthorityArn, before looking at the names', async () => {

@@ -40,6 +40,7 @@ function withInterference(): { store: CertificateStore; interfere(write: Promise
       delete: () => Promise.reject(new Error('not used')),
       list: () => Promise.reject(new Error('not used')),
       claimIdempotencyToken: () => Promise.reject(new Error('not used')),
+      confirmIdempotencyClaim: () => Promise.reject(new Error('not used')),
       reserveSerial: () => Promise.reject(new Error('not used')),
       listPendingValidation: () => Promise.reject(new Error('not used')),
     },
