@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runCommand } from './run-command.ts';
 
 /** Debian's AWS CLI v2 (package awscli); another `aws` may come first on PATH. */
 const AWS_CLI = process.env.CERTWRIGHT_AWS_CLI ?? '/usr/bin/aws';
@@ -14,43 +14,30 @@ export function runAwsCli(
   args: string[],
   options: { endpoint: string; accessKeyId: string; secretAccessKey: string; region?: string },
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      AWS_CLI,
-      [
-        ...args,
-        '--endpoint-url',
-        options.endpoint,
-        '--region',
-        options.region ?? 'us-east-1',
-        '--output',
-        'json',
-      ],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: options.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: options.secretAccessKey,
-          AWS_CONFIG_FILE: '/nonexistent/certwright-aws-config',
-          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/certwright-aws-credentials',
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_PAGER: '',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+  return runCommand(
+    AWS_CLI,
+    [
+      ...args,
+      '--endpoint-url',
+      options.endpoint,
+      '--region',
+      options.region ?? 'us-east-1',
+      '--output',
+      'json',
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AWS_ACCESS_KEY_ID: options.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: options.secretAccessKey,
+        AWS_CONFIG_FILE: '/nonexistent/certwright-aws-config',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/certwright-aws-credentials',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_PAGER: '',
       },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+    },
+  );
 }
 
 export async function awsCliJson<T>(args: string[], options: Parameters<typeof runAwsCli>[1]): Promise<T> {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.ts';
+import { runCommand } from './run-command.ts';
 
 /** Debian's bind9 package; /usr/sbin may be missing from a non-root PATH. */
 const NAMED = process.env.CERTWRIGHT_NAMED ?? '/usr/sbin/named';
@@ -152,22 +153,10 @@ function absolute(name: string): string {
   return name.endsWith('.') ? name : `${name}.`;
 }
 
-function runNsupdate(script: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NSUPDATE, ['-t', '5'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`nsupdate exited ${code}: ${output}\n${script}`)),
-    );
-    child.stdin.end(script);
-  });
+async function runNsupdate(script: string): Promise<void> {
+  const result = await runCommand(NSUPDATE, ['-t', '5'], { input: script });
+  if (result.code !== 0)
+    throw new Error(`nsupdate exited ${result.code}: ${result.stdout}${result.stderr}\n${script}`);
 }
 
 async function terminate(child: ChildProcess): Promise<void> {

@@ -12,6 +12,7 @@ import {
   LimitExceededError,
   ValidationError,
 } from '../../functions/core/errors.ts';
+import { errorFrom, expectError } from '../support/thrown.ts';
 
 const PATTERN = '(\\*\\.)?(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])';
 
@@ -21,21 +22,6 @@ function violation(value: string, field: string, constraint: string): string {
 
 function patternViolation(value: string, field = 'domainName'): string {
   return violation(value, field, `Member must satisfy regular expression pattern: ${PATTERN}`);
-}
-
-function errorFrom(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
-
-function expectError(action: () => unknown, type: abstract new (...args: never[]) => Error, message: string) {
-  const error = errorFrom(action);
-  expect(error).toBeInstanceOf(type);
-  expect((error as Error).message).toBe(message);
 }
 
 /** `count` labels of `length` characters joined by dots. */

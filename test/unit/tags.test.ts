@@ -7,26 +7,12 @@ import {
   ValidationError,
 } from '../../functions/core/errors.ts';
 import { checkIdempotencyToken, checkTags } from '../../functions/core/tags.ts';
+import { expectError } from '../support/thrown.ts';
 
 const TAG_PATTERN = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*';
 
 function violation(value: string, field: string, constraint: string): string {
   return `1 validation error detected: Value ${value} at '${field}' failed to satisfy constraint: ${constraint}`;
-}
-
-function errorFrom(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
-
-function expectError(action: () => unknown, type: abstract new (...args: never[]) => Error, message: string) {
-  const error = errorFrom(action);
-  expect(error).toBeInstanceOf(type);
-  expect((error as Error).message).toBe(message);
 }
 
 function manyTags(count: number) {

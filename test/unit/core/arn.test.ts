@@ -6,17 +6,9 @@ import {
   parseCertificateArn,
 } from '../../../functions/core/arn.ts';
 import { InvalidArnError, ValidationError } from '../../../functions/core/errors.ts';
+import { errorFrom } from '../../support/thrown.ts';
 
 const ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/12345678-90ab-4cde-8f01-234567890abc';
-
-function errorFrom(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 const parts: fc.Arbitrary<CertificateArnParts> = fc.record({
   partition: fc.constantFrom('aws', 'aws-cn', 'aws-us-gov', 'aws-iso-b'),
