@@ -9,9 +9,9 @@ import {
   type ValidationMethod,
 } from '../core/certificates/request-certificate.ts';
 import { checkLength } from '../core/constraint-violation.ts';
-import { ValidationError } from '../core/errors.ts';
 import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
 import { checkIdempotencyToken, checkTags } from '../core/tags.ts';
+import { WireError } from './acm-errors.ts';
 import { certificateDetail, certificateSummary } from './certificate-shapes.ts';
 import {
   enumList,
@@ -72,7 +72,10 @@ const requestCertificateOperation: Operation = async (services, accountId, input
 function domainValidationOptions(options: unknown[] | undefined): DomainValidationOption[] | undefined {
   return options?.map((option, index) => {
     if (typeof option !== 'object' || option === null) {
-      throw new ValidationError('Member DomainValidationOptions must be a list of structures.');
+      throw new WireError(
+        'SerializationException',
+        'Member DomainValidationOptions must be a list of structures.',
+      );
     }
     const field = `domainValidationOptions.${index + 1}.member`;
     return {

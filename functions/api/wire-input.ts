@@ -1,5 +1,5 @@
 import { constraintViolation } from '../core/constraint-violation.ts';
-import { ValidationError } from '../core/errors.ts';
+import { WireError } from './acm-errors.ts';
 
 /**
  * Shape checks of request members, with ACM's framework messages
@@ -7,18 +7,23 @@ import { ValidationError } from '../core/errors.ts';
  */
 export type WireInput = Record<string, unknown>;
 
+/** A member of the wrong JSON type is a deserialization failure on AWS's JSON protocols, not a constraint. */
+function typeMismatch(member: string, expected: string): WireError {
+  return new WireError('SerializationException', `Member ${member} must be ${expected}.`);
+}
+
 export function requiredString(input: WireInput, member: string, field: string): string {
   const value = input[member];
   if (value === undefined || value === null)
     throw constraintViolation(value, field, 'Member must not be null');
-  if (typeof value !== 'string') throw new ValidationError(`Member ${member} must be a string.`);
+  if (typeof value !== 'string') throw typeMismatch(member, 'a string');
   return value;
 }
 
 export function optionalString(input: WireInput, member: string): string | undefined {
   const value = input[member];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ValidationError(`Member ${member} must be a string.`);
+  if (typeof value !== 'string') throw typeMismatch(member, 'a string');
   return value;
 }
 
@@ -26,7 +31,7 @@ export function optionalStringList(input: WireInput, member: string): string[] |
   const value = input[member];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-    throw new ValidationError(`Member ${member} must be a list of strings.`);
+    throw typeMismatch(member, 'a list of strings');
   }
   return value as string[];
 }
@@ -35,7 +40,7 @@ export function optionalObject(input: WireInput, member: string): WireInput | un
   const value = input[member];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError(`Member ${member} must be a structure.`);
+    throw typeMismatch(member, 'a structure');
   }
   return value as WireInput;
 }
@@ -43,7 +48,7 @@ export function optionalObject(input: WireInput, member: string): WireInput | un
 export function optionalList(input: WireInput, member: string): unknown[] | undefined {
   const value = input[member];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new ValidationError(`Member ${member} must be a list.`);
+  if (!Array.isArray(value)) throw typeMismatch(member, 'a list');
   return value;
 }
 
@@ -87,7 +92,7 @@ export function optionalInteger(
   const value = input[member];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new ValidationError(`Member ${member} must be an integer.`);
+    throw typeMismatch(member, 'an integer');
   }
   if (value < range.min)
     throw constraintViolation(value, field, `Member must have value greater than or equal to ${range.min}`);

@@ -676,6 +676,28 @@ describe('the HTTP front end, by hand', () => {
     expect(ok.json.CertificateSummaryList).toEqual(expect.any(Array));
   });
 
+  it('answers a member of the wrong JSON type with SerializationException, and creates nothing', async () => {
+    const before = await signedPost('CertificateManager.ListCertificates', '{}');
+    for (const [target, body] of [
+      ['CertificateManager.RequestCertificate', '{"DomainName": 42, "ValidationMethod": "DNS"}'],
+      [
+        'CertificateManager.RequestCertificate',
+        '{"DomainName": "x.example.test", "SubjectAlternativeNames": "y"}',
+      ],
+      ['CertificateManager.ListCertificates', '{"MaxItems": "5"}'],
+      ['CertificateManager.DescribeCertificate', '{"CertificateArn": ["arn"]}'],
+    ] as const) {
+      const answer = await signedPost(target, body);
+      expect({ body, status: answer.status, type: answer.json.__type }).toEqual({
+        body,
+        status: 400,
+        type: 'SerializationException',
+      });
+    }
+    const after = await signedPost('CertificateManager.ListCertificates', '{}');
+    expect(after.json.CertificateSummaryList).toEqual(before.json.CertificateSummaryList);
+  });
+
   it('serves the CA certificate as PEM at /ca.pem and as DER at /ca.crt', async () => {
     const pemResponse = await fetch(`${stack.url}/ca.pem`);
     expect(pemResponse.status).toBe(200);
