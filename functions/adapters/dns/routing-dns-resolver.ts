@@ -1,3 +1,4 @@
+import { canonicalDnsName, closestZone } from '../../core/dns-zones.ts';
 import type { DnsLookup, DnsResolver } from '../../core/ports.ts';
 
 export interface DnsRoute {
@@ -13,9 +14,7 @@ export class RoutingDnsResolver implements DnsResolver {
     routes: DnsRoute[],
     private readonly defaultResolver: DnsResolver,
   ) {
-    this.routes = routes
-      .map((route) => ({ zone: normalizeName(route.zone), resolver: route.resolver }))
-      .sort((a, b) => b.zone.length - a.zone.length);
+    this.routes = routes.map((route) => ({ zone: canonicalDnsName(route.zone), resolver: route.resolver }));
   }
 
   resolveCname(name: string): Promise<DnsLookup> {
@@ -27,12 +26,10 @@ export class RoutingDnsResolver implements DnsResolver {
   }
 
   private resolverFor(name: string): DnsResolver {
-    const normalized = normalizeName(name);
-    const route = this.routes.find(({ zone }) => normalized === zone || normalized.endsWith(`.${zone}`));
-    return route?.resolver ?? this.defaultResolver;
+    const zone = closestZone(
+      name,
+      this.routes.map((route) => route.zone),
+    );
+    return this.routes.find((route) => route.zone === zone)?.resolver ?? this.defaultResolver;
   }
-}
-
-function normalizeName(name: string): string {
-  return name.replace(/\.$/, '').toLowerCase();
 }

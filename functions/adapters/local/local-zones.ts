@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { dirname } from 'node:path';
+import { canonicalDnsName, closestZone } from '../../core/dns-zones.ts';
 import type { DnsZoneWriter } from '../../core/ports.ts';
 
 export type LocalRecordType = 'CNAME' | 'TXT' | 'A';
@@ -34,7 +35,7 @@ export class LocalZones implements DnsZoneWriter {
     zones: string[],
     private readonly filePath: string,
   ) {
-    this.zones = zones.map(normalizeName).sort((a, b) => b.length - a.length);
+    this.zones = zones.map(canonicalDnsName);
     for (const record of readRecords(filePath)) this.add(normalizeRecord(record));
   }
 
@@ -43,8 +44,7 @@ export class LocalZones implements DnsZoneWriter {
   }
 
   zoneOf(name: string): string | undefined {
-    const normalized = normalizeName(name);
-    return this.zones.find((zone) => normalized === zone || normalized.endsWith(`.${zone}`));
+    return closestZone(name, this.zones);
   }
 
   async upsertCname(name: string, value: string, ttl = DEFAULT_TTL): Promise<void> {
@@ -77,7 +77,7 @@ export class LocalZones implements DnsZoneWriter {
 
   /** Removes every record of `type` at `name`. */
   async remove(name: string, type: LocalRecordType): Promise<void> {
-    const normalized = normalizeName(name);
+    const normalized = canonicalDnsName(name);
     const kept = (this.recordsByName.get(normalized) ?? []).filter((record) => record.type !== type);
     if (kept.length > 0) this.recordsByName.set(normalized, kept);
     else this.recordsByName.delete(normalized);
@@ -87,12 +87,12 @@ export class LocalZones implements DnsZoneWriter {
   lookup(name: string): LocalZoneLookup {
     const zone = this.zoneOf(name);
     if (zone === undefined) return { records: [] };
-    return { zone, records: [...(this.recordsByName.get(normalizeName(name)) ?? [])] };
+    return { zone, records: [...(this.recordsByName.get(canonicalDnsName(name)) ?? [])] };
   }
 
   /** True when records exist below `name`, which makes it an empty non-terminal rather than absent. */
   hasDescendants(name: string): boolean {
-    const suffix = `.${normalizeName(name)}`;
+    const suffix = `.${canonicalDnsName(name)}`;
     for (const owner of this.recordsByName.keys()) if (owner.endsWith(suffix)) return true;
     return false;
   }
@@ -131,10 +131,6 @@ async function writeAtomically(filePath: string, content: string): Promise<void>
 }
 
 function normalizeRecord(record: LocalRecord): LocalRecord {
-  const value = record.type === 'CNAME' ? normalizeName(record.value) : record.value;
-  return { name: normalizeName(record.name), type: record.type, value, ttl: record.ttl };
-}
-
-function normalizeName(name: string): string {
-  return name.replace(/\.$/, '').toLowerCase();
+  const value = record.type === 'CNAME' ? canonicalDnsName(record.value) : record.value;
+  return { name: canonicalDnsName(record.name), type: record.type, value, ttl: record.ttl };
 }

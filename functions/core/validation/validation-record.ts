@@ -1,3 +1,4 @@
+import { canonicalDnsName } from '../dns-zones.ts';
 import { baseDomain } from '../domain-names.ts';
 import type { ResourceRecord } from '../model.ts';
 import type { SecretMac } from '../ports.ts';
@@ -32,5 +33,5 @@ export function withoutTrailingDot(name: string): string {
 }
 
 export function sameDnsName(a: string, b: string): boolean {
-  return withoutTrailingDot(a).toLowerCase() === withoutTrailingDot(b).toLowerCase();
+  return canonicalDnsName(a) === canonicalDnsName(b);
 }
