@@ -1,0 +1,142 @@
+/**
+ * The AWS twin of local/local-stack.ts: each Lambda function's handler, composed from the same handler
+ * factories (functions/api, functions/tasks) with the AWS adapters. This is the one module that reads
+ * process.env. Composition is lazy: it runs on the first invocation (so a module imports without any
+ * environment, in tests too), is kept for the life of the container, and is tried again on the next
+ * invocation if it failed.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createApiHandler } from '../../api/api-handler.ts';
+import { caCertificateAlgorithm, issuerDisplayName } from '../../core/issuance/ca-certificate-info.ts';
+import { createCheckValidationHandler } from '../../tasks/check-validation.ts';
+import { createIssueCertificateHandler } from '../../tasks/issue-certificate.ts';
+import { createPublishValidationRecordsHandler } from '../../tasks/publish-validation-records.ts';
+import { createRecordFailureHandler } from '../../tasks/record-failure.ts';
+import type { CertificateTaskEvent } from '../../tasks/task-event.ts';
+import { NodeDnsResolver } from '../dns/node-dns-resolver.ts';
+import { cryptoRandom } from '../runtime/crypto-random.ts';
+import { systemClock } from '../runtime/system-clock.ts';
+import {
+  type AwsEnvironment,
+  awsSettingsFromEnv,
+  certwrightSettings,
+  dynamoDbClient,
+  type Environment,
+  kmsClient,
+  required,
+  route53Client,
+  sfnClient,
+} from './aws-environment.ts';
+import { DynamoDbIssuerSource } from './dynamodb-issuer-source.ts';
+import { DynamoDbCertificateStore } from './dynamodb-store.ts';
+import { KmsCaSigner } from './kms-ca-signer.ts';
+import { KmsKeyVault } from './kms-key-vault.ts';
+import { KmsSecretMac } from './kms-secret-mac.ts';
+import { Route53ZoneWriter } from './route53-zone-writer.ts';
+import { StepFunctionsStarter } from './step-functions-starter.ts';
+
+/** Per-query timeout and tries of validation DNS lookups (a task must answer well inside its Lambda timeout). */
+const DNS_TIMEOUT_MS = 2000;
+const DNS_TRIES = 2;
+
+type Handler<TEvent, TResult> = (event: TEvent, context: Context) => Promise<TResult>;
+
+/** A Lambda handler that composes its real handler on first use and delegates every invocation to it. */
+export function lambdaHandler<TEvent, TResult>(
+  compose: () => Promise<Handler<TEvent, TResult>>,
+): Handler<TEvent, TResult> {
+  let composed: Promise<Handler<TEvent, TResult>> | undefined;
+  return async (event, context) => {
+    if (!composed) {
+      const composing = compose();
+      composed = composing;
+      composing.catch(() => {
+        if (composed === composing) composed = undefined;
+      });
+    }
+    return (await composed)(event, context);
+  };
+}
+
+function common(env: Environment) {
+  const aws = awsSettingsFromEnv(env);
+  const dynamodb = dynamoDbClient(aws.settings.region);
+  return { aws, dynamodb, store: new DynamoDbCertificateStore(dynamodb, aws.tableName) };
+}
+
+export async function composeApiHandler(
+  env: Environment = process.env,
+): Promise<Handler<APIGatewayProxyEvent, APIGatewayProxyResult>> {
+  const { aws, dynamodb, store } = common(env);
+  const settings = certwrightSettings(aws);
+  const macKeyId = required(aws, 'macKeyId');
+  const stateMachineArn = required(aws, 'stateMachineArn');
+  const { certificatePem } = await new DynamoDbIssuerSource(dynamodb, aws.tableName).current();
+  return createApiHandler({
+    store,
+    workflow: new StepFunctionsStarter(sfnClient(aws.settings.region), stateMachineArn),
+    clock: systemClock,
+    random: cryptoRandom,
+    mac: new KmsSecretMac(kmsClient(aws.settings.region), macKeyId),
+    settings,
+    caAlgorithm: caCertificateAlgorithm(certificatePem),
+    issuerName: issuerDisplayName(certificatePem),
+  });
+}
+
+export async function composePublishValidationRecordsHandler(
+  env: Environment = process.env,
+): Promise<Handler<CertificateTaskEvent, unknown>> {
+  const { aws, store } = common(env);
+  return createPublishValidationRecordsHandler({ store, zoneWriter: zoneWriter(aws) });
+}
+
+export async function composeCheckValidationHandler(
+  env: Environment = process.env,
+): Promise<Handler<CertificateTaskEvent, unknown>> {
+  const { aws, store } = common(env);
+  return createCheckValidationHandler({
+    store,
+    resolver: new NodeDnsResolver({ servers: aws.dnsResolvers, timeoutMs: DNS_TIMEOUT_MS, tries: DNS_TRIES }),
+    clock: systemClock,
+    pollSchedule: aws.settings.pollSchedule,
+  });
+}
+
+export async function composeIssueCertificateHandler(
+  env: Environment = process.env,
+): Promise<Handler<CertificateTaskEvent, unknown>> {
+  const { aws, dynamodb, store } = common(env);
+  const caKeyId = required(aws, 'caKeyId');
+  const vaultKeyId = required(aws, 'vaultKeyId');
+  const kms = kmsClient(aws.settings.region);
+  return createIssueCertificateHandler({
+    store,
+    clock: systemClock,
+    random: cryptoRandom,
+    signer: await KmsCaSigner.create(kms, caKeyId),
+    issuer: new DynamoDbIssuerSource(dynamodb, aws.tableName),
+    vault: new KmsKeyVault(kms, vaultKeyId),
+    profile: aws.settings.profile,
+  });
+}
+
+export async function composeRecordFailureHandler(
+  env: Environment = process.env,
+): Promise<Handler<CertificateTaskEvent, unknown>> {
+  const { store } = common(env);
+  return createRecordFailureHandler({ store });
+}
+
+function zoneWriter(aws: AwsEnvironment): Route53ZoneWriter {
+  try {
+    return new Route53ZoneWriter(route53Client(aws.settings.region), aws.hostedZones);
+  } catch (error) {
+    throw new Error(
+      `The environment variable CERTWRIGHT_HOSTED_ZONES is invalid: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

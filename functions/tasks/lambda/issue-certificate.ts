@@ -1,0 +1,4 @@
+/** The issue-certificate workflow task Lambda: the event is the state's Parameters, the result the task's output. */
+import { composeIssueCertificateHandler, lambdaHandler } from '../../adapters/aws/lambda-composition.ts';
+
+export const handler = lambdaHandler(() => composeIssueCertificateHandler());

@@ -1,0 +1,7 @@
+/** The publish-validation-records workflow task Lambda: the event is the state's Parameters, the result the task's output. */
+import {
+  composePublishValidationRecordsHandler,
+  lambdaHandler,
+} from '../../adapters/aws/lambda-composition.ts';
+
+export const handler = lambdaHandler(() => composePublishValidationRecordsHandler());

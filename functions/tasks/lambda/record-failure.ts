@@ -1,0 +1,4 @@
+/** The record-failure workflow task Lambda: the event is the state's Parameters, the result the task's output. */
+import { composeRecordFailureHandler, lambdaHandler } from '../../adapters/aws/lambda-composition.ts';
+
+export const handler = lambdaHandler(() => composeRecordFailureHandler());

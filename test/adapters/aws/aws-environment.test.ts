@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AWS_ENV,
+  awsSettingsFromEnv,
+  certwrightSettings,
+  type Environment,
+  partitionOf,
+  required,
+} from '../../../functions/adapters/aws/aws-environment.ts';
+import { DEFAULT_SETTINGS } from '../../../functions/core/settings.ts';
+
+const MINIMAL: Environment = {
+  AWS_REGION: 'eu-west-1',
+  CERTWRIGHT_TABLE_NAME: 'certwright-table',
+  CERTWRIGHT_VALIDATION_DOMAIN: 'acm-validations.example.com',
+};
+
+function withEnv(overrides: Environment): Environment {
+  return { ...MINIMAL, ...overrides };
+}
+
+describe('awsSettingsFromEnv', () => {
+  it('takes ACM defaults for everything that has one', () => {
+    const aws = awsSettingsFromEnv(MINIMAL);
+    expect(aws).toEqual({
+      settings: { ...DEFAULT_SETTINGS, partition: 'aws', region: 'eu-west-1' },
+      tableName: 'certwright-table',
+      validationDomain: 'acm-validations.example.com',
+      caKeyId: undefined,
+      vaultKeyId: undefined,
+      macKeyId: undefined,
+      stateMachineArn: undefined,
+      hostedZones: [],
+      dnsResolvers: [],
+    });
+    expect(aws.settings.profile.caIssuersUrl).toBeUndefined();
+    expect(aws.settings.profile.crlUrl).toBeUndefined();
+    expect(certwrightSettings(aws)).toEqual({
+      ...DEFAULT_SETTINGS,
+      partition: 'aws',
+      region: 'eu-west-1',
+      validationDomain: 'acm-validations.example.com',
+    });
+  });
+
+  it('reads every variable of the contract', () => {
+    const aws = awsSettingsFromEnv(
+      withEnv({
+        CERTWRIGHT_CA_KEY_ID: 'arn:aws:kms:eu-west-1:111122223333:key/ca',
+        CERTWRIGHT_VAULT_KEY_ID: 'arn:aws:kms:eu-west-1:111122223333:key/vault',
+        CERTWRIGHT_MAC_KEY_ID: 'arn:aws:kms:eu-west-1:111122223333:key/mac',
+        CERTWRIGHT_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111122223333:stateMachine:certwright',
+        CERTWRIGHT_HOSTED_ZONES: '[{"zoneName":"example.com","hostedZoneId":"Z0123456789ABC"}]',
+        CERTWRIGHT_VALIDATION_DOMAIN: 'ACM-Validations.Example.COM.',
+        CERTWRIGHT_VALIDITY_DAYS: '90',
+        CERTWRIGHT_MAX_DOMAINS: '25',
+        CERTWRIGHT_POLL_INITIAL_SECONDS: '10',
+        CERTWRIGHT_POLL_FACTOR: '1.5',
+        CERTWRIGHT_POLL_MAX_SECONDS: '600',
+        CERTWRIGHT_VALIDATION_TIMEOUT_HOURS: '24',
+        CERTWRIGHT_CA_ISSUERS_URL: 'https://pki.example.com/ca.crt',
+        CERTWRIGHT_CRL_URL: 'http://pki.example.com/ca.crl',
+        CERTWRIGHT_DNS_RESOLVERS: '192.0.2.53:53, 198.51.100.1,[2001:db8::1]:5353',
+      }),
+    );
+    expect(certwrightSettings(aws)).toEqual({
+      partition: 'aws',
+      region: 'eu-west-1',
+      validationDomain: 'acm-validations.example.com',
+      validationTimeoutHours: 24,
+      maxDomainsPerCertificate: 25,
+      pollSchedule: { initialSeconds: 10, factor: 1.5, maxSeconds: 600 },
+      profile: {
+        validityDays: 90,
+        policyOids: DEFAULT_SETTINGS.profile.policyOids,
+        caIssuersUrl: 'https://pki.example.com/ca.crt',
+        crlUrl: 'http://pki.example.com/ca.crl',
+      },
+    });
+    expect(aws.caKeyId).toBe('arn:aws:kms:eu-west-1:111122223333:key/ca');
+    expect(aws.vaultKeyId).toBe('arn:aws:kms:eu-west-1:111122223333:key/vault');
+    expect(required(aws, 'macKeyId')).toBe('arn:aws:kms:eu-west-1:111122223333:key/mac');
+    expect(required(aws, 'stateMachineArn')).toBe(
+      'arn:aws:states:eu-west-1:111122223333:stateMachine:certwright',
+    );
+    expect(aws.hostedZones).toEqual([{ zoneName: 'example.com', hostedZoneId: 'Z0123456789ABC' }]);
+    expect(aws.dnsResolvers).toEqual(['192.0.2.53:53', '198.51.100.1', '[2001:db8::1]:5353']);
+  });
+
+  it('derives the partition from the region unless AWS_PARTITION is set', () => {
+    expect(partitionOf('us-east-1')).toBe('aws');
+    expect(partitionOf('cn-north-1')).toBe('aws-cn');
+    expect(partitionOf('us-gov-west-1')).toBe('aws-us-gov');
+    expect(awsSettingsFromEnv(withEnv({ AWS_REGION: 'cn-northwest-1' })).settings.partition).toBe('aws-cn');
+    expect(awsSettingsFromEnv(withEnv({ AWS_REGION: 'us-gov-east-1' })).settings.partition).toBe(
+      'aws-us-gov',
+    );
+    expect(awsSettingsFromEnv(withEnv({ AWS_PARTITION: 'aws-iso' })).settings.partition).toBe('aws-iso');
+  });
+
+  it('accepts an empty hosted zone list', () => {
+    expect(awsSettingsFromEnv(withEnv({ CERTWRIGHT_HOSTED_ZONES: '[]' })).hostedZones).toEqual([]);
+  });
+
+  it.each([['AWS_REGION'], ['CERTWRIGHT_TABLE_NAME']])('refuses a missing %s, naming it', (variable) => {
+    expect(() => awsSettingsFromEnv(withEnv({ [variable]: undefined }))).toThrow(
+      `The environment variable ${variable} is not set`,
+    );
+    expect(() => awsSettingsFromEnv(withEnv({ [variable]: '  ' }))).toThrow(variable);
+  });
+
+  it('needs the validation domain only where the whole settings are asked for (the API)', () => {
+    const aws = awsSettingsFromEnv(withEnv({ CERTWRIGHT_VALIDATION_DOMAIN: undefined }));
+    expect(aws.validationDomain).toBeUndefined();
+    expect(aws.settings.profile.validityDays).toBe(DEFAULT_SETTINGS.profile.validityDays);
+    expect(() => certwrightSettings(aws)).toThrow(
+      'The environment variable CERTWRIGHT_VALIDATION_DOMAIN is not set',
+    );
+  });
+
+  it('names the missing variable of a function-specific setting', () => {
+    const aws = awsSettingsFromEnv(MINIMAL);
+    expect(() => required(aws, 'caKeyId')).toThrow('CERTWRIGHT_CA_KEY_ID is not set');
+    expect(() => required(aws, 'vaultKeyId')).toThrow('CERTWRIGHT_VAULT_KEY_ID is not set');
+    expect(() => required(aws, 'macKeyId')).toThrow('CERTWRIGHT_MAC_KEY_ID is not set');
+    expect(() => required(aws, 'stateMachineArn')).toThrow('CERTWRIGHT_STATE_MACHINE_ARN is not set');
+  });
+
+  it.each([
+    ['AWS_REGION', 'Europe'],
+    ['AWS_PARTITION', 'amazon'],
+    ['CERTWRIGHT_VALIDATION_DOMAIN', 'not a domain'],
+    ['CERTWRIGHT_VALIDITY_DAYS', '0'],
+    ['CERTWRIGHT_VALIDITY_DAYS', '1.5'],
+    ['CERTWRIGHT_VALIDITY_DAYS', 'a year'],
+    ['CERTWRIGHT_MAX_DOMAINS', '101'],
+    ['CERTWRIGHT_POLL_INITIAL_SECONDS', '0'],
+    ['CERTWRIGHT_POLL_FACTOR', '0.5'],
+    ['CERTWRIGHT_POLL_MAX_SECONDS', 'x'],
+    ['CERTWRIGHT_VALIDATION_TIMEOUT_HOURS', '-1'],
+    ['CERTWRIGHT_CA_ISSUERS_URL', 'ftp://example.com/ca.crt'],
+    ['CERTWRIGHT_CRL_URL', 'not a url'],
+    ['CERTWRIGHT_HOSTED_ZONES', '{"zoneName":"example.com"}'],
+    ['CERTWRIGHT_HOSTED_ZONES', '[{"zoneName":"example.com"}]'],
+    ['CERTWRIGHT_HOSTED_ZONES', 'example.com=Z123'],
+    ['CERTWRIGHT_DNS_RESOLVERS', 'dns.example.com:53'],
+    ['CERTWRIGHT_DNS_RESOLVERS', '192.0.2.53:99999'],
+  ])('refuses %s=%s, naming the variable and the value', (variable, value) => {
+    expect(() => awsSettingsFromEnv(withEnv({ [variable]: value }))).toThrow(
+      `The environment variable ${variable} must be`,
+    );
+    expect(() => awsSettingsFromEnv(withEnv({ [variable]: value }))).toThrow(`not '${value}'`);
+  });
+
+  it('knows one variable for each setting of the contract', () => {
+    expect(Object.values(AWS_ENV).sort()).toEqual(
+      [
+        'AWS_PARTITION',
+        'AWS_REGION',
+        'CERTWRIGHT_CA_ISSUERS_URL',
+        'CERTWRIGHT_CA_KEY_ID',
+        'CERTWRIGHT_CRL_URL',
+        'CERTWRIGHT_DNS_RESOLVERS',
+        'CERTWRIGHT_HOSTED_ZONES',
+        'CERTWRIGHT_MAC_KEY_ID',
+        'CERTWRIGHT_MAX_DOMAINS',
+        'CERTWRIGHT_POLL_FACTOR',
+        'CERTWRIGHT_POLL_INITIAL_SECONDS',
+        'CERTWRIGHT_POLL_MAX_SECONDS',
+        'CERTWRIGHT_STATE_MACHINE_ARN',
+        'CERTWRIGHT_TABLE_NAME',
+        'CERTWRIGHT_VALIDATION_DOMAIN',
+        'CERTWRIGHT_VALIDATION_TIMEOUT_HOURS',
+        'CERTWRIGHT_VALIDITY_DAYS',
+        'CERTWRIGHT_VAULT_KEY_ID',
+      ].sort(),
+    );
+  });
+});

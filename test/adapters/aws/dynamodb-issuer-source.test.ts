@@ -1,0 +1,149 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CA_CERTIFICATE_KEY,
+  DynamoDbIssuerSource,
+  saveIssuerCertificate,
+} from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
+import { ensureTable } from '../../../functions/adapters/aws/table-schema.ts';
+import {
+  caCertificateAlgorithm,
+  issuerDisplayName,
+} from '../../../functions/core/issuance/ca-certificate-info.ts';
+import { type TestCa, testCa } from '../../unit/issuance/test-ca.ts';
+
+const TABLE_NAME = 'certwright-issuer-test';
+const KEY = { pk: { S: CA_CERTIFICATE_KEY.pk }, sk: { S: CA_CERTIFICATE_KEY.sk } };
+
+let server: Server;
+let client: DynamoDBClient;
+let root: TestCa;
+let intermediate: TestCa;
+
+beforeAll(async () => {
+  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await ensureTable(client, TABLE_NAME);
+  root = await testCa('RSA_2048', 'CN=Certwright Root, O=Certwright Tests');
+  intermediate = await testCa('EC_prime256v1', 'CN=Certwright Issuing CA');
+});
+
+afterAll(async () => {
+  client?.destroy();
+  if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(async () => {
+  await client.send(new DeleteItemCommand({ TableName: TABLE_NAME, Key: KEY }));
+});
+
+describe('saveIssuerCertificate', () => {
+  it('stores the CA certificate and its chain in the CA item', async () => {
+    const saved = await saveIssuerCertificate(client, TABLE_NAME, {
+      certificatePem: intermediate.certificatePem,
+      chainPem: [root.certificatePem],
+    });
+    expect(saved).toBe(true);
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: TABLE_NAME, Key: KEY, ConsistentRead: true }),
+    );
+    expect(Item).toEqual({
+      ...KEY,
+      certificatePem: { S: intermediate.certificatePem },
+      chainPem: { L: [{ S: root.certificatePem }] },
+    });
+  });
+
+  it('keeps the CA already stored (a re-deploy does not replace it)', async () => {
+    await saveIssuerCertificate(client, TABLE_NAME, { certificatePem: root.certificatePem, chainPem: [] });
+    const again = await saveIssuerCertificate(client, TABLE_NAME, {
+      certificatePem: intermediate.certificatePem,
+      chainPem: [root.certificatePem],
+    });
+    expect(again).toBe(false);
+    const source = new DynamoDbIssuerSource(client, TABLE_NAME);
+    expect(await source.current()).toEqual({ certificatePem: root.certificatePem, chainPem: [] });
+  });
+
+  it('refuses what is not a PEM certificate', async () => {
+    await expect(
+      saveIssuerCertificate(client, TABLE_NAME, { certificatePem: 'not a certificate', chainPem: [] }),
+    ).rejects.toThrow('certificatePem is not a PEM certificate');
+    await expect(
+      saveIssuerCertificate(client, TABLE_NAME, { certificatePem: root.certificatePem, chainPem: ['x'] }),
+    ).rejects.toThrow('chainPem');
+  });
+});
+
+describe('DynamoDbIssuerSource', () => {
+  it('says clearly that the CA has not been bootstrapped, and reads it once it has', async () => {
+    const source = new DynamoDbIssuerSource(client, TABLE_NAME);
+    await expect(source.current()).rejects.toThrow('the CA certificate has not been bootstrapped');
+    // The failed read is not cached: the next call reads again.
+    await saveIssuerCertificate(client, TABLE_NAME, {
+      certificatePem: intermediate.certificatePem,
+      chainPem: [root.certificatePem],
+    });
+    expect(await source.current()).toEqual({
+      certificatePem: intermediate.certificatePem,
+      chainPem: [root.certificatePem],
+    });
+  });
+
+  it('reads the item once and keeps it for the life of the container', async () => {
+    await saveIssuerCertificate(client, TABLE_NAME, { certificatePem: root.certificatePem, chainPem: [] });
+    const source = new DynamoDbIssuerSource(client, TABLE_NAME);
+    const first = await source.current();
+    first.chainPem.push('changed by the caller');
+    await client.send(new DeleteItemCommand({ TableName: TABLE_NAME, Key: KEY }));
+    expect(await source.current()).toEqual({ certificatePem: root.certificatePem, chainPem: [] });
+  });
+
+  it('takes a missing chain as empty and refuses a malformed item', async () => {
+    await client.send(
+      new PutItemCommand({
+        TableName: TABLE_NAME,
+        Item: { ...KEY, certificatePem: { S: root.certificatePem } },
+      }),
+    );
+    expect(await new DynamoDbIssuerSource(client, TABLE_NAME).current()).toEqual({
+      certificatePem: root.certificatePem,
+      chainPem: [],
+    });
+    await client.send(
+      new PutItemCommand({
+        TableName: TABLE_NAME,
+        Item: { ...KEY, certificatePem: { S: root.certificatePem }, chainPem: { S: root.certificatePem } },
+      }),
+    );
+    await expect(new DynamoDbIssuerSource(client, TABLE_NAME).current()).rejects.toThrow('chainPem');
+    await client.send(
+      new PutItemCommand({ TableName: TABLE_NAME, Item: { ...KEY, certificatePem: { S: 'garbage' } } }),
+    );
+    await expect(new DynamoDbIssuerSource(client, TABLE_NAME).current()).rejects.toThrow('certificatePem');
+  });
+});
+
+describe('CA certificate info', () => {
+  it('names the issuer by O, else CN', () => {
+    expect(issuerDisplayName(root.certificatePem)).toBe('Certwright Tests');
+    expect(issuerDisplayName(intermediate.certificatePem)).toBe('Certwright Issuing CA');
+  });
+
+  it.each([['RSA_2048'], ['EC_prime256v1'], ['EC_secp384r1']] as const)(
+    'reads the CA algorithm %s from the certificate',
+    async (algorithm) => {
+      const ca = algorithm === 'RSA_2048' ? root : await testCa(algorithm);
+      expect(caCertificateAlgorithm(ca.certificatePem)).toBe(algorithm);
+    },
+  );
+});

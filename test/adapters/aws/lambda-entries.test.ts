@@ -1,0 +1,137 @@
+/**
+ * The five Lambda entry files: importable without any environment (composition waits for the first
+ * invocation), a composition that fails names the variable at fault, and a failed composition is tried
+ * again on the next invocation.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTable } from '../../../functions/adapters/aws/table-schema.ts';
+import { handler as apiHandler } from '../../../functions/api/lambda.ts';
+import { handler as checkHandler } from '../../../functions/tasks/lambda/check-validation.ts';
+import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
+import { handler as publishHandler } from '../../../functions/tasks/lambda/publish-validation-records.ts';
+import { handler as recordFailureHandler } from '../../../functions/tasks/lambda/record-failure.ts';
+
+const TABLE_NAME = 'certwright-entries-test';
+const REGION = 'us-east-1';
+const UNKNOWN_ARN = `arn:aws:acm:${REGION}:123456789012:certificate/00000000-0000-4000-8000-000000000001`;
+const context = { awsRequestId: 'request-1' } as Context;
+
+let server: Server;
+let endpoint: string;
+const savedEnv = { ...process.env };
+
+function setEnv(values: Record<string, string | undefined>): void {
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith('CERTWRIGHT_') || name.startsWith('AWS_')) delete process.env[name];
+  }
+  for (const [name, value] of Object.entries(values)) if (value !== undefined) process.env[name] = value;
+}
+
+function baseEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    CERTWRIGHT_TABLE_NAME: TABLE_NAME,
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await ensureTable(client, TABLE_NAME);
+  client.destroy();
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('the Lambda entry files', () => {
+  it('each export a handler, and import without any environment', () => {
+    for (const handler of [apiHandler, publishHandler, checkHandler, issueHandler, recordFailureHandler]) {
+      expect(typeof handler).toBe('function');
+    }
+  });
+
+  it('name the missing variable, and compose again on the next invocation', async () => {
+    setEnv(baseEnv({ CERTWRIGHT_TABLE_NAME: undefined }));
+    await expect(recordFailureHandler({ certificateArn: UNKNOWN_ARN }, context)).rejects.toThrow(
+      'CERTWRIGHT_TABLE_NAME is not set',
+    );
+    setEnv(baseEnv());
+    await expect(recordFailureHandler({ certificateArn: UNKNOWN_ARN }, context)).resolves.toEqual({});
+  });
+
+  it('refuse a region-less environment', async () => {
+    setEnv(baseEnv({ AWS_REGION: undefined }));
+    await expect(checkHandler({ certificateArn: UNKNOWN_ARN }, context)).rejects.toThrow(
+      'AWS_REGION is not set',
+    );
+    setEnv(baseEnv({ CERTWRIGHT_DNS_RESOLVERS: '192.0.2.53:53' }));
+    await expect(checkHandler({ certificateArn: UNKNOWN_ARN }, context)).resolves.toMatchObject({
+      outcome: 'STOPPED',
+    });
+  });
+
+  it('the issue function needs the CA key and the vault key', async () => {
+    setEnv(baseEnv({ CERTWRIGHT_VAULT_KEY_ID: 'alias/vault' }));
+    await expect(issueHandler({ certificateArn: UNKNOWN_ARN }, context)).rejects.toThrow(
+      'CERTWRIGHT_CA_KEY_ID is not set',
+    );
+    setEnv(baseEnv({ CERTWRIGHT_CA_KEY_ID: 'alias/ca' }));
+    await expect(issueHandler({ certificateArn: UNKNOWN_ARN }, context)).rejects.toThrow(
+      'CERTWRIGHT_VAULT_KEY_ID is not set',
+    );
+  });
+
+  it('the publish function refuses invalid hosted zones, naming the variable', async () => {
+    setEnv(baseEnv({ CERTWRIGHT_HOSTED_ZONES: '[{"zoneName":"example.com","hostedZoneId":"not/valid"}]' }));
+    await expect(publishHandler({ certificateArn: UNKNOWN_ARN }, context)).rejects.toThrow(
+      'CERTWRIGHT_HOSTED_ZONES',
+    );
+    setEnv(baseEnv({ CERTWRIGHT_HOSTED_ZONES: '[]' }));
+    await expect(publishHandler({ certificateArn: UNKNOWN_ARN }, context)).resolves.toEqual({
+      attempt: 0,
+      published: [],
+    });
+  });
+
+  it('the API function needs the validation domain, its MAC key, its state machine and a bootstrapped CA', async () => {
+    const event = {
+      headers: { 'X-Amz-Target': 'CertificateManager.ListCertificates' },
+      body: '{}',
+      requestContext: { identity: { accountId: '123456789012' } },
+    } as unknown as APIGatewayProxyEvent;
+    const stateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:c';
+    const domain = { CERTWRIGHT_VALIDATION_DOMAIN: 'acm-validations.certwright.test' };
+    setEnv(baseEnv({ CERTWRIGHT_MAC_KEY_ID: 'alias/mac', CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn }));
+    await expect(apiHandler(event, context)).rejects.toThrow('CERTWRIGHT_VALIDATION_DOMAIN is not set');
+    setEnv(baseEnv({ ...domain, CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn }));
+    await expect(apiHandler(event, context)).rejects.toThrow('CERTWRIGHT_MAC_KEY_ID is not set');
+    setEnv(baseEnv({ ...domain, CERTWRIGHT_MAC_KEY_ID: 'alias/mac' }));
+    await expect(apiHandler(event, context)).rejects.toThrow('CERTWRIGHT_STATE_MACHINE_ARN is not set');
+    setEnv(
+      baseEnv({
+        ...domain,
+        CERTWRIGHT_MAC_KEY_ID: 'alias/mac',
+        CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn,
+      }),
+    );
+    await expect(apiHandler(event, context)).rejects.toThrow('the CA certificate has not been bootstrapped');
+  });
+});

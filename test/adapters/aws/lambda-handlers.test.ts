@@ -1,0 +1,247 @@
+/**
+ * The Lambda entry files composed as in AWS, with only the services themselves replaced: the table is an
+ * in-process dynalite (reached through AWS_ENDPOINT_URL_DYNAMODB, as the SDK reads it), KMS and Step
+ * Functions are the fakes behind aws-sdk-client-mock, mocked on the client classes so the clients the
+ * composition creates are the ones intercepted.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveIssuerCertificate } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
+import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
+import { KmsCaSigner } from '../../../functions/adapters/aws/kms-ca-signer.ts';
+import { ensureTable } from '../../../functions/adapters/aws/table-schema.ts';
+import { handler as apiHandler } from '../../../functions/api/lambda.ts';
+import { parseCertificateArn } from '../../../functions/core/arn.ts';
+import { createSelfSignedCaCertificate } from '../../../functions/core/issuance/ca-certificate.ts';
+import { newSerialHex } from '../../../functions/core/issuance/serial.ts';
+import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
+import { cryptoRandom, openssl } from '../../unit/issuance/test-ca.ts';
+import { FakeKms } from './fake-kms.ts';
+import { FakeStepFunctions } from './fake-step-functions.ts';
+
+const TABLE_NAME = 'certwright-lambda-test';
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const VALIDATION_DOMAIN = 'acm-validations.certwright.test';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+let server: Server;
+let dynamodb: DynamoDBClient;
+let workDir: string;
+let caCertificatePem: string;
+let stateMachineArn: string;
+const kms = new FakeKms();
+const stepFunctions = new FakeStepFunctions();
+const kmsStub = kms.attach(KMSClient as unknown as KMSClient);
+const sfnStub = mockClient(SFNClient);
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dynamodb = new DynamoDBClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await ensureTable(dynamodb, TABLE_NAME);
+  workDir = await mkdtemp(join(tmpdir(), 'certwright-lambda-'));
+
+  // Every client of the class goes to the fake's own (instance-mocked) client.
+  sfnStub
+    .on(StartExecutionCommand)
+    .callsFake((input) => stepFunctions.client.send(new StartExecutionCommand(input)));
+  stateMachineArn = stepFunctions.createStateMachine('certwright-certificate');
+  const caKey = kms.createKey('RSA_2048', { keyUsage: 'SIGN_VERIFY' });
+  const vaultKey = kms.createKey('SYMMETRIC_DEFAULT');
+  const macKey = kms.createKey('HMAC_256');
+
+  // The CA as the bootstrap custom resource will make it: signed by the KMS key, saved in the table.
+  const signer = await KmsCaSigner.create(new KMSClient({ region: REGION }), caKey.arn);
+  const notBefore = new Date(Date.now() - 60 * 60 * 1000);
+  caCertificatePem = await createSelfSignedCaCertificate({
+    signer,
+    subject: 'CN=Certwright Lambda Test Root, O=Certwright Lambda Tests',
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + 3650 * DAY_MS),
+    serialHex: newSerialHex(cryptoRandom),
+  });
+  await saveIssuerCertificate(dynamodb, TABLE_NAME, { certificatePem: caCertificatePem, chainPem: [] });
+
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    CERTWRIGHT_TABLE_NAME: TABLE_NAME,
+    CERTWRIGHT_CA_KEY_ID: caKey.arn,
+    CERTWRIGHT_VAULT_KEY_ID: vaultKey.arn,
+    CERTWRIGHT_MAC_KEY_ID: macKey.arn,
+    CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn,
+    CERTWRIGHT_HOSTED_ZONES: '[]',
+    CERTWRIGHT_VALIDATION_DOMAIN: VALIDATION_DOMAIN,
+    CERTWRIGHT_VALIDITY_DAYS: '90',
+    CERTWRIGHT_MAX_DOMAINS: '10',
+    CERTWRIGHT_POLL_INITIAL_SECONDS: '5',
+    CERTWRIGHT_POLL_FACTOR: '2',
+    CERTWRIGHT_POLL_MAX_SECONDS: '300',
+    CERTWRIGHT_VALIDATION_TIMEOUT_HOURS: '72',
+    CERTWRIGHT_CA_ISSUERS_URL: 'https://pki.certwright.test/ca.crt',
+  });
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  kmsStub.restore();
+  sfnStub.restore();
+  dynamodb?.destroy();
+  if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+let requestCounter = 0;
+
+async function callApi(operation: string, body: object): Promise<APIGatewayProxyResult> {
+  requestCounter += 1;
+  const event = {
+    httpMethod: 'POST',
+    path: '/',
+    resource: '/',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `CertificateManager.${operation}`,
+    },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    // API Gateway's IAM authorizer puts the caller's account here.
+    requestContext: { requestId: `request-${requestCounter}`, identity: { accountId: ACCOUNT } },
+  } as unknown as APIGatewayProxyEvent;
+  return apiHandler(event, { awsRequestId: `request-${requestCounter}` } as Context);
+}
+
+async function callApiOk<T>(operation: string, body: object): Promise<T> {
+  const response = await callApi(operation, body);
+  expect(response.statusCode, response.body).toBe(200);
+  return JSON.parse(response.body) as T;
+}
+
+interface Described {
+  Certificate: {
+    Status: string;
+    Issuer: string;
+    DomainValidationOptions: Array<{
+      DomainName: string;
+      ValidationStatus: string;
+      ResourceRecord?: { Name: string; Type: string; Value: string };
+    }>;
+    NotAfter?: number;
+    NotBefore?: number;
+  };
+}
+
+describe('the API Lambda', () => {
+  let certificateArn: string;
+
+  it('requests a certificate: 200 with its ARN, and one workflow execution named after it', async () => {
+    const result = await callApiOk<{ CertificateArn: string }>('RequestCertificate', {
+      DomainName: 'www.example.test',
+      SubjectAlternativeNames: ['api.example.test'],
+      ValidationMethod: 'DNS',
+    });
+    certificateArn = result.CertificateArn;
+    expect(certificateArn).toMatch(
+      new RegExp(`^arn:aws:acm:${REGION}:${ACCOUNT}:certificate/[0-9a-f-]{36}$`),
+    );
+    const { certificateId } = parseCertificateArn(certificateArn);
+    const executions = stepFunctions.executionsOf(stateMachineArn);
+    expect(executions).toHaveLength(1);
+    expect(executions[0]?.name).toBe(certificateId);
+    expect(JSON.parse(executions[0]?.input ?? '')).toEqual({ certificateArn });
+  });
+
+  it('describes it as PENDING_VALIDATION with the DNS record to create', async () => {
+    const { Certificate } = await callApiOk<Described>('DescribeCertificate', {
+      CertificateArn: certificateArn,
+    });
+    expect(Certificate.Status).toBe('PENDING_VALIDATION');
+    expect(Certificate.Issuer).toBe('Certwright Lambda Tests');
+    expect(Certificate.DomainValidationOptions.map((option) => option.DomainName)).toEqual([
+      'www.example.test',
+      'api.example.test',
+    ]);
+    for (const option of Certificate.DomainValidationOptions) {
+      expect(option.ValidationStatus).toBe('PENDING_VALIDATION');
+      expect(option.ResourceRecord?.Type).toBe('CNAME');
+      expect(option.ResourceRecord?.Name).toMatch(new RegExp(`^_[0-9a-f]+\\.${option.DomainName}\\.$`));
+      expect(option.ResourceRecord?.Value).toMatch(new RegExp(`^_[0-9a-f]+\\.${VALIDATION_DOMAIN}\\.$`));
+    }
+  });
+
+  it('answers an unauthenticated event with AccessDeniedException', async () => {
+    const response = await apiHandler(
+      {
+        headers: { 'X-Amz-Target': 'CertificateManager.ListCertificates' },
+        body: '{}',
+        requestContext: {},
+      } as unknown as APIGatewayProxyEvent,
+      { awsRequestId: 'request-anonymous' } as Context,
+    );
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).__type).toBe('AccessDeniedException');
+  });
+
+  describe('then the issue task Lambda', () => {
+    it('issues the validated certificate, signed through KMS, and openssl verifies it against the CA', async () => {
+      const store = new DynamoDbCertificateStore(dynamodb, TABLE_NAME);
+      const { accountId, certificateId } = parseCertificateArn(certificateArn);
+      const pending = await store.get(accountId, certificateId);
+      if (!pending) throw new Error('the requested certificate is not in the table');
+      await store.save({
+        ...pending,
+        domainValidations: pending.domainValidations.map((dv) => ({ ...dv, status: 'SUCCESS' })),
+      });
+
+      const result = (await issueHandler({ certificateArn }, {} as Context)) as { outcome: string };
+      expect(result.outcome).toBe('ISSUED');
+
+      const { Certificate } = await callApiOk<Described>('DescribeCertificate', {
+        CertificateArn: certificateArn,
+      });
+      expect(Certificate.Status).toBe('ISSUED');
+      const validityMs = ((Certificate.NotAfter ?? 0) - (Certificate.NotBefore ?? 0)) * 1000;
+      expect(Math.round(validityMs / DAY_MS)).toBe(90);
+
+      const got = await callApiOk<{ Certificate: string; CertificateChain: string }>('GetCertificate', {
+        CertificateArn: certificateArn,
+      });
+      expect(got.CertificateChain.trim()).toBe(caCertificatePem.trim());
+      await writeFile(join(workDir, 'ca.pem'), caCertificatePem);
+      await writeFile(join(workDir, 'leaf.pem'), got.Certificate);
+      const verified = await openssl(
+        ['verify', '-CAfile', 'ca.pem', '-purpose', 'sslserver', 'leaf.pem'],
+        workDir,
+      );
+      expect(verified.stderr).toBe('');
+      expect(verified.stdout.trim()).toBe('leaf.pem: OK');
+      const text = await openssl(['x509', '-in', 'leaf.pem', '-noout', '-text'], workDir);
+      expect(text.stdout).toContain('DNS:www.example.test');
+      expect(text.stdout).toContain('CA Issuers - URI:https://pki.certwright.test/ca.crt');
+
+      // A second run of the task (a workflow retry) signs nothing more.
+      const signs = kmsStub.commandCalls(SignCommand).length;
+      expect(await issueHandler({ certificateArn }, {} as Context)).toEqual({ outcome: 'STOPPED' });
+      expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
+    });
+  });
+});
