@@ -1,17 +1,112 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  JsonSchemaType,
+  JsonSchemaVersion,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  Model,
+  RequestValidator,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AccountRootPrincipal, type IRole, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY, WORK_QUEUE_INDEX } from '../functions/adapters/aws/table-schema.ts';
+import { WORKFLOW_TASKS, type WorkflowTaskName } from '../statemachines/workflow-tasks.ts';
+import { CertwrightFunction, type FunctionName, LOG_RETENTION } from './certwright-function.ts';
+import { acknowledgeNagFindings } from './nag-acknowledgments.ts';
+import { type DeploySettings, readDeploySettings } from './settings.ts';
+
+/** The workflow file the state machine runs: the same one the local stack interprets. */
+const WORKFLOW_FILE = fileURLToPath(
+  new URL('../statemachines/certificate-workflow.asl.json', import.meta.url),
+);
 
 /**
- * Certwright in an AWS account. So far it holds the table, built from the same schema the local stack
- * creates in dynalite; the API, the workflow, the CA key and the schedule join it as the AWS stack grows.
+ * What a key's administrators (IAM identities of this account that are allowed to) may do: manage the key,
+ * never use it. With this policy instead of KMS's default (`kms:*` for the account), IAM policies cannot
+ * grant kms:Sign, kms:Decrypt, kms:GenerateDataKey or kms:GenerateMac; only the key policy statements
+ * naming one function's role can.
+ */
+const KEY_ADMIN_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:GetPublicKey',
+  'kms:ListAliases',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:RevokeGrant',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+];
+
+/** The task each workflow placeholder stands for, as the function that runs it. */
+const TASK_FUNCTIONS: Record<WorkflowTaskName, FunctionName> = {
+  'publish-validation-records': 'publishValidationRecords',
+  'check-validation': 'checkValidation',
+  'issue-certificate': 'issueCertificate',
+  'record-failure': 'recordFailure',
+};
+
+/** Table actions: the API creates, reads, lists and deletes; the tasks read and write single items. */
+const API_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+];
+const TASK_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+export interface CertwrightStackProps extends StackProps {
+  /** Defaults to the settings in CDK context (cdk.json and `-c key=value`). */
+  settings?: DeploySettings;
+}
+
+/**
+ * Certwright in an AWS account: the ACM API behind API Gateway (IAM auth), the certificate workflow in Step
+ * Functions running the same ASL file and handlers as the local stack, the table built from the same schema,
+ * and three KMS keys (the CA key, the vault key for leaf private keys, the MAC key for validation tokens),
+ * each usable by exactly one function.
  */
 export class CertwrightStack extends Stack {
+  readonly settings: DeploySettings;
   readonly table: Table;
+  readonly caKey: Key;
+  readonly vaultKey: Key;
+  readonly macKey: Key;
+  readonly functions: Record<FunctionName, CertwrightFunction>;
+  readonly stateMachine: StateMachine;
+  readonly api: RestApi;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: CertwrightStackProps = {}) {
     super(scope, id, props);
+    const settings = props.settings ?? readDeploySettings(this.node);
+    this.settings = settings;
+
     this.table = new Table(this, 'Certificates', {
       partitionKey: { name: PARTITION_KEY.name, type: AttributeType.STRING },
       sortKey: { name: SORT_KEY.name, type: AttributeType.STRING },
@@ -27,5 +122,268 @@ export class CertwrightStack extends Stack {
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...WORK_QUEUE_INDEX.projectedAttributes],
     });
+
+    // --- KMS keys: administrators manage them; only the statements added below let anyone use them.
+    this.caKey = new Key(this, 'CaKey', {
+      description:
+        'Certwright CA key: signs certificates and CRLs; only the issue-certificate function may sign',
+      keySpec: KeySpec[settings.caKeySpec],
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      alias: `alias/${this.stackName}/ca`,
+      policy: adminOnlyKeyPolicy(),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.vaultKey = new Key(this, 'VaultKey', {
+      description:
+        'Certwright vault key: envelope-encrypts leaf private keys, encryption context = certificate ARN',
+      keySpec: KeySpec.SYMMETRIC_DEFAULT,
+      keyUsage: KeyUsage.ENCRYPT_DECRYPT,
+      enableKeyRotation: true,
+      alias: `alias/${this.stackName}/vault`,
+      policy: adminOnlyKeyPolicy(),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.macKey = new Key(this, 'MacKey', {
+      description: 'Certwright MAC key: derives DNS validation tokens (HMAC-SHA-256)',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      alias: `alias/${this.stackName}/mac`,
+      policy: adminOnlyKeyPolicy(),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // --- Functions, each with the settings it reads.
+    const tableName = { CERTWRIGHT_TABLE_NAME: this.table.tableName };
+    const optional = (name: string, value: string | undefined): Record<string, string> =>
+      value === undefined ? {} : { [name]: value };
+    this.functions = {
+      publishValidationRecords: new CertwrightFunction(this, 'PublishValidationRecords', {
+        entry: 'publishValidationRecords',
+        description: 'Certwright workflow: publish DNS validation records into the configured hosted zones',
+        environment: {
+          ...tableName,
+          CERTWRIGHT_HOSTED_ZONES: JSON.stringify(settings.hostedZones),
+          CERTWRIGHT_VALIDATION_DOMAIN: settings.validationDomain,
+        },
+      }),
+      checkValidation: new CertwrightFunction(this, 'CheckValidation', {
+        entry: 'checkValidation',
+        description: 'Certwright workflow: look up the validation records, decide the next wait',
+        environment: {
+          ...tableName,
+          CERTWRIGHT_VALIDATION_DOMAIN: settings.validationDomain,
+          CERTWRIGHT_POLL_INITIAL_SECONDS: String(settings.pollInitialSeconds),
+          CERTWRIGHT_POLL_FACTOR: String(settings.pollFactor),
+          CERTWRIGHT_POLL_MAX_SECONDS: String(settings.pollMaxSeconds),
+          CERTWRIGHT_VALIDATION_TIMEOUT_HOURS: String(settings.validationTimeoutHours),
+          ...optional('CERTWRIGHT_DNS_RESOLVERS', settings.dnsResolvers),
+        },
+      }),
+      issueCertificate: new CertwrightFunction(this, 'IssueCertificate', {
+        entry: 'issueCertificate',
+        description: 'Certwright workflow: the CA; builds, lints, signs (KMS) and verifies certificates',
+        memorySize: 1024,
+        timeout: Duration.seconds(60),
+        environment: {
+          ...tableName,
+          CERTWRIGHT_CA_KEY_ID: this.caKey.keyArn,
+          CERTWRIGHT_VAULT_KEY_ID: this.vaultKey.keyArn,
+          CERTWRIGHT_VALIDITY_DAYS: String(settings.validityDays),
+          ...optional('CERTWRIGHT_CA_ISSUERS_URL', settings.caIssuersUrl),
+          ...optional('CERTWRIGHT_CRL_URL', settings.crlUrl),
+        },
+      }),
+      recordFailure: new CertwrightFunction(this, 'RecordFailure', {
+        entry: 'recordFailure',
+        description: 'Certwright workflow: record why a request failed',
+        environment: { ...tableName },
+      }),
+      // The API's environment gets the state machine ARN below, once the state machine exists.
+      api: new CertwrightFunction(this, 'Api', {
+        entry: 'api',
+        description: 'Certwright ACM-compatible API',
+        memorySize: 512,
+        timeout: Duration.seconds(25),
+        environment: {
+          ...tableName,
+          CERTWRIGHT_MAC_KEY_ID: this.macKey.keyArn,
+          CERTWRIGHT_VALIDATION_DOMAIN: settings.validationDomain,
+          CERTWRIGHT_MAX_DOMAINS: String(settings.maxDomains),
+          CERTWRIGHT_VALIDATION_TIMEOUT_HOURS: String(settings.validationTimeoutHours),
+        },
+      }),
+    };
+
+    // --- Table access, one statement per function with only the actions its store calls need.
+    for (const [name, fn] of Object.entries(this.functions) as Array<[FunctionName, CertwrightFunction]>) {
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: name === 'api' ? API_TABLE_ACTIONS : TASK_TABLE_ACTIONS,
+          resources: [this.table.tableArn],
+        }),
+      );
+    }
+
+    // --- Key use: in the key policies, each naming the one role allowed.
+    const issueRole = this.functions.issueCertificate.role;
+    this.caKey.addToResourcePolicy(
+      keyUseStatement('CaSignOnlyByIssueCertificate', issueRole, ['kms:Sign', 'kms:GetPublicKey']),
+    );
+    // Sealing leaf private keys: only the CA, only under a certificate ARN context. Nobody may Decrypt yet.
+    const sealStatement = keyUseStatement('VaultSealOnlyByIssueCertificate', issueRole, [
+      'kms:GenerateDataKey',
+    ]);
+    sealStatement.addCondition('ForAllValues:StringEquals', {
+      'kms:EncryptionContextKeys': ['certificateArn'],
+    });
+    sealStatement.addCondition('Null', { 'kms:EncryptionContext:certificateArn': 'false' });
+    this.vaultKey.addToResourcePolicy(sealStatement);
+    this.macKey.addToResourcePolicy(
+      keyUseStatement('MacOnlyByApi', this.functions.api.role, ['kms:GenerateMac']),
+    );
+
+    // --- Route 53: the publish function may change records only in the configured zones.
+    if (settings.hostedZones.length > 0) {
+      this.functions.publishValidationRecords.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['route53:ChangeResourceRecordSets'],
+          resources: settings.hostedZones.map((zone) =>
+            Stack.of(this).formatArn({
+              service: 'route53',
+              region: '',
+              account: '',
+              resource: 'hostedzone',
+              resourceName: zone.hostedZoneId,
+            }),
+          ),
+        }),
+      );
+    }
+
+    // --- The workflow: the shared ASL file, each placeholder bound to its task's function.
+    const workflowLogs = new LogGroup(this, 'WorkflowLogs', {
+      logGroupName: `/aws/vendedlogs/states/${this.stackName}-certificate-workflow`,
+      retention: LOG_RETENTION,
+    });
+    const definitionSubstitutions: Record<string, string> = {};
+    for (const [placeholder, task] of Object.entries(WORKFLOW_TASKS)) {
+      definitionSubstitutions[placeholder] = this.functions[TASK_FUNCTIONS[task]].function.functionArn;
+    }
+    this.stateMachine = new StateMachine(this, 'CertificateWorkflow', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromFile(WORKFLOW_FILE),
+      definitionSubstitutions,
+      logs: { destination: workflowLogs, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
+    // The ASL names the unqualified function ARNs, so invoking those (not every version and alias) is enough.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: Object.values(TASK_FUNCTIONS).map((name) => this.functions[name].function.functionArn),
+      }),
+    );
+    const api = this.functions.api;
+    api.function.addEnvironment('CERTWRIGHT_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    api.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [this.stateMachine.stateMachineArn],
+      }),
+    );
+    new Alarm(this, 'WorkflowFailedAlarm', {
+      alarmDescription: 'Certwright certificate workflow executions failed, timed out or were aborted',
+      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    new Alarm(this, 'WorkflowTimedOutAlarm', {
+      alarmDescription: 'Certwright certificate workflow executions timed out',
+      metric: this.stateMachine.metricTimedOut({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // --- The ACM API: POST / with IAM (SigV4) authorization.
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: LOG_RETENTION });
+    this.api = new RestApi(this, 'AcmApi', {
+      description: 'Certwright: the ACM API (POST / with X-Amz-Target), SigV4-signed',
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    const validator = new RequestValidator(this, 'AcmRequestValidator', {
+      restApi: this.api,
+      requestValidatorName: 'acm-target-header',
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+    // ACM requests are JSON objects; anything else is refused before it reaches the function.
+    const acmRequest = new Model(this, 'AcmRequestModel', {
+      restApi: this.api,
+      contentType: 'application/x-amz-json-1.1',
+      description: 'An ACM request body: a JSON object',
+      schema: { schema: JsonSchemaVersion.DRAFT4, title: 'AcmRequest', type: JsonSchemaType.OBJECT },
+    });
+    this.api.root.addMethod('POST', new LambdaIntegration(api.function, { proxy: true }), {
+      authorizationType: AuthorizationType.IAM,
+      requestValidator: validator,
+      requestModels: { 'application/x-amz-json-1.1': acmRequest },
+      requestParameters: { 'method.request.header.X-Amz-Target': true },
+    });
+    new Alarm(this, 'ApiServerErrorsAlarm', {
+      alarmDescription: 'Certwright API returned 5xx responses',
+      metric: this.api.metricServerError({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    new CfnOutput(this, 'ApiEndpoint', {
+      description: 'ACM endpoint: aws acm ... --endpoint-url <this> (SigV4 signing name execute-api)',
+      value: this.api.url,
+    });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'CaKeyArn', { value: this.caKey.keyArn });
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+
+    acknowledgeNagFindings({ stack: this, stateMachine: this.stateMachine, api: this.api });
   }
+}
+
+function adminOnlyKeyPolicy(): PolicyDocument {
+  return new PolicyDocument({
+    statements: [
+      new PolicyStatement({
+        sid: 'KeyAdministration',
+        principals: [new AccountRootPrincipal()],
+        actions: KEY_ADMIN_ACTIONS,
+        resources: ['*'],
+      }),
+    ],
+  });
+}
+
+function keyUseStatement(sid: string, role: IRole, actions: string[]): PolicyStatement {
+  return new PolicyStatement({
+    sid,
+    principals: [role],
+    actions,
+    resources: ['*'],
+  });
 }

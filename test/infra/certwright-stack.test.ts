@@ -1,12 +1,140 @@
-import { App } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTableInput } from '../../functions/adapters/aws/table-schema.ts';
 import { CertwrightStack } from '../../lib/certwright-stack.ts';
+import { CERTIFICATE_WORKFLOW_FILE, WORKFLOW_TASKS } from '../../statemachines/workflow-tasks.ts';
 
-describe('the CDK stack', () => {
-  const template = Template.fromStack(new CertwrightStack(new App(), 'Test'));
+/**
+ * One synthesized template for the whole file (bundling skipped: the entry files are the other half of the
+ * contract and are bundled by `npm run synth`).
+ */
+const HOSTED_ZONES = [
+  { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+  { zoneName: 'example.net', hostedZoneId: 'Z9876543210ZYXWVUTSRQ' },
+];
 
+type Json = Record<string, unknown>;
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: Json;
+}
+interface Grant {
+  /** Logical id of the role, or ACCOUNT_ROOT, or the raw principal as JSON. */
+  principal: string;
+  action: string;
+  resource: unknown;
+  condition?: Json;
+  via: 'key policy' | 'IAM policy';
+}
+
+let stack: CertwrightStack;
+let template: Template;
+let resources: Record<
+  string,
+  { Type: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+>;
+
+const logicalId = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnResource);
+const roleOf = (name: keyof CertwrightStack['functions']): string => logicalId(stack.functions[name].role);
+const functionOf = (name: keyof CertwrightStack['functions']): string =>
+  logicalId(stack.functions[name].function);
+
+const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** Does an IAM action pattern (with * and ?) cover this action? */
+function covers(pattern: string, action: string): boolean {
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+  return regex.test(action);
+}
+
+function principalName(principal: unknown): string {
+  const aws = (principal as { AWS?: unknown } | undefined)?.AWS;
+  const getAtt = (aws as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+  if (getAtt?.[1] === 'Arn') return getAtt[0];
+  if (JSON.stringify(aws).includes(':root')) return 'ACCOUNT_ROOT';
+  return JSON.stringify(principal);
+}
+
+/** Every Allow of `action` anywhere in the template: key policies and IAM policies, with their principals. */
+function grantsOf(action: string): Grant[] {
+  const grants: Grant[] = [];
+  for (const [id, resource] of Object.entries(resources)) {
+    const properties = resource.Properties ?? {};
+    if (resource.Type === 'AWS::KMS::Key') {
+      for (const statement of asList((properties.KeyPolicy as { Statement?: Statement[] }).Statement)) {
+        if (statement.Effect !== 'Allow' || !asList(statement.Action).some((a) => covers(a, action)))
+          continue;
+        grants.push({
+          principal: principalName(statement.Principal),
+          action,
+          resource: { key: id },
+          ...(statement.Condition ? { condition: statement.Condition } : {}),
+          via: 'key policy',
+        });
+      }
+    }
+    const documents: Array<{ document: unknown; roles: unknown[] }> = [];
+    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
+      documents.push({ document: properties.PolicyDocument, roles: asList(properties.Roles as unknown[]) });
+    }
+    if (resource.Type === 'AWS::IAM::Role') {
+      for (const policy of asList(properties.Policies as Array<{ PolicyDocument: unknown }>)) {
+        documents.push({ document: policy.PolicyDocument, roles: [{ Ref: id }] });
+      }
+    }
+    for (const { document, roles } of documents) {
+      for (const statement of asList((document as { Statement?: Statement[] }).Statement)) {
+        if (statement.Effect !== 'Allow' || !asList(statement.Action).some((a) => covers(a, action)))
+          continue;
+        for (const role of roles) {
+          grants.push({
+            principal: (role as { Ref?: string }).Ref ?? JSON.stringify(role),
+            action,
+            resource: statement.Resource,
+            ...(statement.Condition ? { condition: statement.Condition } : {}),
+            via: 'IAM policy',
+          });
+        }
+      }
+    }
+  }
+  return grants;
+}
+
+const keyId = (key: 'caKey' | 'vaultKey' | 'macKey'): string => logicalId(stack[key]);
+const principalsOn = (action: string, key: 'caKey' | 'vaultKey' | 'macKey'): string[] =>
+  grantsOf(action)
+    .filter((grant) => JSON.stringify(grant.resource).includes(keyId(key)) || grant.resource === '*')
+    .map((grant) => grant.principal);
+
+beforeAll(() => {
+  const app = new App({
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      validationDomain: 'acm-validations.example.com',
+      hostedZones: JSON.stringify(HOSTED_ZONES),
+    },
+  });
+  stack = new CertwrightStack(app, 'Test');
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+}, 60_000);
+
+describe('the CDK stack', { timeout: 60_000 }, () => {
   it('deploys the table the local stack creates: same keys, same index', () => {
     const local = createTableInput('certwright');
     const [table] = Object.values(template.findResources('AWS::DynamoDB::Table')) as Array<{
@@ -23,10 +151,247 @@ describe('the CDK stack', () => {
   it('keeps the table safe: point-in-time recovery, deletion protection, retained on stack deletion', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
       Properties: {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
       },
     });
+  });
+
+  it('has the three KMS keys, all retained: CA (SIGN_VERIFY, RSA_2048), vault (rotated), MAC (HMAC_256)', () => {
+    template.resourceCountIs('AWS::KMS::Key', 3);
+    const expected = {
+      caKey: { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' },
+      vaultKey: { KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT', EnableKeyRotation: true },
+      macKey: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' },
+    } as const;
+    for (const [key, properties] of Object.entries(expected) as Array<[keyof typeof expected, Json]>) {
+      const resource = resources[keyId(key)];
+      expect(resource?.Properties, key).toMatchObject(properties);
+      expect(resource?.DeletionPolicy, key).toBe('Retain');
+      expect(resource?.UpdateReplacePolicy, key).toBe('Retain');
+    }
+    template.resourceCountIs('AWS::KMS::Alias', 3);
+  });
+
+  it('lets exactly one principal, the issue function role, sign with the CA key', () => {
+    expect(principalsOn('kms:Sign', 'caKey')).toEqual([roleOf('issueCertificate')]);
+    // Nobody may sign with any key through an IAM policy, and the account's key administrators may not sign.
+    expect(grantsOf('kms:Sign').filter((grant) => grant.via === 'IAM policy')).toEqual([]);
+    expect(grantsOf('kms:Sign').map((grant) => grant.principal)).toEqual([roleOf('issueCertificate')]);
+  });
+
+  it('gives the API role no kms:Sign and no kms:Decrypt on anything', () => {
+    const api = roleOf('api');
+    for (const action of ['kms:Sign', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom']) {
+      expect(
+        grantsOf(action).map((grant) => grant.principal),
+        action,
+      ).not.toContain(api);
+    }
+  });
+
+  it('lets only the issue function seal leaf keys, under a certificate ARN context, and nobody decrypt them', () => {
+    const seal = grantsOf('kms:GenerateDataKey');
+    expect(seal.map((grant) => grant.principal)).toEqual([roleOf('issueCertificate')]);
+    expect(seal[0]?.resource).toEqual({ key: keyId('vaultKey') });
+    expect(seal[0]?.condition).toEqual({
+      'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['certificateArn'] },
+      Null: { 'kms:EncryptionContext:certificateArn': 'false' },
+    });
+    expect(grantsOf('kms:Decrypt')).toEqual([]);
+    expect(grantsOf('kms:ReEncryptFrom')).toEqual([]);
+  });
+
+  it('lets only the API generate MACs with the MAC key', () => {
+    expect(principalsOn('kms:GenerateMac', 'macKey')).toEqual([roleOf('api')]);
+    expect(grantsOf('kms:GenerateMac').map((grant) => grant.principal)).toEqual([roleOf('api')]);
+  });
+
+  it('names every KMS action explicitly: no wildcard KMS actions in any policy', () => {
+    const text = JSON.stringify(template.toJSON());
+    expect(text).not.toMatch(/"kms:[A-Za-z]*\*/);
+    expect(text).not.toMatch(/"Action":\s*"\*"/);
+    expect(grantsOf('kms:ThisActionDoesNotExist')).toEqual([]);
+  });
+
+  it('lets only the API start workflow executions, on this state machine only', () => {
+    const starts = grantsOf('states:StartExecution');
+    expect(starts.map((grant) => grant.principal)).toEqual([roleOf('api')]);
+    expect(starts[0]?.resource).toEqual({ Ref: logicalId(stack.stateMachine) });
+  });
+
+  it('lets only the publish function change records, only in the configured hosted zones', () => {
+    const changes = grantsOf('route53:ChangeResourceRecordSets');
+    expect(changes.map((grant) => grant.principal)).toEqual([roleOf('publishValidationRecords')]);
+    const zones = JSON.stringify(changes[0]?.resource);
+    for (const zone of HOSTED_ZONES) expect(zones).toContain(`:hostedzone/${zone.hostedZoneId}`);
+    expect(asList(changes[0]?.resource)).toHaveLength(HOSTED_ZONES.length);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"route53:[A-Za-z]*\*"/);
+  });
+
+  it('gives each function table access to the table only, without Scan or wildcards', () => {
+    const table = logicalId(stack.table);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']) {
+      expect(
+        grantsOf(action)
+          .map((grant) => grant.principal)
+          .sort(),
+        action,
+      ).toEqual(
+        Object.keys(stack.functions)
+          .map((name) => roleOf(name as keyof CertwrightStack['functions']))
+          .sort(),
+      );
+    }
+    for (const action of ['dynamodb:DeleteItem', 'dynamodb:Query']) {
+      expect(
+        grantsOf(action).map((grant) => grant.principal),
+        action,
+      ).toEqual([roleOf('api')]);
+    }
+    expect(grantsOf('dynamodb:Scan')).toEqual([]);
+    expect(grantsOf('dynamodb:DeleteTable')).toEqual([]);
+    for (const grant of grantsOf('dynamodb:GetItem')) {
+      expect(grant.resource).toEqual({ 'Fn::GetAtt': [table, 'Arn'] });
+    }
+  });
+
+  it('serves the ACM API at POST / with IAM (SigV4) authorization, a request validator, throttling and access logs', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      AuthorizationType: 'AWS_IAM',
+      ResourceId: { 'Fn::GetAtt': [logicalId(stack.api), 'RootResourceId'] },
+      RequestValidatorId: { Ref: logicalId(stack.node.findChild('AcmRequestValidator')) },
+      RequestParameters: { 'method.request.header.X-Amz-Target': true },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+    expect(stage?.Properties.AccessLogSetting?.DestinationArn).toBeDefined();
+    expect(stage?.Properties.TracingEnabled).toBe(true);
+    expect(stage?.Properties.MethodSettings).toEqual([
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        ThrottlingRateLimit: expect.any(Number),
+        ThrottlingBurstLimit: expect.any(Number),
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+      }),
+    ]);
+  });
+
+  it('runs every function on Node.js 22, arm64, with JSON logs into its own log group', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(Object.keys(stack.functions).length);
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect(fn.Properties.LoggingConfig).toMatchObject({
+        LogFormat: 'JSON',
+        LogGroup: { Ref: expect.any(String) },
+      });
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('gives each function the environment of the contract, and no more', () => {
+    const environment = (name: keyof CertwrightStack['functions']): string[] => {
+      const variables = (
+        resources[functionOf(name)]?.Properties?.Environment as { Variables?: Json } | undefined
+      )?.Variables;
+      return Object.keys(variables ?? {}).sort();
+    };
+    const common = ['CERTWRIGHT_TABLE_NAME', 'NODE_OPTIONS'];
+    expect(environment('api')).toEqual(
+      [
+        ...common,
+        'CERTWRIGHT_MAC_KEY_ID',
+        'CERTWRIGHT_STATE_MACHINE_ARN',
+        'CERTWRIGHT_VALIDATION_DOMAIN',
+        'CERTWRIGHT_MAX_DOMAINS',
+        'CERTWRIGHT_VALIDATION_TIMEOUT_HOURS',
+      ].sort(),
+    );
+    expect(environment('issueCertificate')).toEqual(
+      [...common, 'CERTWRIGHT_CA_KEY_ID', 'CERTWRIGHT_VAULT_KEY_ID', 'CERTWRIGHT_VALIDITY_DAYS'].sort(),
+    );
+    expect(environment('publishValidationRecords')).toEqual(
+      [...common, 'CERTWRIGHT_HOSTED_ZONES', 'CERTWRIGHT_VALIDATION_DOMAIN'].sort(),
+    );
+    expect(environment('checkValidation')).toEqual(
+      [
+        ...common,
+        'CERTWRIGHT_VALIDATION_DOMAIN',
+        'CERTWRIGHT_POLL_INITIAL_SECONDS',
+        'CERTWRIGHT_POLL_FACTOR',
+        'CERTWRIGHT_POLL_MAX_SECONDS',
+        'CERTWRIGHT_VALIDATION_TIMEOUT_HOURS',
+      ].sort(),
+    );
+    expect(environment('recordFailure')).toEqual(common);
+    const publish = resources[functionOf('publishValidationRecords')]?.Properties?.Environment as {
+      Variables: Json;
+    };
+    expect(JSON.parse(publish.Variables.CERTWRIGHT_HOSTED_ZONES as string)).toEqual(HOSTED_ZONES);
+  });
+
+  it('binds every placeholder of the workflow file to its task function', () => {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const substitutions = machine?.Properties.DefinitionSubstitutions as Record<string, unknown>;
+    const placeholders = [
+      ...readFileSync(CERTIFICATE_WORKFLOW_FILE, 'utf8').matchAll(/\$\{([A-Za-z0-9]+)\}/g),
+    ].map((match) => match[1]);
+    expect(new Set(placeholders)).toEqual(new Set(Object.keys(WORKFLOW_TASKS)));
+    expect(Object.keys(substitutions).sort()).toEqual(Object.keys(WORKFLOW_TASKS).sort());
+    const expected = {
+      PublishValidationRecordsFunctionArn: 'publishValidationRecords',
+      CheckValidationFunctionArn: 'checkValidation',
+      IssueCertificateFunctionArn: 'issueCertificate',
+      RecordFailureFunctionArn: 'recordFailure',
+    } as const;
+    for (const [placeholder, name] of Object.entries(expected)) {
+      expect(substitutions[placeholder], placeholder).toEqual({ 'Fn::GetAtt': [functionOf(name), 'Arn'] });
+    }
+    // The state machine may invoke exactly those four functions, unqualified.
+    const invokes = grantsOf('lambda:InvokeFunction');
+    expect(invokes.map((grant) => grant.principal)).toEqual([logicalId(stack.stateMachine.role)]);
+    expect(new Set(asList(invokes[0]?.resource))).toEqual(
+      new Set(Object.values(expected).map((name) => ({ 'Fn::GetAtt': [functionOf(name), 'Arn'] }))),
+    );
+  });
+
+  it('runs the workflow as a Standard state machine with ALL logging and X-Ray', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL' },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('alarms on workflow failures and on every function error', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties,
+    );
+    const errorAlarms = alarms.filter(
+      (alarm) => alarm.Namespace === 'AWS/Lambda' && alarm.MetricName === 'Errors',
+    );
+    expect(errorAlarms.map((alarm) => alarm.Dimensions[0].Value.Ref).sort()).toEqual(
+      Object.keys(stack.functions)
+        .map((name) => functionOf(name as keyof CertwrightStack['functions']))
+        .sort(),
+    );
+    expect(
+      alarms.filter((alarm) => alarm.Namespace === 'AWS/States').map((alarm) => alarm.MetricName),
+    ).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut']));
   });
 });

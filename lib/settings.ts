@@ -1,0 +1,256 @@
+/**
+ * Deploy settings of the AWS stack, read from CDK context: cdk.json holds the defaults, `-c key=value` on
+ * the command line overrides them. Every value is checked here, so a bad setting stops `cdk synth` with a
+ * message naming the setting instead of deploying something that fails at run time.
+ */
+import type { Node } from 'constructs';
+import { pollDelaySeconds } from '../functions/core/validation/poll-schedule.ts';
+
+export const CA_KEY_SPECS = ['RSA_2048', 'ECC_NIST_P256', 'ECC_NIST_P384'] as const;
+export type CaKeySpec = (typeof CA_KEY_SPECS)[number];
+
+export interface HostedZoneSetting {
+  /** The zone's apex, without the trailing dot: `example.com`. */
+  zoneName: string;
+  /** Route 53's id, without the `/hostedzone/` prefix: `Z0123456789ABCDEFGHIJ`. */
+  hostedZoneId: string;
+}
+
+export interface DeploySettings {
+  validationDomain: string;
+  hostedZones: HostedZoneSetting[];
+  caKeySpec: CaKeySpec;
+  validityDays: number;
+  maxDomains: number;
+  pollInitialSeconds: number;
+  pollFactor: number;
+  pollMaxSeconds: number;
+  validationTimeoutHours: number;
+  caIssuersUrl?: string;
+  crlUrl?: string;
+  /** Comma-separated host:port list, passed through to the check-validation function. */
+  dnsResolvers?: string;
+}
+
+/** The context keys, as given to `-c` or in cdk.json's "context". */
+export const SETTING_KEYS = {
+  validationDomain: 'validationDomain',
+  hostedZones: 'hostedZones',
+  caKeySpec: 'caKeySpec',
+  validityDays: 'validityDays',
+  maxDomains: 'maxDomains',
+  pollInitialSeconds: 'pollInitialSeconds',
+  pollFactor: 'pollFactor',
+  pollMaxSeconds: 'pollMaxSeconds',
+  validationTimeoutHours: 'validationTimeoutHours',
+  caIssuersUrl: 'caIssuersUrl',
+  crlUrl: 'crlUrl',
+  dnsResolvers: 'dnsResolvers',
+} as const satisfies Record<keyof DeploySettings, string>;
+
+export const DEFAULT_DEPLOY_SETTINGS = {
+  hostedZones: [] as HostedZoneSetting[],
+  caKeySpec: 'RSA_2048' as CaKeySpec,
+  validityDays: 395,
+  maxDomains: 10,
+  pollInitialSeconds: 5,
+  pollFactor: 2,
+  pollMaxSeconds: 300,
+  validationTimeoutHours: 72,
+};
+
+/**
+ * Step Functions keeps at most 25,000 events in one execution's history, and one trip round the validation
+ * loop (CheckValidation task, Choice, Wait) writes about 9. Poll settings that could need more checks than
+ * this before the validation timeout are refused at synth.
+ */
+export const MAX_VALIDATION_CHECKS = 2_000;
+export const EVENTS_PER_VALIDATION_CHECK = 9;
+
+const DNS_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+const HOSTED_ZONE_ID = /^[A-Z0-9]{1,32}$/;
+
+export class DeploySettingsError extends Error {
+  constructor(message: string) {
+    super(`Certwright deploy settings: ${message}`);
+    this.name = 'DeploySettingsError';
+  }
+}
+
+/** Reads and checks every setting from the construct tree's context (the App's, usually). */
+export function readDeploySettings(node: Node): DeploySettings {
+  const raw = (key: keyof DeploySettings): unknown => node.tryGetContext(SETTING_KEYS[key]);
+
+  const validationDomainRaw = raw('validationDomain');
+  if (validationDomainRaw === undefined || validationDomainRaw === null || validationDomainRaw === '') {
+    throw new DeploySettingsError(
+      'validationDomain is required: the domain under which validation CNAMEs point, for example ' +
+        '`npx cdk synth -c validationDomain=acm-validations.example.com` (or set it in cdk.json "context").',
+    );
+  }
+  const validationDomain = dnsName('validationDomain', validationDomainRaw);
+
+  const settings: DeploySettings = {
+    validationDomain,
+    hostedZones: hostedZones(raw('hostedZones')),
+    caKeySpec: caKeySpec(raw('caKeySpec')),
+    validityDays: integer('validityDays', raw('validityDays'), DEFAULT_DEPLOY_SETTINGS.validityDays, 1, 3650),
+    maxDomains: integer('maxDomains', raw('maxDomains'), DEFAULT_DEPLOY_SETTINGS.maxDomains, 1, 100),
+    pollInitialSeconds: integer(
+      'pollInitialSeconds',
+      raw('pollInitialSeconds'),
+      DEFAULT_DEPLOY_SETTINGS.pollInitialSeconds,
+      1,
+      86_400,
+    ),
+    pollFactor: number('pollFactor', raw('pollFactor'), DEFAULT_DEPLOY_SETTINGS.pollFactor, 1, 10),
+    pollMaxSeconds: integer(
+      'pollMaxSeconds',
+      raw('pollMaxSeconds'),
+      DEFAULT_DEPLOY_SETTINGS.pollMaxSeconds,
+      1,
+      86_400,
+    ),
+    validationTimeoutHours: integer(
+      'validationTimeoutHours',
+      raw('validationTimeoutHours'),
+      DEFAULT_DEPLOY_SETTINGS.validationTimeoutHours,
+      1,
+      // A Standard execution lives at most one year.
+      24 * 365,
+    ),
+    ...optionalUrl('caIssuersUrl', raw('caIssuersUrl')),
+    ...optionalUrl('crlUrl', raw('crlUrl')),
+    ...optionalString('dnsResolvers', raw('dnsResolvers')),
+  };
+  if (settings.pollMaxSeconds < settings.pollInitialSeconds) {
+    throw new DeploySettingsError(
+      `pollMaxSeconds (${settings.pollMaxSeconds}) must be at least pollInitialSeconds (${settings.pollInitialSeconds}).`,
+    );
+  }
+  const checks = worstCaseValidationChecks(settings);
+  if (checks > MAX_VALIDATION_CHECKS) {
+    throw new DeploySettingsError(
+      `the poll settings (pollInitialSeconds=${settings.pollInitialSeconds}, pollFactor=${settings.pollFactor}, ` +
+        `pollMaxSeconds=${settings.pollMaxSeconds}) check DNS more than ${MAX_VALIDATION_CHECKS} times in ` +
+        `validationTimeoutHours=${settings.validationTimeoutHours} (over ${MAX_VALIDATION_CHECKS * EVENTS_PER_VALIDATION_CHECK} ` +
+        'history events; Step Functions stops an execution at 25,000). Raise pollMaxSeconds or pollFactor, ' +
+        'or shorten validationTimeoutHours.',
+    );
+  }
+  return settings;
+}
+
+/**
+ * How many validation checks one request can make before it times out: the first at once, then one after
+ * each wait of the schedule (the same waits the check-validation task returns), until the timeout. Counting
+ * stops just past MAX_VALIDATION_CHECKS.
+ */
+export function worstCaseValidationChecks(
+  settings: Pick<
+    DeploySettings,
+    'pollInitialSeconds' | 'pollFactor' | 'pollMaxSeconds' | 'validationTimeoutHours'
+  >,
+): number {
+  const schedule = {
+    initialSeconds: settings.pollInitialSeconds,
+    factor: settings.pollFactor,
+    maxSeconds: settings.pollMaxSeconds,
+  };
+  const deadline = settings.validationTimeoutHours * 3600;
+  let elapsed = 0;
+  let checks = 0;
+  while (checks <= MAX_VALIDATION_CHECKS) {
+    checks += 1;
+    if (elapsed >= deadline) break;
+    elapsed += Math.min(pollDelaySeconds(checks, schedule), Math.max(1, deadline - elapsed));
+  }
+  return checks;
+}
+
+function dnsName(key: string, value: unknown): string {
+  const name = typeof value === 'string' ? value.trim().toLowerCase().replace(/\.$/, '') : '';
+  if (!DNS_NAME.test(name)) {
+    throw new DeploySettingsError(
+      `${key} must be a DNS name such as example.com, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return name;
+}
+
+function hostedZones(value: unknown): HostedZoneSetting[] {
+  if (value === undefined || value === null || value === '') return [...DEFAULT_DEPLOY_SETTINGS.hostedZones];
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new DeploySettingsError(
+        `hostedZones must be JSON: [{"zoneName":"example.com","hostedZoneId":"Z0123456789ABC"}], got ${value}.`,
+      );
+    }
+  }
+  if (!Array.isArray(parsed)) {
+    throw new DeploySettingsError('hostedZones must be a JSON array of {zoneName, hostedZoneId}.');
+  }
+  const zones = parsed.map((entry: unknown, index): HostedZoneSetting => {
+    const zone = (entry ?? {}) as { zoneName?: unknown; hostedZoneId?: unknown };
+    const hostedZoneId =
+      typeof zone.hostedZoneId === 'string' ? zone.hostedZoneId.trim().replace(/^\/?hostedzone\//, '') : '';
+    if (!HOSTED_ZONE_ID.test(hostedZoneId)) {
+      throw new DeploySettingsError(
+        `hostedZones[${index}].hostedZoneId must be a Route 53 hosted zone id such as Z0123456789ABC, got ${JSON.stringify(zone.hostedZoneId)}.`,
+      );
+    }
+    return { zoneName: dnsName(`hostedZones[${index}].zoneName`, zone.zoneName), hostedZoneId };
+  });
+  const ids = new Set(zones.map((zone) => zone.hostedZoneId));
+  if (ids.size !== zones.length) throw new DeploySettingsError('hostedZones lists a hosted zone id twice.');
+  return zones;
+}
+
+function caKeySpec(value: unknown): CaKeySpec {
+  if (value === undefined || value === null || value === '') return DEFAULT_DEPLOY_SETTINGS.caKeySpec;
+  if (typeof value === 'string' && (CA_KEY_SPECS as readonly string[]).includes(value))
+    return value as CaKeySpec;
+  throw new DeploySettingsError(
+    `caKeySpec must be one of ${CA_KEY_SPECS.join(', ')}, got ${JSON.stringify(value)}.`,
+  );
+}
+
+function number(key: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const parsed =
+    typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;
+  if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
+    throw new DeploySettingsError(
+      `${key} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return parsed;
+}
+
+function integer(key: string, value: unknown, fallback: number, min: number, max: number): number {
+  const parsed = number(key, value, fallback, min, max);
+  if (!Number.isInteger(parsed)) {
+    throw new DeploySettingsError(`${key} must be a whole number, got ${JSON.stringify(value)}.`);
+  }
+  return parsed;
+}
+
+function optionalUrl<K extends 'caIssuersUrl' | 'crlUrl'>(
+  key: K,
+  value: unknown,
+): Partial<Record<K, string>> {
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value === 'string' && /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value)) {
+    return { [key]: value } as Partial<Record<K, string>>;
+  }
+  throw new DeploySettingsError(`${key} must be an http(s) URL, got ${JSON.stringify(value)}.`);
+}
+
+function optionalString<K extends 'dnsResolvers'>(key: K, value: unknown): Partial<Record<K, string>> {
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value === 'string') return { [key]: value.trim() } as Partial<Record<K, string>>;
+  throw new DeploySettingsError(`${key} must be a string, got ${JSON.stringify(value)}.`);
+}

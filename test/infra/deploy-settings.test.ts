@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { CertwrightStack } from '../../lib/certwright-stack.ts';
+import {
+  DEFAULT_DEPLOY_SETTINGS,
+  DeploySettingsError,
+  MAX_VALIDATION_CHECKS,
+  readDeploySettings,
+  worstCaseValidationChecks,
+} from '../../lib/settings.ts';
+
+const CDK_JSON_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'))
+  .context as Record<string, unknown>;
+
+/** Settings as the CDK CLI passes them: cdk.json's context, then `-c` values (always strings) over it. */
+function settingsFrom(context: Record<string, unknown>) {
+  return readDeploySettings(new App({ context: { ...CDK_JSON_CONTEXT, ...context } }).node);
+}
+
+function settingsError(context: Record<string, unknown>): string {
+  try {
+    settingsFrom(context);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DeploySettingsError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a DeploySettingsError');
+}
+
+const DOMAIN = { validationDomain: 'acm-validations.example.com' };
+
+describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
+  it('takes its defaults from cdk.json, the same as the code defaults', () => {
+    const settings = settingsFrom(DOMAIN);
+    expect(settings).toEqual({ validationDomain: 'acm-validations.example.com', ...DEFAULT_DEPLOY_SETTINGS });
+    expect(settingsFrom({ validationDomain: 'x.example.com' })).toEqual(
+      readDeploySettings(new App({ context: { validationDomain: 'x.example.com' } }).node),
+    );
+  });
+
+  it('fails synth with a clear error when validationDomain is missing', () => {
+    expect(settingsError({})).toMatch(/validationDomain is required.*-c validationDomain=/);
+    expect(
+      () => new CertwrightStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'NoDomain'),
+    ).toThrow(/Certwright deploy settings: validationDomain is required/);
+  });
+
+  it('reads -c strings: numbers, the key spec, hosted zones as JSON, a trailing dot dropped', () => {
+    const settings = settingsFrom({
+      validationDomain: 'Validations.Example.COM.',
+      caKeySpec: 'ECC_NIST_P384',
+      validityDays: '90',
+      maxDomains: '25',
+      pollInitialSeconds: '10',
+      pollFactor: '1.5',
+      pollMaxSeconds: '600',
+      validationTimeoutHours: '24',
+      hostedZones: '[{"zoneName":"example.com.","hostedZoneId":"/hostedzone/Z0123456789ABC"}]',
+      crlUrl: 'http://crl.example.com/ca.crl',
+      caIssuersUrl: 'http://ca.example.com/ca.crt',
+    });
+    expect(settings).toEqual({
+      validationDomain: 'validations.example.com',
+      caKeySpec: 'ECC_NIST_P384',
+      validityDays: 90,
+      maxDomains: 25,
+      pollInitialSeconds: 10,
+      pollFactor: 1.5,
+      pollMaxSeconds: 600,
+      validationTimeoutHours: 24,
+      hostedZones: [{ zoneName: 'example.com', hostedZoneId: 'Z0123456789ABC' }],
+      crlUrl: 'http://crl.example.com/ca.crl',
+      caIssuersUrl: 'http://ca.example.com/ca.crt',
+    });
+  });
+
+  it('names the setting it refuses', () => {
+    expect(settingsError({ validationDomain: 'not a domain' })).toMatch(
+      /validationDomain must be a DNS name/,
+    );
+    expect(settingsError({ ...DOMAIN, caKeySpec: 'RSA_4096' })).toMatch(/caKeySpec must be one of RSA_2048/);
+    expect(settingsError({ ...DOMAIN, validityDays: '0' })).toMatch(/validityDays must be a number from 1/);
+    expect(settingsError({ ...DOMAIN, maxDomains: '2.5' })).toMatch(/maxDomains must be a whole number/);
+    expect(settingsError({ ...DOMAIN, hostedZones: '{oops' })).toMatch(/hostedZones must be JSON/);
+    expect(
+      settingsError({ ...DOMAIN, hostedZones: '[{"zoneName":"example.com","hostedZoneId":"bad id"}]' }),
+    ).toMatch(/hostedZones\[0\]\.hostedZoneId/);
+    expect(settingsError({ ...DOMAIN, crlUrl: 'ftp://x' })).toMatch(/crlUrl must be an http\(s\) URL/);
+    expect(settingsError({ ...DOMAIN, pollInitialSeconds: '60', pollMaxSeconds: '30' })).toMatch(
+      /pollMaxSeconds \(30\) must be at least pollInitialSeconds \(60\)/,
+    );
+  });
+
+  it('counts the worst-case checks from the schedule: the defaults need under 900', () => {
+    const defaults = settingsFrom(DOMAIN);
+    // 0, 5, 15, 35, 75, 155, 315 s, then every 300 s until 72 h.
+    const expected = 7 + Math.ceil((72 * 3600 - 315) / 300);
+    expect(worstCaseValidationChecks(defaults)).toBe(expected);
+    expect(expected).toBeLessThan(900);
+    expect(worstCaseValidationChecks({ ...defaults, validationTimeoutHours: 1 })).toBe(
+      7 + Math.ceil((3600 - 315) / 300),
+    );
+  });
+
+  it('refuses poll settings that would approach the 25,000-event execution history', () => {
+    // Every 60 s for 72 h: 4,321 checks, about 39,000 events.
+    const message = settingsError({
+      ...DOMAIN,
+      pollInitialSeconds: '60',
+      pollFactor: '1',
+      pollMaxSeconds: '60',
+    });
+    expect(message).toMatch(/poll settings .* check DNS more than 2000 times in validationTimeoutHours=72/);
+    expect(message).toMatch(/25,000/);
+    expect(() => settingsFrom({ ...DOMAIN, pollMaxSeconds: '10', validationTimeoutHours: '168' })).toThrow(
+      DeploySettingsError,
+    );
+    // Just inside the limit: every 130 s for 72 h is 1,995 checks.
+    const edge = settingsFrom({
+      ...DOMAIN,
+      pollInitialSeconds: '130',
+      pollFactor: '1',
+      pollMaxSeconds: '130',
+    });
+    expect(worstCaseValidationChecks(edge)).toBeLessThanOrEqual(MAX_VALIDATION_CHECKS);
+  });
+});
