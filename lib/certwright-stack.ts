@@ -163,7 +163,6 @@ export class CertwrightStack extends Stack {
         environment: {
           ...tableName,
           CERTWRIGHT_HOSTED_ZONES: JSON.stringify(settings.hostedZones),
-          CERTWRIGHT_VALIDATION_DOMAIN: settings.validationDomain,
         },
       }),
       checkValidation: new CertwrightFunction(this, 'CheckValidation', {
@@ -171,11 +170,10 @@ export class CertwrightStack extends Stack {
         description: 'Certwright workflow: look up the validation records, decide the next wait',
         environment: {
           ...tableName,
-          CERTWRIGHT_VALIDATION_DOMAIN: settings.validationDomain,
+          // The validation deadline is on each certificate (set by the API), so only the schedule is here.
           CERTWRIGHT_POLL_INITIAL_SECONDS: String(settings.pollInitialSeconds),
           CERTWRIGHT_POLL_FACTOR: String(settings.pollFactor),
           CERTWRIGHT_POLL_MAX_SECONDS: String(settings.pollMaxSeconds),
-          CERTWRIGHT_VALIDATION_TIMEOUT_HOURS: String(settings.validationTimeoutHours),
           ...optional('CERTWRIGHT_DNS_RESOLVERS', settings.dnsResolvers),
         },
       }),

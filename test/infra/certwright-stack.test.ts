@@ -325,17 +325,13 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     expect(environment('issueCertificate')).toEqual(
       [...common, 'CERTWRIGHT_CA_KEY_ID', 'CERTWRIGHT_VAULT_KEY_ID', 'CERTWRIGHT_VALIDITY_DAYS'].sort(),
     );
-    expect(environment('publishValidationRecords')).toEqual(
-      [...common, 'CERTWRIGHT_HOSTED_ZONES', 'CERTWRIGHT_VALIDATION_DOMAIN'].sort(),
-    );
+    expect(environment('publishValidationRecords')).toEqual([...common, 'CERTWRIGHT_HOSTED_ZONES'].sort());
     expect(environment('checkValidation')).toEqual(
       [
         ...common,
-        'CERTWRIGHT_VALIDATION_DOMAIN',
         'CERTWRIGHT_POLL_INITIAL_SECONDS',
         'CERTWRIGHT_POLL_FACTOR',
         'CERTWRIGHT_POLL_MAX_SECONDS',
-        'CERTWRIGHT_VALIDATION_TIMEOUT_HOURS',
       ].sort(),
     );
     expect(environment('recordFailure')).toEqual(common);

@@ -1,0 +1,44 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CertwrightStack } from '../../lib/certwright-stack.ts';
+
+/** A deployment with an EC CA key and no hosted zones, from `-c` strings as the CLI passes them. */
+let template: Template;
+
+beforeAll(() => {
+  const app = new App({
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      validationDomain: 'acm-validations.example.org',
+      caKeySpec: 'ECC_NIST_P384',
+      hostedZones: '[]',
+      validityDays: '90',
+      crlUrl: 'http://pki.example.org/ca.crl',
+    },
+  });
+  template = Template.fromStack(new CertwrightStack(app, 'Variant'));
+}, 60_000);
+
+describe('the CDK stack with other settings', { timeout: 60_000 }, () => {
+  it('makes the CA key of the chosen spec', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P384', KeyUsage: 'SIGN_VERIFY' });
+  });
+
+  it('grants no Route 53 access at all without hosted zones', () => {
+    expect(JSON.stringify(template.toJSON())).not.toContain('route53:');
+  });
+
+  it('passes the issuance settings to the issue function only', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const withCrl = functions.filter(
+      (fn) => fn.Properties.Environment.Variables.CERTWRIGHT_CRL_URL !== undefined,
+    );
+    expect(withCrl).toHaveLength(1);
+    expect(withCrl[0]?.Properties.Environment.Variables).toMatchObject({
+      CERTWRIGHT_CRL_URL: 'http://pki.example.org/ca.crl',
+      CERTWRIGHT_VALIDITY_DAYS: '90',
+    });
+    expect(withCrl[0]?.Properties.Environment.Variables.CERTWRIGHT_CA_KEY_ID).toBeDefined();
+  });
+});
