@@ -160,6 +160,7 @@ export class CertwrightStack extends Stack {
       publishValidationRecords: new CertwrightFunction(this, 'PublishValidationRecords', {
         entry: 'publishValidationRecords',
         description: 'Certwright workflow: publish DNS validation records into the configured hosted zones',
+        timeout: Duration.seconds(60),
         environment: {
           ...tableName,
           CERTWRIGHT_HOSTED_ZONES: JSON.stringify(settings.hostedZones),
@@ -168,6 +169,8 @@ export class CertwrightStack extends Stack {
       checkValidation: new CertwrightFunction(this, 'CheckValidation', {
         entry: 'checkValidation',
         description: 'Certwright workflow: look up the validation records, decide the next wait',
+        // DNS lookups for up to maxDomains names, each query allowed a few seconds and a retry.
+        timeout: Duration.seconds(90),
         environment: {
           ...tableName,
           // The validation deadline is on each certificate (set by the API), so only the schedule is here.
