@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { DynamoDbCertificateStore } from '../functions/adapters/aws/dynamodb-store.ts';
@@ -9,35 +8,41 @@ import { ensureTable } from '../functions/adapters/aws/table-schema.ts';
 export const TABLE_NAME = 'certwright';
 
 export interface EmbeddedTable {
+  /** http://127.0.0.1:<port>, for clients made elsewhere (AWS_ENDPOINT_URL_DYNAMODB). */
+  endpoint: string;
+  tableName: string;
   client: DynamoDBClient;
   store: DynamoDbCertificateStore;
   close(): Promise<void>;
 }
 
 /**
- * The local DynamoDB: dynalite on LevelDB under `<dataDir>/db`, served on a private loopback port and
- * reached with the same SDK calls as in AWS.
+ * The local DynamoDB: dynalite (on LevelDB under `path`, or in memory without one), served on a private
+ * loopback port and reached with the same SDK calls as in AWS. The local stack and the tests both use it.
  */
-export async function startEmbeddedTable(dataDir: string, region: string): Promise<EmbeddedTable> {
-  const server: Server = dynalite({
-    path: join(dataDir, 'db'),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
+export async function startEmbeddedTable(options: {
+  region: string;
+  path?: string;
+  tableName?: string;
+}): Promise<EmbeddedTable> {
+  const tableName = options.tableName ?? TABLE_NAME;
+  const server: Server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region,
+    endpoint,
+    region: options.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await ensureTable(client, TABLE_NAME);
+  await ensureTable(client, tableName);
   return {
+    endpoint,
+    tableName,
     client,
-    store: new DynamoDbCertificateStore(client, TABLE_NAME),
+    store: new DynamoDbCertificateStore(client, tableName),
     async close() {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -76,7 +76,7 @@ async function composeLocalStack(
   shutdown: ShutdownSequence,
 ): Promise<LocalStack> {
   const { clock, log } = options;
-  const table = await startEmbeddedTable(local.dataDir, local.region);
+  const table = await startEmbeddedTable({ region: local.region, path: join(local.dataDir, 'db') });
   shutdown.add(() => table.close());
   const { store, client: dynamodb } = table;
 

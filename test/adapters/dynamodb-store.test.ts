@@ -1,10 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCertificateStore } from '../../functions/adapters/aws/dynamodb-store.ts';
 import { ensureTable } from '../../functions/adapters/aws/table-schema.ts';
@@ -15,33 +11,12 @@ import {
 } from '../../functions/core/errors.ts';
 import type { CertificateRecord, CertificateStatus, KeyAlgorithm } from '../../functions/core/model.ts';
 import type { StorePageKey } from '../../functions/core/ports.ts';
+import { type EmbeddedTable, startEmbeddedTable } from '../../local/embedded-table.ts';
 
 const TABLE_NAME = 'certwright-test';
 
-interface RunningDynalite {
-  client: DynamoDBClient;
-  stop(): Promise<void>;
-}
-
-async function startDynalite(path?: string): Promise<RunningDynalite> {
-  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await ensureTable(client, TABLE_NAME);
-  return {
-    client,
-    stop: async () => {
-      client.destroy();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-    },
-  };
+function startDynalite(path?: string) {
+  return startEmbeddedTable({ region: 'us-east-1', path, tableName: TABLE_NAME });
 }
 
 let certificateCounter = 0;
@@ -103,7 +78,7 @@ function issued(record: CertificateRecord): CertificateRecord {
 }
 
 describe('DynamoDbCertificateStore on dynalite', () => {
-  let dynamo: RunningDynalite;
+  let dynamo: EmbeddedTable;
   let store: DynamoDbCertificateStore;
 
   beforeAll(async () => {
@@ -112,7 +87,7 @@ describe('DynamoDbCertificateStore on dynalite', () => {
   });
 
   afterAll(async () => {
-    await dynamo?.stop();
+    await dynamo?.close();
   });
 
   it('ensureTable is a no-op on an existing table', async () => {
@@ -448,7 +423,7 @@ describe('DynamoDbCertificateStore on on-disk dynalite', () => {
     await firstStore.create(record);
     await firstStore.claimIdempotencyToken(record.accountId, 'disk-token', record.arn, now, 3600);
     await firstStore.confirmIdempotencyClaim(record.accountId, 'disk-token', record.arn);
-    await first.stop();
+    await first.close();
 
     const second = await startDynalite(path);
     try {
@@ -463,7 +438,7 @@ describe('DynamoDbCertificateStore on on-disk dynalite', () => {
         arn: record.arn,
       });
     } finally {
-      await second.stop();
+      await second.close();
     }
   });
 });

@@ -1,45 +1,39 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CA_CERTIFICATE_KEY,
   DynamoDbIssuerSource,
   saveIssuerCertificate,
 } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
-import { ensureTable } from '../../../functions/adapters/aws/table-schema.ts';
 import {
   caCertificateAlgorithm,
   issuerDisplayName,
 } from '../../../functions/core/issuance/ca-certificate-info.ts';
+import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 import { type TestCa, testCa } from '../../unit/issuance/test-ca.ts';
 
 const TABLE_NAME = 'certwright-issuer-test';
 const KEY = { pk: { S: CA_CERTIFICATE_KEY.pk }, sk: { S: CA_CERTIFICATE_KEY.sk } };
 
-let server: Server;
+let table: EmbeddedTable;
 let client: DynamoDBClient;
 let root: TestCa;
 let intermediate: TestCa;
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await ensureTable(client, TABLE_NAME);
+  table = await startEmbeddedTable({ region: 'us-east-1', tableName: TABLE_NAME });
+  client = table.client;
   root = await testCa('RSA_2048', 'CN=Certwright Root, O=Certwright Tests');
   intermediate = await testCa('EC_prime256v1', 'CN=Certwright Issuing CA');
 });
 
 afterAll(async () => {
-  client?.destroy();
-  if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  await table?.close();
 });
 
 beforeEach(async () => {

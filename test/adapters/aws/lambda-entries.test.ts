@@ -3,25 +3,21 @@
  * invocation), a composition that fails names the variable at fault, and a failed composition is tried
  * again on the next invocation.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTable } from '../../../functions/adapters/aws/table-schema.ts';
 import { handler as apiHandler } from '../../../functions/api/lambda.ts';
 import { handler as checkHandler } from '../../../functions/tasks/lambda/check-validation.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
 import { handler as publishHandler } from '../../../functions/tasks/lambda/publish-validation-records.ts';
 import { handler as recordFailureHandler } from '../../../functions/tasks/lambda/record-failure.ts';
+import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 
 const TABLE_NAME = 'certwright-entries-test';
 const REGION = 'us-east-1';
 const UNKNOWN_ARN = `arn:aws:acm:${REGION}:123456789012:certificate/00000000-0000-4000-8000-000000000001`;
 const context = { awsRequestId: 'request-1' } as Context;
 
-let server: Server;
+let table: EmbeddedTable;
 let endpoint: string;
 const savedEnv = { ...process.env };
 
@@ -44,21 +40,13 @@ function baseEnv(overrides: Record<string, string | undefined> = {}): Record<str
 }
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await ensureTable(client, TABLE_NAME);
-  client.destroy();
+  table = await startEmbeddedTable({ region: REGION, tableName: TABLE_NAME });
+  endpoint = table.endpoint;
 });
 
 afterAll(async () => {
   process.env = savedEnv;
-  if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  await table?.close();
 });
 
 describe('the Lambda entry files', () => {

@@ -5,26 +5,23 @@
  * composition creates are the ones intercepted.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveIssuerCertificate } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import { KmsCaSigner } from '../../../functions/adapters/aws/kms-ca-signer.ts';
-import { ensureTable } from '../../../functions/adapters/aws/table-schema.ts';
 import { handler as apiHandler } from '../../../functions/api/lambda.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { createSelfSignedCaCertificate } from '../../../functions/core/issuance/ca-certificate.ts';
 import { newSerialHex } from '../../../functions/core/issuance/serial.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
+import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 import { cryptoRandom, openssl } from '../../unit/issuance/test-ca.ts';
 import { FakeKms } from './fake-kms.ts';
 import { FakeStepFunctions } from './fake-step-functions.ts';
@@ -35,7 +32,7 @@ const REGION = 'us-east-1';
 const VALIDATION_DOMAIN = 'acm-validations.certwright.test';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let server: Server;
+let table: EmbeddedTable;
 let dynamodb: DynamoDBClient;
 let workDir: string;
 let caCertificatePem: string;
@@ -47,15 +44,9 @@ const sfnStub = mockClient(SFNClient);
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dynamodb = new DynamoDBClient({
-    endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await ensureTable(dynamodb, TABLE_NAME);
+  table = await startEmbeddedTable({ region: REGION, tableName: TABLE_NAME });
+  const { endpoint } = table;
+  dynamodb = table.client;
   workDir = await mkdtemp(join(tmpdir(), 'certwright-lambda-'));
 
   // Every client of the class goes to the fake's own (instance-mocked) client.
@@ -105,8 +96,7 @@ afterAll(async () => {
   process.env = savedEnv;
   kmsStub.restore();
   sfnStub.restore();
-  dynamodb?.destroy();
-  if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  await table?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 

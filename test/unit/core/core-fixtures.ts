@@ -3,12 +3,8 @@
  * stand-ins for the ports that talk to the outside (DNS, the workflow starter, the MAC secret, randomness).
  */
 import { createHmac } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
-import { ensureTable } from '../../../functions/adapters/aws/table-schema.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import type {
   DnsLookup,
@@ -19,6 +15,7 @@ import type {
   WorkflowStarter,
 } from '../../../functions/core/ports.ts';
 import { type CertwrightSettings, DEFAULT_SETTINGS } from '../../../functions/core/settings.ts';
+import { startEmbeddedTable } from '../../../local/embedded-table.ts';
 
 export const ACCOUNT = '111122223333';
 export const OTHER_ACCOUNT = '444455556666';
@@ -33,29 +30,15 @@ export const TEST_SETTINGS: CertwrightSettings = {
 
 export interface DynaliteStore {
   store: DynamoDbCertificateStore;
+  /** The table's own client, for tests that read raw items. */
+  client: DynamoDBClient;
   stop(): Promise<void>;
 }
 
-/** The real certificate store against an in-memory dynalite on 127.0.0.1 (a fresh table each time). */
+/** The real DynamoDB store on an in-memory embedded table. */
 export async function startDynaliteStore(): Promise<DynaliteStore> {
-  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await ensureTable(client, 'certwright-core-test');
-  return {
-    store: new DynamoDbCertificateStore(client, 'certwright-core-test'),
-    stop: async () => {
-      client.destroy();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-    },
-  };
+  const table = await startEmbeddedTable({ region: REGION, tableName: 'certwright-core-test' });
+  return { store: table.store, client: table.client, stop: () => table.close() };
 }
 
 /** HMAC-SHA256 under a fixed key, laid out as FileSecretMac does (purpose, NUL, data). */

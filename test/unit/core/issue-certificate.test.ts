@@ -4,15 +4,11 @@
  */
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
-import { ensureTable } from '../../../functions/adapters/aws/table-schema.ts';
+import type { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import { FileKeyVault } from '../../../functions/adapters/local/file-key-vault.ts';
 import { CertificateNotValidatedError, SerialCollisionError } from '../../../functions/core/errors.ts';
 import {
@@ -25,6 +21,7 @@ import type {
   RequestableKeyAlgorithm,
 } from '../../../functions/core/model.ts';
 import type { CaSigner, CertificateStore } from '../../../functions/core/ports.ts';
+import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 import { ensureLocalCa, type LocalCa } from '../../../local/local-ca.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { cryptoRandom, TEST_PROFILE } from '../issuance/test-ca.ts';
@@ -38,28 +35,17 @@ const EXPECTED_NOT_BEFORE = '2026-03-02T07:15:42.000Z';
 const EXPECTED_NOT_AFTER = '2027-04-01T07:15:41.000Z';
 const SERVER_AUTH = { name: 'TLS_WEB_SERVER_AUTHENTICATION', oid: '1.3.6.1.5.5.7.3.1' };
 
-let server: Server;
+let table: EmbeddedTable;
 let client: DynamoDBClient;
 let store: DynamoDbCertificateStore;
 let workDir: string;
 let ca: LocalCa;
 let vault: FileKeyVault;
 
-/*
- * core-fixtures' startDynaliteStore does not hand out its client, and these tests read the raw items (serial
- * reservations, and the certificate item itself for plaintext keys), so the table is set up here the same way.
- */
+// These tests read raw items too (serial reservations, and the certificate item for plaintext keys).
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await ensureTable(client, TABLE_NAME);
-  store = new DynamoDbCertificateStore(client, TABLE_NAME);
+  table = await startEmbeddedTable({ region: REGION, tableName: TABLE_NAME });
+  ({ client, store } = table);
 
   workDir = await mkdtemp(join(tmpdir(), 'certwright-issue-'));
   ca = await ensureLocalCa({
@@ -74,12 +60,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  client?.destroy();
-  if (server) {
-    await new Promise<void>((resolve, reject) =>
-      server.close((error) => (error ? reject(error) : resolve())),
-    );
-  }
+  await table?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
