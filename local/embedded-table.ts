@@ -26,7 +26,12 @@ export async function startEmbeddedTable(options: {
   tableName?: string;
 }): Promise<EmbeddedTable> {
   const tableName = options.tableName ?? TABLE_NAME;
-  const server: Server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server: Server = dynalite({
+    path: options.path,
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
