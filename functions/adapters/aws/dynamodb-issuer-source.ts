@@ -6,6 +6,7 @@
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { IssuerCertificateStore } from '../../core/issuance/bootstrap-ca.ts';
 import type { IssuerSource } from '../../core/ports.ts';
 
 /** The key of the CA certificate item. */
@@ -41,25 +42,58 @@ export class DynamoDbIssuerSource implements IssuerSource {
   }
 
   private async read(): Promise<IssuerCertificate> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: CA_CERTIFICATE_KEY, ConsistentRead: true }),
-    );
-    if (!Item) {
+    const certificate = await readIssuerCertificate(this.documents, this.tableName);
+    if (!certificate) {
       throw new Error(
         `the CA certificate has not been bootstrapped: table ${this.tableName} has no item pk=CA, sk=CURRENT`,
       );
     }
-    const { certificatePem, chainPem = [] } = Item as Record<string, unknown>;
-    if (typeof certificatePem !== 'string' || !isPem(certificatePem)) {
-      throw new Error(`the CA certificate item in table ${this.tableName} has no PEM certificatePem`);
-    }
-    if (!Array.isArray(chainPem) || !chainPem.every((pem) => typeof pem === 'string' && isPem(pem))) {
-      throw new Error(
-        `the CA certificate item in table ${this.tableName} has a chainPem that is not a list of PEM certificates`,
-      );
-    }
-    return { certificatePem, chainPem: chainPem as string[] };
+    return certificate;
   }
+}
+
+/**
+ * The CA certificate item as the bootstrap sees it: read afresh every time (no cache), undefined before the
+ * bootstrap, stored only if absent (saveIssuerCertificate).
+ */
+export class DynamoDbIssuerCertificateStore implements IssuerCertificateStore {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBDocumentClient | DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.documents = documentClient(client);
+  }
+
+  current(): Promise<IssuerCertificate | undefined> {
+    return readIssuerCertificate(this.documents, this.tableName);
+  }
+
+  saveIfAbsent(certificate: IssuerCertificate): Promise<boolean> {
+    return saveIssuerCertificate(this.documents, this.tableName, certificate);
+  }
+}
+
+/** The stored CA certificate (consistent read), undefined when there is none; refuses a malformed item. */
+async function readIssuerCertificate(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<IssuerCertificate | undefined> {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: tableName, Key: CA_CERTIFICATE_KEY, ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { certificatePem, chainPem = [] } = Item as Record<string, unknown>;
+  if (typeof certificatePem !== 'string' || !isPem(certificatePem)) {
+    throw new Error(`the CA certificate item in table ${tableName} has no PEM certificatePem`);
+  }
+  if (!Array.isArray(chainPem) || !chainPem.every((pem) => typeof pem === 'string' && isPem(pem))) {
+    throw new Error(
+      `the CA certificate item in table ${tableName} has a chainPem that is not a list of PEM certificates`,
+    );
+  }
+  return { certificatePem, chainPem: chainPem as string[] };
 }
 
 /**
