@@ -5,9 +5,19 @@
  * environment, in tests too), is kept for the life of the container, and is tried again on the next
  * invocation if it failed.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  CloudFormationCustomResourceEvent,
+  Context,
+} from 'aws-lambda';
 import { createApiHandler } from '../../api/api-handler.ts';
 import { caCertificateAlgorithm, issuerDisplayName } from '../../core/issuance/ca-certificate-info.ts';
+import {
+  type CustomResourceResponse,
+  createCaBootstrapResourceHandler,
+  withCaBootstrap,
+} from '../../tasks/ca-bootstrap-resource.ts';
 import { createCheckValidationHandler } from '../../tasks/check-validation.ts';
 import { createIssueCertificateHandler } from '../../tasks/issue-certificate.ts';
 import { createPublishValidationRecordsHandler } from '../../tasks/publish-validation-records.ts';
@@ -27,7 +37,7 @@ import {
   route53Client,
   sfnClient,
 } from './aws-environment.ts';
-import { DynamoDbIssuerSource } from './dynamodb-issuer-source.ts';
+import { DynamoDbIssuerCertificateStore, DynamoDbIssuerSource } from './dynamodb-issuer-source.ts';
 import { DynamoDbCertificateStore } from './dynamodb-store.ts';
 import { KmsCaSigner } from './kms-ca-signer.ts';
 import { KmsKeyVault } from './kms-key-vault.ts';
@@ -103,22 +113,36 @@ export async function composeCheckValidationHandler(
   });
 }
 
+/**
+ * The CA: workflow issue tasks, and the deploy-time CA bootstrap custom resource (the Provider framework's
+ * onEvent), both signing with the one CA key.
+ */
 export async function composeIssueCertificateHandler(
   env: Environment = process.env,
-): Promise<Handler<CertificateTaskEvent, unknown>> {
+): Promise<
+  Handler<CertificateTaskEvent | CloudFormationCustomResourceEvent, unknown | CustomResourceResponse>
+> {
   const { aws, dynamodb, store } = common(env);
   const caKeyId = required(aws, 'caKeyId');
   const vaultKeyId = required(aws, 'vaultKeyId');
   const kms = kmsClient(aws.settings.region);
-  return createIssueCertificateHandler({
+  const signer = await KmsCaSigner.create(kms, caKeyId);
+  const issue = createIssueCertificateHandler({
     store,
     clock: systemClock,
     random: cryptoRandom,
-    signer: await KmsCaSigner.create(kms, caKeyId),
+    signer,
     issuer: new DynamoDbIssuerSource(dynamodb, aws.tableName),
     vault: new KmsKeyVault(kms, vaultKeyId),
     profile: aws.settings.profile,
   });
+  const bootstrap = createCaBootstrapResourceHandler({
+    signer,
+    store: new DynamoDbIssuerCertificateStore(dynamodb, aws.tableName),
+    clock: systemClock,
+    random: cryptoRandom,
+  });
+  return withCaBootstrap(issue, bootstrap);
 }
 
 export async function composeRecordFailureHandler(

@@ -1,0 +1,185 @@
+/**
+ * The CA bootstrap custom resource through the issue-certificate Lambda entry, composed as in AWS: the
+ * table is an in-process dynalite, KMS the fake behind aws-sdk-client-mock. The table starts without a CA,
+ * as at the first deploy.
+ */
+import { X509Certificate } from 'node:crypto';
+import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  CloudFormationCustomResourceEvent,
+  Context,
+} from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbIssuerCertificateStore } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
+import { handler as apiHandler } from '../../../functions/api/lambda.ts';
+import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
+import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
+import { FakeKms } from './fake-kms.ts';
+import { FakeStepFunctions } from './fake-step-functions.ts';
+
+const TABLE_NAME = 'certwright-ca-bootstrap-lambda-test';
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const SERVICE_TOKEN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Certwright-CaBootstrapProviderframeworkonEvent`;
+const CA_SUBJECT = 'CN=Certwright Deployed Root CA,O=Certwright Deploy Tests';
+
+let table: EmbeddedTable;
+let store: DynamoDbIssuerCertificateStore;
+const kms = new FakeKms();
+const stepFunctions = new FakeStepFunctions();
+const kmsStub = kms.attach(KMSClient as unknown as KMSClient);
+const sfnStub = mockClient(SFNClient);
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  table = await startEmbeddedTable({ region: REGION, tableName: TABLE_NAME });
+  store = new DynamoDbIssuerCertificateStore(table.client, TABLE_NAME);
+  sfnStub
+    .on(StartExecutionCommand)
+    .callsFake((input) => stepFunctions.client.send(new StartExecutionCommand(input)));
+  const stateMachineArn = stepFunctions.createStateMachine('certwright-certificate');
+  const caKey = kms.createKey('RSA_2048', { keyUsage: 'SIGN_VERIFY' });
+  const vaultKey = kms.createKey('SYMMETRIC_DEFAULT');
+  const macKey = kms.createKey('HMAC_256');
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    CERTWRIGHT_TABLE_NAME: TABLE_NAME,
+    CERTWRIGHT_CA_KEY_ID: caKey.arn,
+    CERTWRIGHT_VAULT_KEY_ID: vaultKey.arn,
+    CERTWRIGHT_MAC_KEY_ID: macKey.arn,
+    CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn,
+    CERTWRIGHT_VALIDATION_DOMAIN: 'acm-validations.certwright.test',
+    CERTWRIGHT_VALIDITY_DAYS: '90',
+  });
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  kmsStub.restore();
+  sfnStub.restore();
+  await table?.close();
+});
+
+/** An event as the Provider framework passes it to onEvent (CloudFormation gives properties as strings). */
+function resourceEvent(
+  requestType: 'Create' | 'Update' | 'Delete',
+  properties: Record<string, string> = { CaSubject: CA_SUBJECT, CaValidityYears: '10' },
+): CloudFormationCustomResourceEvent {
+  const common = {
+    ServiceToken: SERVICE_TOKEN,
+    ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/presigned',
+    StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Certwright/00000000-0000-0000-0000-000000000000`,
+    RequestId: `request-${requestType}`,
+    LogicalResourceId: 'CaBootstrap',
+    ResourceType: 'Custom::CertwrightCa',
+    ResourceProperties: { ServiceToken: SERVICE_TOKEN, ...properties },
+  };
+  if (requestType === 'Create') return { ...common, RequestType: 'Create' };
+  if (requestType === 'Update') {
+    return {
+      ...common,
+      RequestType: 'Update',
+      PhysicalResourceId: 'certwright-ca',
+      OldResourceProperties: { ServiceToken: SERVICE_TOKEN, CaSubject: CA_SUBJECT, CaValidityYears: '10' },
+    };
+  }
+  return { ...common, RequestType: 'Delete', PhysicalResourceId: 'certwright-ca' };
+}
+
+const invoke = (event: unknown) => issueHandler(event as never, {} as Context);
+
+describe('the issue-certificate Lambda as the CA bootstrap custom resource', () => {
+  let caPem: string;
+
+  it('creates the CA certificate on Create and answers with a short id, not the PEM', async () => {
+    expect(await store.current()).toBeUndefined();
+    const response = (await invoke(resourceEvent('Create'))) as {
+      PhysicalResourceId: string;
+      Data: Record<string, string>;
+    };
+    const stored = await store.current();
+    if (!stored) throw new Error('the bootstrap stored no CA certificate');
+    caPem = stored.certificatePem;
+    const certificate = new X509Certificate(caPem);
+    expect(certificate.subject).toBe('CN=Certwright Deployed Root CA\nO=Certwright Deploy Tests');
+    expect(certificate.ca).toBe(true);
+    expect(response).toEqual({
+      PhysicalResourceId: 'certwright-ca',
+      Data: {
+        SerialNumber: certificate.serialNumber.toLowerCase(),
+        Fingerprint: certificate.fingerprint256,
+        Created: 'true',
+      },
+    });
+    // CloudFormation refuses custom-resource responses over 4 KB; this one stays tiny.
+    expect(JSON.stringify(response).length).toBeLessThan(512);
+  });
+
+  it('lets the API name the issuer from CaSubject', async () => {
+    const requested = await callApi('RequestCertificate', {
+      DomainName: 'www.example.test',
+      ValidationMethod: 'DNS',
+    });
+    expect(requested.statusCode, requested.body).toBe(200);
+    const { CertificateArn } = JSON.parse(requested.body) as { CertificateArn: string };
+    const described = await callApi('DescribeCertificate', { CertificateArn });
+    expect(described.statusCode, described.body).toBe(200);
+    expect(JSON.parse(described.body).Certificate.Issuer).toBe('Certwright Deploy Tests');
+  });
+
+  it('keeps the CA on Update (a re-deploy), even with other properties, and signs nothing', async () => {
+    const signs = kmsStub.commandCalls(SignCommand).length;
+    const response = await invoke(
+      resourceEvent('Update', { CaSubject: 'CN=Another Root', CaValidityYears: '5' }),
+    );
+    expect(response).toMatchObject({ PhysicalResourceId: 'certwright-ca', Data: { Created: 'false' } });
+    expect((await store.current())?.certificatePem).toBe(caPem);
+    expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
+  });
+
+  it('does nothing on Delete: the CA stays', async () => {
+    const signs = kmsStub.commandCalls(SignCommand).length;
+    expect(await invoke(resourceEvent('Delete'))).toEqual({ PhysicalResourceId: 'certwright-ca' });
+    expect((await store.current())?.certificatePem).toBe(caPem);
+    expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
+  });
+
+  it('fails a Create whose properties are not a subject and a whole number of years', async () => {
+    await expect(
+      invoke(resourceEvent('Create', { CaSubject: CA_SUBJECT, CaValidityYears: 'ten' })),
+    ).rejects.toThrow(/CaValidityYears/);
+    await expect(invoke(resourceEvent('Create', { CaValidityYears: '10' }))).rejects.toThrow(/CaSubject/);
+  });
+
+  it('still treats workflow task events as issue tasks', async () => {
+    const arn = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/00000000-0000-4000-8000-000000000000`;
+    // No such certificate: the task stops, as it does for any certificate not pending validation.
+    expect(await invoke({ certificateArn: arn })).toEqual({ outcome: 'STOPPED' });
+  });
+});
+
+let requestCounter = 0;
+
+function callApi(operation: string, body: object): Promise<APIGatewayProxyResult> {
+  requestCounter += 1;
+  const event = {
+    httpMethod: 'POST',
+    path: '/',
+    resource: '/',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `CertificateManager.${operation}`,
+    },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { requestId: `request-${requestCounter}`, identity: { accountId: ACCOUNT } },
+  } as unknown as APIGatewayProxyEvent;
+  return apiHandler(event, { awsRequestId: `request-${requestCounter}` } as Context);
+}
