@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -15,12 +15,21 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { AccountRootPrincipal, type IRole, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  AccountRootPrincipal,
+  type IRole,
+  PolicyDocument,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Provider } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY, WORK_QUEUE_INDEX } from '../functions/adapters/aws/table-schema.ts';
+import { CA_RESOURCE_PHYSICAL_ID } from '../functions/tasks/ca-bootstrap-resource.ts';
 import { WORKFLOW_TASKS, type WorkflowTaskName } from '../statemachines/workflow-tasks.ts';
 import { CertwrightFunction, type FunctionName, LOG_RETENTION } from './certwright-function.ts';
 import { acknowledgeNagFindings } from './nag-acknowledgments.ts';
@@ -101,6 +110,10 @@ export class CertwrightStack extends Stack {
   readonly functions: Record<FunctionName, CertwrightFunction>;
   readonly stateMachine: StateMachine;
   readonly api: RestApi;
+  /** The CA bootstrap: the issue function, invoked at deploy time through the Provider framework. */
+  readonly caBootstrapProvider: Provider;
+  readonly caBootstrapProviderRole: Role;
+  readonly caBootstrap: CustomResource;
 
   constructor(scope: Construct, id: string, props: CertwrightStackProps = {}) {
     super(scope, id, props);
@@ -243,6 +256,32 @@ export class CertwrightStack extends Stack {
       keyUseStatement('MacOnlyByApi', this.functions.api.role, ['kms:GenerateMac']),
     );
 
+    // --- The CA bootstrap at deploy time: the issue function (the only role that may sign with the CA key)
+    // makes the CA certificate, or keeps the stored one on a re-deploy. The Provider framework's function
+    // relays the CloudFormation events; its own role may only invoke the issue function and write its logs.
+    const providerLogs = new LogGroup(this, 'CaBootstrapProviderLogs', { retention: LOG_RETENTION });
+    this.caBootstrapProviderRole = new Role(this, 'CaBootstrapProviderRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description:
+        'Certwright CA bootstrap: the CDK Provider framework function that invokes the issue function',
+    });
+    providerLogs.grantWrite(this.caBootstrapProviderRole);
+    this.caBootstrapProvider = new Provider(this, 'CaBootstrapProvider', {
+      onEventHandler: this.functions.issueCertificate.function,
+      frameworkOnEventRole: this.caBootstrapProviderRole,
+      logGroup: providerLogs,
+    });
+    this.caBootstrap = new CustomResource(this, 'CaBootstrap', {
+      serviceToken: this.caBootstrapProvider.serviceToken,
+      resourceType: 'Custom::CertwrightCa',
+      properties: { CaSubject: settings.caSubject, CaValidityYears: String(settings.caValidityYears) },
+      // Deleting the resource does nothing (the CA item stays in the retained table); say so here too.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The issue function needs its table access and the CA key (with its key policy) before it can sign.
+    const issue = this.functions.issueCertificate;
+    this.caBootstrap.node.addDependency(this.table, this.caKey, issue.role, issue.function);
+
     // --- Route 53: the publish function may change records only in the configured zones.
     if (settings.hostedZones.length > 0) {
       this.functions.publishValidationRecords.role.addToPrincipalPolicy(
@@ -362,8 +401,17 @@ export class CertwrightStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'CaKeyArn', { value: this.caKey.keyArn });
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'CaCertificateFingerprint', {
+      description: `SHA-256 fingerprint of the CA certificate (${CA_RESOURCE_PHYSICAL_ID}) kept in the table`,
+      value: this.caBootstrap.getAttString('Fingerprint'),
+    });
 
-    acknowledgeNagFindings({ stack: this, stateMachine: this.stateMachine, api: this.api });
+    acknowledgeNagFindings({
+      stack: this,
+      stateMachine: this.stateMachine,
+      api: this.api,
+      caBootstrapProviderRole: this.caBootstrapProviderRole,
+    });
   }
 }
 

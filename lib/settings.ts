@@ -4,6 +4,9 @@
  * message naming the setting instead of deploying something that fails at run time.
  */
 import type { Node } from 'constructs';
+import 'reflect-metadata';
+import { Name } from '@peculiar/x509';
+import { MAX_CA_VALIDITY_YEARS } from '../functions/core/issuance/bootstrap-ca.ts';
 import { pollDelaySeconds } from '../functions/core/validation/poll-schedule.ts';
 
 export const CA_KEY_SPECS = ['RSA_2048', 'ECC_NIST_P256', 'ECC_NIST_P384'] as const;
@@ -20,6 +23,10 @@ export interface DeploySettings {
   validationDomain: string;
   hostedZones: HostedZoneSetting[];
   caKeySpec: CaKeySpec;
+  /** Distinguished name of the CA certificate the bootstrap makes at the first deploy. */
+  caSubject: string;
+  /** Validity of that CA certificate, in years. */
+  caValidityYears: number;
   validityDays: number;
   maxDomains: number;
   pollInitialSeconds: number;
@@ -37,6 +44,8 @@ export const SETTING_KEYS = {
   validationDomain: 'validationDomain',
   hostedZones: 'hostedZones',
   caKeySpec: 'caKeySpec',
+  caSubject: 'caSubject',
+  caValidityYears: 'caValidityYears',
   validityDays: 'validityDays',
   maxDomains: 'maxDomains',
   pollInitialSeconds: 'pollInitialSeconds',
@@ -51,6 +60,8 @@ export const SETTING_KEYS = {
 export const DEFAULT_DEPLOY_SETTINGS = {
   hostedZones: [] as HostedZoneSetting[],
   caKeySpec: 'RSA_2048' as CaKeySpec,
+  caSubject: 'CN=Certwright Root CA,O=Certwright',
+  caValidityYears: 10,
   validityDays: 395,
   maxDomains: 10,
   pollInitialSeconds: 5,
@@ -94,6 +105,14 @@ export function readDeploySettings(node: Node): DeploySettings {
     validationDomain,
     hostedZones: hostedZones(raw('hostedZones')),
     caKeySpec: caKeySpec(raw('caKeySpec')),
+    caSubject: distinguishedName('caSubject', raw('caSubject')),
+    caValidityYears: integer(
+      'caValidityYears',
+      raw('caValidityYears'),
+      DEFAULT_DEPLOY_SETTINGS.caValidityYears,
+      1,
+      MAX_CA_VALIDITY_YEARS,
+    ),
     validityDays: integer('validityDays', raw('validityDays'), DEFAULT_DEPLOY_SETTINGS.validityDays, 1, 3650),
     maxDomains: integer('maxDomains', raw('maxDomains'), DEFAULT_DEPLOY_SETTINGS.maxDomains, 1, 100),
     pollInitialSeconds: integer(
@@ -207,6 +226,27 @@ function hostedZones(value: unknown): HostedZoneSetting[] {
   const ids = new Set(zones.map((zone) => zone.hostedZoneId));
   if (ids.size !== zones.length) throw new DeploySettingsError('hostedZones lists a hosted zone id twice.');
   return zones;
+}
+
+/** A distinguished name @peculiar/x509 can encode (what the bootstrap will put in the CA certificate). */
+function distinguishedName(key: string, value: unknown): string {
+  if (value === undefined || value === null || value === '') return DEFAULT_DEPLOY_SETTINGS.caSubject;
+  const name = typeof value === 'string' ? value.trim() : '';
+  let parsed = false;
+  try {
+    const attributes = name === '' ? [] : new Name(name).toJSON();
+    parsed =
+      attributes.length > 0 &&
+      attributes.every((rdn) => Object.values(rdn).every((values) => values.every((v) => v.trim() !== '')));
+  } catch {
+    parsed = false;
+  }
+  if (!parsed) {
+    throw new DeploySettingsError(
+      `${key} must be a distinguished name such as "CN=Example Root CA,O=Example", got ${JSON.stringify(value)}.`,
+    );
+  }
+  return name;
 }
 
 function caKeySpec(value: unknown): CaKeySpec {

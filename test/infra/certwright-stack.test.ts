@@ -116,6 +116,9 @@ function grantsOf(action: string): Grant[] {
 }
 
 const keyId = (key: 'caKey' | 'vaultKey' | 'macKey'): string => logicalId(stack[key]);
+/** The CDK Provider framework's onEvent function of the CA bootstrap. */
+const providerFunction = (): string =>
+  logicalId(stack.caBootstrapProvider.node.findChild('framework-onEvent'));
 const principalsOn = (action: string, key: 'caKey' | 'vaultKey' | 'macKey'): string[] =>
   grantsOf(action)
     .filter((grant) => JSON.stringify(grant.resource).includes(keyId(key)) || grant.resource === '*')
@@ -288,9 +291,23 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
   });
 
   it('runs every function on Node.js 22, arm64, with JSON logs into its own log group', () => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(Object.keys(stack.functions).length);
+    const all = template.findResources('AWS::Lambda::Function');
+    // Ours, and the CDK Provider framework's function of the CA bootstrap (its runtime is CDK's choice).
+    expect(Object.keys(all).sort()).toEqual(
+      [
+        ...Object.keys(stack.functions).map((name) => functionOf(name as keyof CertwrightStack['functions'])),
+        providerFunction(),
+      ].sort(),
+    );
+    expect(all[providerFunction()]?.Properties.LoggingConfig).toMatchObject({
+      LogFormat: 'JSON',
+      LogGroup: { Ref: expect.any(String) },
+    });
+    const functions = Object.keys(stack.functions).map(
+      (name) => all[functionOf(name as keyof CertwrightStack['functions'])],
+    );
     for (const fn of functions) {
+      if (!fn) throw new Error('a function is missing from the template');
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Handler).toBe('index.handler');
@@ -358,9 +375,12 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     for (const [placeholder, name] of Object.entries(expected)) {
       expect(substitutions[placeholder], placeholder).toEqual({ 'Fn::GetAtt': [functionOf(name), 'Arn'] });
     }
-    // The state machine may invoke exactly those four functions, unqualified.
-    const invokes = grantsOf('lambda:InvokeFunction');
-    expect(invokes.map((grant) => grant.principal)).toEqual([logicalId(stack.stateMachine.role)]);
+    // The state machine may invoke exactly those four functions, unqualified (the CA bootstrap provider's
+    // role may invoke the issue function: see the CA bootstrap test).
+    const invokes = grantsOf('lambda:InvokeFunction').filter(
+      (grant) => grant.principal === logicalId(stack.stateMachine.role),
+    );
+    expect(invokes).toHaveLength(1);
     expect(new Set(asList(invokes[0]?.resource))).toEqual(
       new Set(Object.values(expected).map((name) => ({ 'Fn::GetAtt': [functionOf(name), 'Arn'] }))),
     );
@@ -389,5 +409,66 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     expect(
       alarms.filter((alarm) => alarm.Namespace === 'AWS/States').map((alarm) => alarm.MetricName),
     ).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut']));
+  });
+
+  it('bootstraps the CA at deploy time: a custom resource with the CA subject and validity, after the table and keys', () => {
+    const [id, resource] = Object.entries(template.findResources('Custom::CertwrightCa'))[0] ?? [];
+    expect(id).toBe(logicalId(stack.caBootstrap));
+    expect(resource?.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [providerFunction(), 'Arn'] },
+      CaSubject: 'CN=Certwright Root CA,O=Certwright',
+      CaValidityYears: '10',
+    });
+    expect(resource?.DependsOn).toEqual(
+      expect.arrayContaining([
+        logicalId(stack.table),
+        keyId('caKey'),
+        functionOf('issueCertificate'),
+        roleOf('issueCertificate'),
+      ]),
+    );
+    template.resourceCountIs('Custom::CertwrightCa', 1);
+    // The Provider framework relays the events to the issue function: the CA signs its own certificate.
+    const framework = resources[providerFunction()]?.Properties as {
+      Environment: { Variables: Json };
+      Role: unknown;
+    };
+    expect(framework.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN).toEqual({
+      'Fn::GetAtt': [functionOf('issueCertificate'), 'Arn'],
+    });
+    expect(framework.Role).toEqual({ 'Fn::GetAtt': [logicalId(stack.caBootstrapProviderRole), 'Arn'] });
+    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))).toEqual([
+      logicalId(stack.stateMachine),
+    ]);
+  });
+
+  it('lets the CA bootstrap provider invoke the issue function and nothing else: no kms:Sign, no table', () => {
+    const providerRole = logicalId(stack.caBootstrapProviderRole);
+    const issueArn = { 'Fn::GetAtt': [functionOf('issueCertificate'), 'Arn'] };
+    const invokes = grantsOf('lambda:InvokeFunction').filter((grant) => grant.principal === providerRole);
+    expect(invokes).toHaveLength(1);
+    expect(asList(invokes[0]?.resource)).toEqual([issueArn, { 'Fn::Join': ['', [issueArn, ':*']] }]);
+    const providerPolicy = Object.values(resources).find(
+      (resource) =>
+        resource.Type === 'AWS::IAM::Policy' &&
+        JSON.stringify(resource.Properties?.Roles) === JSON.stringify([{ Ref: providerRole }]),
+    );
+    const document = providerPolicy?.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined;
+    const statements = asList(document?.Statement);
+    expect(statements.flatMap((statement) => asList(statement.Action)).sort()).toEqual([
+      'lambda:GetFunction',
+      'lambda:InvokeFunction',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    expect(resources[providerRole]?.Properties?.ManagedPolicyArns).toBeUndefined();
+    expect(resources[providerRole]?.Properties?.Policies).toBeUndefined();
+    for (const action of ['kms:Sign', 'kms:GetPublicKey', 'dynamodb:PutItem', 'dynamodb:GetItem']) {
+      expect(
+        grantsOf(action).map((grant) => grant.principal),
+        action,
+      ).not.toContain(providerRole);
+    }
+    expect(grantsOf('kms:Sign').map((grant) => grant.principal)).toEqual([roleOf('issueCertificate')]);
   });
 });

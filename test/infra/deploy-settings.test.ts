@@ -50,6 +50,8 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
     const settings = settingsFrom({
       validationDomain: 'Validations.Example.COM.',
       caKeySpec: 'ECC_NIST_P384',
+      caSubject: ' CN=Example Issuing Root, O=Example Corp, C=DE ',
+      caValidityYears: '20',
       validityDays: '90',
       maxDomains: '25',
       pollInitialSeconds: '10',
@@ -63,6 +65,8 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
     expect(settings).toEqual({
       validationDomain: 'validations.example.com',
       caKeySpec: 'ECC_NIST_P384',
+      caSubject: 'CN=Example Issuing Root, O=Example Corp, C=DE',
+      caValidityYears: 20,
       validityDays: 90,
       maxDomains: 25,
       pollInitialSeconds: 10,
@@ -80,6 +84,19 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       /validationDomain must be a DNS name/,
     );
     expect(settingsError({ ...DOMAIN, caKeySpec: 'RSA_4096' })).toMatch(/caKeySpec must be one of RSA_2048/);
+    expect(settingsError({ ...DOMAIN, caSubject: 'Example Root' })).toMatch(
+      /caSubject must be a distinguished name/,
+    );
+    expect(settingsError({ ...DOMAIN, caSubject: 'CN=' })).toMatch(/caSubject must be a distinguished name/);
+    expect(settingsError({ ...DOMAIN, caSubject: 'XX=Example' })).toMatch(
+      /caSubject must be a distinguished name/,
+    );
+    expect(settingsError({ ...DOMAIN, caValidityYears: '101' })).toMatch(
+      /caValidityYears must be a number from 1 to 100/,
+    );
+    expect(settingsError({ ...DOMAIN, caValidityYears: '2.5' })).toMatch(
+      /caValidityYears must be a whole number/,
+    );
     expect(settingsError({ ...DOMAIN, validityDays: '0' })).toMatch(/validityDays must be a number from 1/);
     expect(settingsError({ ...DOMAIN, maxDomains: '2.5' })).toMatch(/maxDomains must be a whole number/);
     expect(settingsError({ ...DOMAIN, hostedZones: '{oops' })).toMatch(/hostedZones must be JSON/);
