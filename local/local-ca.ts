@@ -1,11 +1,9 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCaKey, FileCaSigner } from '../functions/adapters/local/file-ca-signer.ts';
-import { writeNewFile } from '../functions/adapters/local/secret-files.ts';
-import { createSelfSignedCaCertificate } from '../functions/core/issuance/ca-certificate.ts';
-import { newSerialHex } from '../functions/core/issuance/serial.ts';
-import { backdatedNotBefore } from '../functions/core/issuance/validity.ts';
+import { fileIssuerStore } from '../functions/adapters/local/file-issuer-store.ts';
+import { bootstrapCa } from '../functions/core/issuance/bootstrap-ca.ts';
 import type { CaKeyAlgorithm } from '../functions/core/model.ts';
 import type { CaSigner, Clock, IssuerSource, Random } from '../functions/core/ports.ts';
 
@@ -46,8 +44,14 @@ export async function ensureLocalCa(options: LocalCaOptions): Promise<LocalCa> {
         `leave the setting out (an existing CA keeps its key), or remove ${directory} to create a new CA`,
     );
   }
-  const certificatePem =
-    (await readIfExists(certificatePath)) ?? (await createCertificate(certificatePath, signer, options));
+  const { certificatePem } = await bootstrapCa({
+    signer,
+    store: fileIssuerStore(certificatePath),
+    subject: options.subject,
+    validityYears: options.validityYears,
+    clock: options.clock,
+    random: options.random,
+  });
   await checkCertificate(certificatePem, signer, certificatePath, keyPath, options.clock.now());
   return { signer, issuer: { current: async () => ({ certificatePem, chainPem: [] }) }, certificatePem };
 }
@@ -67,27 +71,6 @@ async function loadOrCreateKey(path: string, algorithm: CaKeyAlgorithm): Promise
   }
 }
 
-async function createCertificate(path: string, signer: CaSigner, options: LocalCaOptions): Promise<string> {
-  const notBefore = backdatedNotBefore(options.clock.now());
-  const notAfter = new Date(notBefore);
-  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + options.validityYears);
-  const pem = await createSelfSignedCaCertificate({
-    signer,
-    subject: options.subject,
-    notBefore,
-    notAfter,
-    serialHex: newSerialHex(options.random),
-  });
-  try {
-    await writeNewFile(path, pem, 0o644);
-    return pem;
-  } catch (error) {
-    // Another process created it first: use theirs, so every process signs under the same certificate.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFile(path, 'utf8');
-    throw error;
-  }
-}
-
 async function checkCertificate(pem: string, signer: CaSigner, path: string, keyPath: string, now: Date) {
   const certificate = new X509Certificate(pem);
   const certificateKey = certificate.publicKey.export({ type: 'spki', format: 'der' });
@@ -101,14 +84,5 @@ async function checkCertificate(pem: string, signer: CaSigner, path: string, key
     throw new Error(
       `The local CA certificate ${path} expired on ${certificate.validTo}; remove it to make a new one for the same key`,
     );
-  }
-}
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
   }
 }
