@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorResponse } from '../functions/api/acm-errors.ts';
+import { acmProxyEvent } from '../functions/api/proxy-event.ts';
 import { AuthError, verifySigV4 } from './auth/sigv4-verifier.ts';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -63,18 +64,13 @@ async function handle(options: LocalHttpServerOptions, request: IncomingMessage,
       return send(response, errorResponse(error.code, error.message, error.status, requestId));
     throw error;
   }
-  const event = {
-    httpMethod: 'POST',
-    path: '/',
-    resource: '/',
+  const event = acmProxyEvent({
     headers: flattenHeaders(request.headers),
     body: body.toString('utf8'),
-    isBase64Encoded: false,
-    requestContext: {
-      requestId,
-      identity: { accountId: identity.accountId, accessKey: identity.accessKeyId },
-    },
-  } as unknown as APIGatewayProxyEvent;
+    requestId,
+    accountId: identity.accountId,
+    accessKey: identity.accessKeyId,
+  });
   const context = { awsRequestId: requestId } as Context;
   send(response, await options.apiHandler(event, context));
 }

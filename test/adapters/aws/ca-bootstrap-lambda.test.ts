@@ -6,16 +6,12 @@
 import { X509Certificate } from 'node:crypto';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type {
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  CloudFormationCustomResourceEvent,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyResult, CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIssuerCertificateStore } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { handler as apiHandler } from '../../../functions/api/lambda.ts';
+import { acmProxyEvent } from '../../../functions/api/proxy-event.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
 import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 import { FakeKms } from './fake-kms.ts';
@@ -169,17 +165,15 @@ let requestCounter = 0;
 
 function callApi(operation: string, body: object): Promise<APIGatewayProxyResult> {
   requestCounter += 1;
-  const event = {
-    httpMethod: 'POST',
-    path: '/',
-    resource: '/',
+  const event = acmProxyEvent({
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
       'X-Amz-Target': `CertificateManager.${operation}`,
     },
     body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: `request-${requestCounter}`, identity: { accountId: ACCOUNT } },
-  } as unknown as APIGatewayProxyEvent;
+    requestId: `request-${requestCounter}`,
+    // API Gateway's IAM authorizer puts the caller's account here.
+    accountId: ACCOUNT,
+  });
   return apiHandler(event, { awsRequestId: `request-${requestCounter}` } as Context);
 }

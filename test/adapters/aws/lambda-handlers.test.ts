@@ -17,6 +17,7 @@ import { saveIssuerCertificate } from '../../../functions/adapters/aws/dynamodb-
 import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import { KmsCaSigner } from '../../../functions/adapters/aws/kms-ca-signer.ts';
 import { handler as apiHandler } from '../../../functions/api/lambda.ts';
+import { acmProxyEvent } from '../../../functions/api/proxy-event.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { createSelfSignedCaCertificate } from '../../../functions/core/issuance/ca-certificate.ts';
 import { newSerialHex } from '../../../functions/core/issuance/serial.ts';
@@ -104,19 +105,16 @@ let requestCounter = 0;
 
 async function callApi(operation: string, body: object): Promise<APIGatewayProxyResult> {
   requestCounter += 1;
-  const event = {
-    httpMethod: 'POST',
-    path: '/',
-    resource: '/',
+  const event = acmProxyEvent({
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
       'X-Amz-Target': `CertificateManager.${operation}`,
     },
     body: JSON.stringify(body),
-    isBase64Encoded: false,
+    requestId: `request-${requestCounter}`,
     // API Gateway's IAM authorizer puts the caller's account here.
-    requestContext: { requestId: `request-${requestCounter}`, identity: { accountId: ACCOUNT } },
-  } as unknown as APIGatewayProxyEvent;
+    accountId: ACCOUNT,
+  });
   return apiHandler(event, { awsRequestId: `request-${requestCounter}` } as Context);
 }
 
