@@ -12,6 +12,7 @@ import {
 import type { CertificateRecord, CertificateStatus, KeyAlgorithm } from '../../functions/core/model.ts';
 import type { StorePageKey } from '../../functions/core/ports.ts';
 import { type EmbeddedTable, startEmbeddedTable } from '../../local/embedded-table.ts';
+import { pendingCertificate } from '../unit/core/core-fixtures.ts';
 
 const TABLE_NAME = 'certwright-test';
 
@@ -19,41 +20,17 @@ function startDynalite(path?: string) {
   return startEmbeddedTable({ region: 'us-east-1', path, tableName: TABLE_NAME });
 }
 
-let certificateCounter = 0;
-
+/** A pending certificate with every optional part filled, so a store round trip has something to lose. */
 function certificateRecord(overrides: Partial<CertificateRecord> = {}): CertificateRecord {
-  certificateCounter += 1;
-  const accountId = overrides.accountId ?? '111122223333';
-  const id = overrides.id ?? `00000000-0000-4000-8000-${String(certificateCounter).padStart(12, '0')}`;
+  const base = pendingCertificate({ accountId: '111122223333', version: 1, ...overrides });
   return {
-    arn: `arn:aws:acm:us-east-1:${accountId}:certificate/${id}`,
-    accountId,
-    id,
-    region: 'us-east-1',
-    domainName: 'example.test',
+    ...base,
     subjectAlternativeNames: ['example.test', '*.example.test'],
-    type: 'AMAZON_ISSUED',
-    status: 'PENDING_VALIDATION',
-    keyAlgorithm: 'RSA_2048',
-    signatureAlgorithm: 'SHA256WITHRSA',
-    issuer: 'Certwright Test CA',
-    subject: 'CN=example.test',
-    domainValidations: [
-      {
-        domainName: 'example.test',
-        validationDomain: 'example.test',
-        validationMethod: 'DNS',
-        status: 'PENDING_VALIDATION',
-        resourceRecord: { Name: '_a1.example.test.', Type: 'CNAME', Value: '_b2.validation.test.' },
-        lastCheck: { at: '2026-01-01T00:05:00.000Z', outcome: 'NXDOMAIN', detail: 'no record yet' },
-      },
-    ],
-    options: { certificateTransparencyLoggingPreference: 'ENABLED', export: 'DISABLED' },
+    domainValidations: base.domainValidations.map((validation) => ({
+      ...validation,
+      lastCheck: { at: '2026-01-01T00:05:00.000Z', outcome: 'NXDOMAIN', detail: 'no record yet' },
+    })),
     tags: [{ Key: 'team', Value: 'platform' }, { Key: 'empty', Value: '' }, { Key: 'no-value' }],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    validationDeadline: '2026-01-04T00:00:00.000Z',
-    inUseBy: [],
-    version: 1,
     ...overrides,
   };
 }
