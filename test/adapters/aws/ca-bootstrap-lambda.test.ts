@@ -10,10 +10,9 @@ import type { APIGatewayProxyResult, CloudFormationCustomResourceEvent, Context 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIssuerCertificateStore } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
-import { handler as apiHandler } from '../../../functions/api/lambda.ts';
-import { acmProxyEvent } from '../../../functions/api/proxy-event.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
 import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
+import { callApiLambda } from './api-lambda-call.ts';
 import { FakeKms } from './fake-kms.ts';
 import { FakeStepFunctions } from './fake-step-functions.ts';
 
@@ -161,19 +160,6 @@ describe('the issue-certificate Lambda as the CA bootstrap custom resource', () 
   });
 });
 
-let requestCounter = 0;
-
 function callApi(operation: string, body: object): Promise<APIGatewayProxyResult> {
-  requestCounter += 1;
-  const event = acmProxyEvent({
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': `CertificateManager.${operation}`,
-    },
-    body: JSON.stringify(body),
-    requestId: `request-${requestCounter}`,
-    // API Gateway's IAM authorizer puts the caller's account here.
-    accountId: ACCOUNT,
-  });
-  return apiHandler(event, { awsRequestId: `request-${requestCounter}` } as Context);
+  return callApiLambda(ACCOUNT, operation, body);
 }

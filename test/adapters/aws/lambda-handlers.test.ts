@@ -17,13 +17,13 @@ import { saveIssuerCertificate } from '../../../functions/adapters/aws/dynamodb-
 import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import { KmsCaSigner } from '../../../functions/adapters/aws/kms-ca-signer.ts';
 import { handler as apiHandler } from '../../../functions/api/lambda.ts';
-import { acmProxyEvent } from '../../../functions/api/proxy-event.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { createSelfSignedCaCertificate } from '../../../functions/core/issuance/ca-certificate.ts';
 import { newSerialHex } from '../../../functions/core/issuance/serial.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
 import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 import { cryptoRandom, openssl } from '../../unit/issuance/test-ca.ts';
+import { callApiLambda } from './api-lambda-call.ts';
 import { FakeKms } from './fake-kms.ts';
 import { FakeStepFunctions } from './fake-step-functions.ts';
 
@@ -101,21 +101,8 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-let requestCounter = 0;
-
-async function callApi(operation: string, body: object): Promise<APIGatewayProxyResult> {
-  requestCounter += 1;
-  const event = acmProxyEvent({
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': `CertificateManager.${operation}`,
-    },
-    body: JSON.stringify(body),
-    requestId: `request-${requestCounter}`,
-    // API Gateway's IAM authorizer puts the caller's account here.
-    accountId: ACCOUNT,
-  });
-  return apiHandler(event, { awsRequestId: `request-${requestCounter}` } as Context);
+function callApi(operation: string, body: object): Promise<APIGatewayProxyResult> {
+  return callApiLambda(ACCOUNT, operation, body);
 }
 
 async function callApiOk<T>(operation: string, body: object): Promise<T> {
