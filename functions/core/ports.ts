@@ -140,3 +140,43 @@ export interface DnsZoneWriter {
 export interface WorkflowStarter {
   start(executionName: string, input: { certificateArn: string }): Promise<void>;
 }
+
+/** ACM's EventBridge detail-types, which Certwright's events carry unchanged. */
+export type CertificateEventType =
+  | 'ACM Certificate Available'
+  | 'ACM Certificate Expired'
+  | 'ACM Certificate Approaching Expiration'
+  | 'ACM Certificate Renewal Action Required'
+  | 'ACM Certificate Revoked';
+
+/** One certificate event, before it gets an envelope (id, source, version) from the publisher. */
+export interface CertificateEvent {
+  detailType: CertificateEventType;
+  /** The certificate's ARN: the event's only resource. */
+  certificateArn: string;
+  accountId: string;
+  region: string;
+  /** ISO-8601. */
+  time: string;
+  /** ACM's detail fields for this detail-type. */
+  detail: Record<string, unknown>;
+}
+
+/** Sends certificate events: EventBridge in AWS, an append-only JSON-lines log locally. */
+export interface EventPublisher {
+  /** Publishes every event or throws; a retry may publish some of them twice (at least once, as EventBridge). */
+  publish(events: CertificateEvent[]): Promise<void>;
+}
+
+export interface MailMessage {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Sends mail from the deployment's sender address: SES in AWS; SMTP or an outbox directory locally. */
+export interface Mailer {
+  /** Resolves once the message is accepted for delivery (sent, queued, or written to the outbox). */
+  send(message: MailMessage): Promise<{ messageId: string }>;
+}
