@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { bundleSizeTable } from '../test/support/bundle-sizes.ts';
+import { bundleSizes } from './bundle-size.ts';
 import { describeThroughput } from './describe-throughput.ts';
 import { timeToIssue } from './time-to-issue.ts';
 
@@ -10,6 +12,7 @@ const results = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
   timeToIssue: await timeToIssue(),
   describeCertificate: await describeThroughput(),
+  lambdaBundles: bundleSizes(),
 };
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -34,6 +37,10 @@ const lines = [
     (r) =>
       `| ${r.concurrency} | ${r.describe.perSecond} | ${r.describe.p50Ms} | ${r.describe.p99Ms} | ${r.baselineGetItem.perSecond} | ${r.ratioToBaseline} |`,
   ),
+  '',
+  '## Lambda bundles (minified ESM, one synth with the local esbuild)',
+  '',
+  ...bundleSizeTable(results.lambdaBundles),
   '',
 ];
 writeFileSync(new URL('./results/latest.md', import.meta.url), lines.join('\n'));
