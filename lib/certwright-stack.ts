@@ -15,6 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import {
   AccountRootPrincipal,
   type IRole,
@@ -110,6 +111,8 @@ export class CertwrightStack extends Stack {
   readonly functions: Record<FunctionName, CertwrightFunction>;
   readonly stateMachine: StateMachine;
   readonly api: RestApi;
+  /** Where certificate events go (ACM's detail-types, source certwright.acm). */
+  readonly eventBus: EventBus;
   /** The CA bootstrap: the issue function, invoked at deploy time through the Provider framework. */
   readonly caBootstrapProvider: Provider;
   readonly caBootstrapProviderRole: Role;
@@ -165,6 +168,11 @@ export class CertwrightStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.eventBus = new EventBus(this, 'CertificateEvents', {
+      eventBusName: `${this.stackName}-certificate-events`,
+      description: 'Certwright certificate events: issued, expired (ACM detail-types, source certwright.acm)',
+    });
+
     // --- Functions, each with the settings it reads.
     const tableName = { CERTWRIGHT_TABLE_NAME: this.table.tableName };
     const optional = (name: string, value: string | undefined): Record<string, string> =>
@@ -177,6 +185,7 @@ export class CertwrightStack extends Stack {
         environment: {
           ...tableName,
           CERTWRIGHT_HOSTED_ZONES: JSON.stringify(settings.hostedZones),
+          ...optional('CERTWRIGHT_EMAIL_SENDER', settings.emailSender?.from),
         },
       }),
       checkValidation: new CertwrightFunction(this, 'CheckValidation', {
@@ -203,6 +212,7 @@ export class CertwrightStack extends Stack {
           CERTWRIGHT_CA_KEY_ID: this.caKey.keyArn,
           CERTWRIGHT_VAULT_KEY_ID: this.vaultKey.keyArn,
           CERTWRIGHT_VALIDITY_DAYS: String(settings.validityDays),
+          CERTWRIGHT_EVENT_BUS_NAME: this.eventBus.eventBusName,
           ...optional('CERTWRIGHT_CA_ISSUERS_URL', settings.caIssuersUrl),
           ...optional('CERTWRIGHT_CRL_URL', settings.crlUrl),
         },
@@ -300,6 +310,26 @@ export class CertwrightStack extends Stack {
       );
     }
 
+    // --- SES: the publish function (which starts each domain's validation) may send mail from the sender only.
+    if (settings.emailSender) {
+      this.functions.publishValidationRecords.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            Stack.of(this).formatArn({
+              service: 'ses',
+              resource: 'identity',
+              resourceName: settings.emailSender.sesIdentity,
+            }),
+          ],
+          conditions: { StringEquals: { 'ses:FromAddress': settings.emailSender.address } },
+        }),
+      );
+    }
+
+    // --- Events: the CA announces what it issued.
+    this.eventBus.grantPutEventsTo(this.functions.issueCertificate.role);
+
     // --- The workflow: the shared ASL file, each placeholder bound to its task's function.
     const workflowLogs = new LogGroup(this, 'WorkflowLogs', {
       logGroupName: `/aws/vendedlogs/states/${this.stackName}-certificate-workflow`,
@@ -356,8 +386,8 @@ export class CertwrightStack extends Stack {
       cloudWatchRole: true,
       deployOptions: {
         stageName: 'v1',
-        throttlingRateLimit: 50,
-        throttlingBurstLimit: 100,
+        throttlingRateLimit: settings.apiRateLimit,
+        throttlingBurstLimit: settings.apiBurstLimit,
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
@@ -401,6 +431,10 @@ export class CertwrightStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'CaKeyArn', { value: this.caKey.keyArn });
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'EventBusName', {
+      description: 'Certificate events (source certwright.acm): point EventBridge rules at this bus',
+      value: this.eventBus.eventBusName,
+    });
     new CfnOutput(this, 'CaCertificateFingerprint', {
       description: `SHA-256 fingerprint of the CA certificate (${CA_RESOURCE_PHYSICAL_ID}) kept in the table`,
       value: this.caBootstrap.getAttString('Fingerprint'),

@@ -37,6 +37,24 @@ export interface DeploySettings {
   crlUrl?: string;
   /** Comma-separated host:port list, passed through to the check-validation function. */
   dnsResolvers?: string;
+  /** The From of every mail the service sends (validation approvals): `Name <address>` or an address. */
+  emailSender?: EmailSender;
+  /** When the schedule runs (renewals, expiry): an EventBridge `rate(...)` or `cron(...)` expression. */
+  schedule: string;
+  /** Steady-state requests per second and burst the API stage accepts before answering 429. */
+  apiRateLimit: number;
+  apiBurstLimit: number;
+  /** Region to deploy into; without it, the CLI profile's region (CDK_DEFAULT_REGION). */
+  region?: string;
+}
+
+export interface EmailSender {
+  /** As given: `Certwright <no-reply@example.com>` or `no-reply@example.com`. */
+  from: string;
+  /** The bare address. */
+  address: string;
+  /** The verified SES identity the address belongs to: its domain unless `sesIdentity` names another. */
+  sesIdentity: string;
 }
 
 /** The context keys, as given to `-c` or in cdk.json's "context". */
@@ -55,7 +73,15 @@ export const SETTING_KEYS = {
   caIssuersUrl: 'caIssuersUrl',
   crlUrl: 'crlUrl',
   dnsResolvers: 'dnsResolvers',
+  emailSender: 'emailSender',
+  schedule: 'schedule',
+  apiRateLimit: 'apiRateLimit',
+  apiBurstLimit: 'apiBurstLimit',
+  region: 'region',
 } as const satisfies Record<keyof DeploySettings, string>;
+
+/** Read with emailSender: the SES identity, when it is not the sender address's domain. */
+export const SES_IDENTITY_KEY = 'sesIdentity';
 
 export const DEFAULT_DEPLOY_SETTINGS = {
   hostedZones: [] as HostedZoneSetting[],
@@ -68,6 +94,9 @@ export const DEFAULT_DEPLOY_SETTINGS = {
   pollFactor: 2,
   pollMaxSeconds: 300,
   validationTimeoutHours: 72,
+  schedule: 'rate(1 day)',
+  apiRateLimit: 50,
+  apiBurstLimit: 100,
 };
 
 /**
@@ -80,6 +109,11 @@ export const EVENTS_PER_VALIDATION_CHECK = 9;
 
 const DNS_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 const HOSTED_ZONE_ID = /^[A-Z0-9]{1,32}$/;
+/** An address SES accepts as a sender: local part and a domain, no display-name syntax. */
+const EMAIL_ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@([A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+)$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** EventBridge schedule expressions: rate(1 day), rate(12 hours), cron(0 3 * * ? *). */
+const SCHEDULE = /^(rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\)|cron\((\S+ ){5}\S+\))$/;
 
 export class DeploySettingsError extends Error {
   constructor(message: string) {
@@ -141,6 +175,23 @@ export function readDeploySettings(node: Node): DeploySettings {
     ...optionalUrl('caIssuersUrl', raw('caIssuersUrl')),
     ...optionalUrl('crlUrl', raw('crlUrl')),
     ...optionalString('dnsResolvers', raw('dnsResolvers')),
+    ...emailSender(raw('emailSender'), node.tryGetContext(SES_IDENTITY_KEY)),
+    schedule: scheduleExpression(raw('schedule')),
+    apiRateLimit: integer(
+      'apiRateLimit',
+      raw('apiRateLimit'),
+      DEFAULT_DEPLOY_SETTINGS.apiRateLimit,
+      1,
+      10_000,
+    ),
+    apiBurstLimit: integer(
+      'apiBurstLimit',
+      raw('apiBurstLimit'),
+      DEFAULT_DEPLOY_SETTINGS.apiBurstLimit,
+      1,
+      5_000,
+    ),
+    ...optionalRegion(raw('region')),
   };
   if (settings.pollMaxSeconds < settings.pollInitialSeconds) {
     throw new DeploySettingsError(
@@ -289,8 +340,70 @@ function optionalUrl<K extends 'caIssuersUrl' | 'crlUrl'>(
   throw new DeploySettingsError(`${key} must be an http(s) URL, got ${JSON.stringify(value)}.`);
 }
 
+function emailSender(value: unknown, identityValue: unknown): { emailSender?: EmailSender } {
+  if (value === undefined || value === null || value === '') return {};
+  const from = typeof value === 'string' ? value.trim() : '';
+  const named = /^([^<>"]*?)\s*<([^<>\s]+)>$/.exec(from);
+  const address = named ? (named[2] ?? '') : from;
+  const domain = EMAIL_ADDRESS.exec(address)?.[1];
+  if (domain === undefined || (named && /[\r\n]/.test(named[1] ?? ''))) {
+    throw new DeploySettingsError(
+      `emailSender must be an address such as no-reply@example.com or "Certwright <no-reply@example.com>", got ${JSON.stringify(value)}.`,
+    );
+  }
+  const sesIdentity =
+    identityValue === undefined || identityValue === null || identityValue === ''
+      ? domain.toLowerCase()
+      : typeof identityValue === 'string' &&
+          (identityValue.trim().toLowerCase() === domain.toLowerCase() ||
+            identityValue.trim().toLowerCase() === address.toLowerCase())
+        ? identityValue.trim().toLowerCase()
+        : undefined;
+  if (sesIdentity === undefined) {
+    throw new DeploySettingsError(
+      `${SES_IDENTITY_KEY} must be the sender's domain (${domain}) or its address (${address}), the SES identity it is verified under, got ${JSON.stringify(identityValue)}.`,
+    );
+  }
+  return { emailSender: { from, address, sesIdentity } };
+}
+
+function scheduleExpression(value: unknown): string {
+  if (value === undefined || value === null || value === '') return DEFAULT_DEPLOY_SETTINGS.schedule;
+  const expression = typeof value === 'string' ? value.trim() : '';
+  const rate = /^rate\((\d+) (\w+)\)$/.exec(expression);
+  // EventBridge wants the singular unit for 1 and the plural otherwise.
+  const unitAgrees = !rate || (rate[1] === '1') === !(rate[2] ?? '').endsWith('s');
+  if (!SCHEDULE.test(expression) || !unitAgrees) {
+    throw new DeploySettingsError(
+      `schedule must be an EventBridge schedule expression such as "rate(1 day)", "rate(6 hours)" or "cron(0 3 * * ? *)", got ${JSON.stringify(value)}.`,
+    );
+  }
+  return expression;
+}
+
+function optionalRegion(value: unknown): { region?: string } {
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value === 'string' && REGION.test(value.trim())) return { region: value.trim() };
+  throw new DeploySettingsError(
+    `region must be an AWS region such as eu-west-1, got ${JSON.stringify(value)}.`,
+  );
+}
+
 function optionalString<K extends 'dnsResolvers'>(key: K, value: unknown): Partial<Record<K, string>> {
   if (value === undefined || value === null || value === '') return {};
   if (typeof value === 'string') return { [key]: value.trim() } as Partial<Record<K, string>>;
   throw new DeploySettingsError(`${key} must be a string, got ${JSON.stringify(value)}.`);
+}
+
+export const DEFAULT_STACK_NAME = 'Certwright';
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
+
+/** `-c stackName=...`: deploy more than one Certwright into an account and region under different names. */
+export function readStackName(node: Node): string {
+  const value: unknown = node.tryGetContext('stackName');
+  if (value === undefined || value === null || value === '') return DEFAULT_STACK_NAME;
+  if (typeof value === 'string' && STACK_NAME.test(value)) return value;
+  throw new DeploySettingsError(
+    `stackName must start with a letter and hold only letters, digits and hyphens (at most 64), got ${JSON.stringify(value)}.`,
+  );
 }

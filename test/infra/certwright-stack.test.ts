@@ -290,6 +290,21 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('has a bus for certificate events that only the issue function may put events on', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'Test-certificate-events' });
+    const bus = logicalId(stack.eventBus);
+    const grants = grantsOf('events:PutEvents');
+    expect(grants.map((grant) => grant.principal)).toEqual([roleOf('issueCertificate')]);
+    expect(grants[0]?.resource).toEqual({ 'Fn::GetAtt': [bus, 'Arn'] });
+    const issue = resources[functionOf('issueCertificate')]?.Properties?.Environment as { Variables: Json };
+    expect(issue.Variables.CERTWRIGHT_EVENT_BUS_NAME).toEqual({ Ref: bus });
+  });
+
+  it('grants no mail sending without an emailSender', () => {
+    expect(grantsOf('ses:SendEmail')).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('CERTWRIGHT_EMAIL_SENDER');
+  });
+
   it('runs every function on Node.js 22, arm64, with JSON logs into its own log group', () => {
     const all = template.findResources('AWS::Lambda::Function');
     // Ours, and the CDK Provider framework's function of the CA bootstrap (its runtime is CDK's choice).
@@ -340,7 +355,13 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
       ].sort(),
     );
     expect(environment('issueCertificate')).toEqual(
-      [...common, 'CERTWRIGHT_CA_KEY_ID', 'CERTWRIGHT_VAULT_KEY_ID', 'CERTWRIGHT_VALIDITY_DAYS'].sort(),
+      [
+        ...common,
+        'CERTWRIGHT_CA_KEY_ID',
+        'CERTWRIGHT_VAULT_KEY_ID',
+        'CERTWRIGHT_VALIDITY_DAYS',
+        'CERTWRIGHT_EVENT_BUS_NAME',
+      ].sort(),
     );
     expect(environment('publishValidationRecords')).toEqual([...common, 'CERTWRIGHT_HOSTED_ZONES'].sort());
     expect(environment('checkValidation')).toEqual(

@@ -7,6 +7,7 @@ import {
   DeploySettingsError,
   MAX_VALIDATION_CHECKS,
   readDeploySettings,
+  readStackName,
   worstCaseValidationChecks,
 } from '../../lib/settings.ts';
 
@@ -61,6 +62,11 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       hostedZones: '[{"zoneName":"example.com.","hostedZoneId":"/hostedzone/Z0123456789ABC"}]',
       crlUrl: 'http://crl.example.com/ca.crl',
       caIssuersUrl: 'http://ca.example.com/ca.crt',
+      emailSender: 'Example Certificates <no-reply@mail.example.com>',
+      schedule: 'cron(0 3 * * ? *)',
+      apiRateLimit: '20',
+      apiBurstLimit: '40',
+      region: 'eu-central-1',
     });
     expect(settings).toEqual({
       validationDomain: 'validations.example.com',
@@ -76,7 +82,31 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       hostedZones: [{ zoneName: 'example.com', hostedZoneId: 'Z0123456789ABC' }],
       crlUrl: 'http://crl.example.com/ca.crl',
       caIssuersUrl: 'http://ca.example.com/ca.crt',
+      emailSender: {
+        from: 'Example Certificates <no-reply@mail.example.com>',
+        address: 'no-reply@mail.example.com',
+        sesIdentity: 'mail.example.com',
+      },
+      schedule: 'cron(0 3 * * ? *)',
+      apiRateLimit: 20,
+      apiBurstLimit: 40,
+      region: 'eu-central-1',
     });
+  });
+
+  it('takes the SES identity from the sender, or from sesIdentity when it is the sender address itself', () => {
+    expect(settingsFrom({ ...DOMAIN, emailSender: 'certs@example.org' }).emailSender).toEqual({
+      from: 'certs@example.org',
+      address: 'certs@example.org',
+      sesIdentity: 'example.org',
+    });
+    expect(
+      settingsFrom({ ...DOMAIN, emailSender: 'certs@example.org', sesIdentity: 'certs@example.org' })
+        .emailSender?.sesIdentity,
+    ).toBe('certs@example.org');
+    expect(settingsError({ ...DOMAIN, emailSender: 'certs@example.org', sesIdentity: 'other.org' })).toMatch(
+      /sesIdentity must be the sender's domain \(example.org\) or its address/,
+    );
   });
 
   it('names the setting it refuses', () => {
@@ -104,8 +134,25 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       settingsError({ ...DOMAIN, hostedZones: '[{"zoneName":"example.com","hostedZoneId":"bad id"}]' }),
     ).toMatch(/hostedZones\[0\]\.hostedZoneId/);
     expect(settingsError({ ...DOMAIN, crlUrl: 'ftp://x' })).toMatch(/crlUrl must be an http\(s\) URL/);
+    expect(settingsError({ ...DOMAIN, emailSender: 'no-reply' })).toMatch(/emailSender must be an address/);
+    expect(settingsError({ ...DOMAIN, emailSender: 'A <b@c' })).toMatch(/emailSender must be an address/);
+    expect(settingsError({ ...DOMAIN, schedule: 'every day' })).toMatch(/schedule must be an EventBridge/);
+    expect(settingsError({ ...DOMAIN, schedule: 'rate(1 days)' })).toMatch(/schedule must be an EventBridge/);
+    expect(settingsError({ ...DOMAIN, schedule: 'rate(2 day)' })).toMatch(/schedule must be an EventBridge/);
+    expect(settingsError({ ...DOMAIN, apiRateLimit: '0' })).toMatch(/apiRateLimit must be a number from 1/);
+    expect(settingsError({ ...DOMAIN, region: 'Frankfurt' })).toMatch(/region must be an AWS region/);
     expect(settingsError({ ...DOMAIN, pollInitialSeconds: '60', pollMaxSeconds: '30' })).toMatch(
       /pollMaxSeconds \(30\) must be at least pollInitialSeconds \(60\)/,
+    );
+  });
+
+  it('names the stack Certwright unless -c stackName gives another valid name', () => {
+    expect(readStackName(new App().node)).toBe('Certwright');
+    expect(readStackName(new App({ context: { stackName: 'Certwright-Staging' } }).node)).toBe(
+      'Certwright-Staging',
+    );
+    expect(() => readStackName(new App({ context: { stackName: '9 lives' } }).node)).toThrow(
+      /stackName must start with a letter/,
     );
   });
 

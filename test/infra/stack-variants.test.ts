@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CertwrightStack } from '../../lib/certwright-stack.ts';
 
@@ -15,6 +15,9 @@ beforeAll(() => {
       hostedZones: '[]',
       validityDays: '90',
       crlUrl: 'http://pki.example.org/ca.crl',
+      emailSender: 'Example PKI <pki@mail.example.org>',
+      apiRateLimit: '7',
+      apiBurstLimit: '9',
     },
   });
   template = Template.fromStack(new CertwrightStack(app, 'Variant'));
@@ -27,6 +30,34 @@ describe('the CDK stack with other settings', { timeout: 60_000 }, () => {
 
   it('grants no Route 53 access at all without hosted zones', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain('route53:');
+  });
+
+  it('lets the publish function alone send mail, from the sender address, through its SES identity', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const sesStatements = policies.flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>)
+        .filter((statement) => JSON.stringify(statement.Action).includes('ses:'))
+        .map((statement) => ({ statement, roles: policy.Properties.Roles })),
+    );
+    expect(sesStatements).toHaveLength(1);
+    const { statement, roles } = sesStatements[0] ?? { statement: {}, roles: [] };
+    expect(statement.Action).toBe('ses:SendEmail');
+    expect(JSON.stringify(statement.Resource)).toContain(':identity/mail.example.org');
+    expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'pki@mail.example.org' } });
+    expect(JSON.stringify(roles)).toMatch(/PublishValidationRecordsRole/);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const senders = functions.filter(
+      (fn) => fn.Properties.Environment?.Variables?.CERTWRIGHT_EMAIL_SENDER !== undefined,
+    );
+    expect(senders.map((fn) => fn.Properties.Environment.Variables.CERTWRIGHT_EMAIL_SENDER)).toEqual([
+      'Example PKI <pki@mail.example.org>',
+    ]);
+  });
+
+  it('throttles the API stage as configured', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 })],
+    });
   });
 
   it('passes the issuance settings to the issue function only', () => {

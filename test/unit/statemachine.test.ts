@@ -27,8 +27,16 @@ interface State {
   Default?: string;
   Choices?: Array<{ Next: string }>;
   Catch?: Catcher[];
-  Retry?: Array<{ ErrorEquals: string[] }>;
+  Retry?: Array<{ ErrorEquals: string[]; MaxAttempts?: number }>;
 }
+
+/** What Lambda itself throws when an invocation fails for reasons of its own (throttling, a broken sandbox). */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
 
 interface Definition {
   StartAt: string;
@@ -116,6 +124,22 @@ describe('certificate-workflow.asl.json', () => {
       expect(catchAll?.Next).toBe('RecordFailure');
       // The error lands where RecordFailure's Parameters read it ($.error), not over the input.
       expect(catchAll?.ResultPath).toBe('$.error');
+    }
+  });
+
+  it('retries every Task on Lambda service errors: the first retrier that matches them tries again', () => {
+    const tasks = Object.entries(STATES).filter(([, state]) => state.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const [name, state] of tasks) {
+      for (const error of LAMBDA_SERVICE_ERRORS) {
+        // Step Functions applies the first retrier whose ErrorEquals matches.
+        const retrier = (state.Retry ?? []).find(
+          (candidate) =>
+            candidate.ErrorEquals.includes(error) || candidate.ErrorEquals.includes('States.ALL'),
+        );
+        expect(retrier, `${name} does not retry ${error}`).toBeDefined();
+        expect(retrier?.MaxAttempts ?? 3, `${name} does not retry ${error}`).toBeGreaterThan(0);
+      }
     }
   });
 
