@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -331,8 +331,11 @@ export class CertwrightStack extends Stack {
     this.eventBus.grantPutEventsTo(this.functions.issueCertificate.role);
 
     // --- The workflow: the shared ASL file, each placeholder bound to its task's function.
+    // Named under /aws/vendedlogs/ as Step Functions advises; the stack's own id in the name keeps a group
+    // retained from a destroyed stack from blocking a new deployment of the same name.
+    const stackGuid = Fn.select(2, Fn.split('/', this.stackId));
     const workflowLogs = new LogGroup(this, 'WorkflowLogs', {
-      logGroupName: `/aws/vendedlogs/states/${this.stackName}-certificate-workflow`,
+      logGroupName: `/aws/vendedlogs/states/${this.stackName}-certificate-workflow-${stackGuid}`,
       retention: LOG_RETENTION,
     });
     const definitionSubstitutions: Record<string, string> = {};

@@ -300,6 +300,24 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     expect(issue.Variables.CERTWRIGHT_EVENT_BUS_NAME).toEqual({ Ref: bus });
   });
 
+  it('leaves nothing behind on stack deletion that would block a new deployment of the same name', () => {
+    // Retained resources outlive the stack; one with a fixed name would make the next CREATE fail.
+    const NAME_PROPERTIES = ['TableName', 'LogGroupName', 'AliasName', 'Name'];
+    const retained = Object.entries(resources).filter(([, resource]) => resource.DeletionPolicy === 'Retain');
+    expect(retained.length).toBeGreaterThan(0);
+    for (const [id, resource] of retained) {
+      for (const property of NAME_PROPERTIES) {
+        const name = resource.Properties?.[property];
+        if (name === undefined) continue;
+        expect(JSON.stringify(name), `${id}.${property} is fixed`).toContain('AWS::StackId');
+      }
+    }
+    const workflowLogs = Object.values(resources).find((resource) =>
+      JSON.stringify(resource.Properties?.LogGroupName ?? '').includes('vendedlogs'),
+    );
+    expect(workflowLogs?.DeletionPolicy).toBe('Retain');
+  });
+
   it('grants no mail sending without an emailSender', () => {
     expect(grantsOf('ses:SendEmail')).toEqual([]);
     expect(JSON.stringify(template.toJSON())).not.toContain('CERTWRIGHT_EMAIL_SENDER');
