@@ -1,0 +1,621 @@
+/**
+ * The Mailer contract, run against both adapters: SesMailer over a fake SES v2, and OutboxMailer writing
+ * .eml files that the test parses back (headers, RFC 2047 encoded words, MIME parts, quoted-printable and
+ * base64 bodies). Then each adapter's own behaviour: the exact SES request and SES's refusals; the outbox's
+ * files, names, modes and bytes.
+ */
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetAccountCommand, MessageRejected, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SES_MAX_RECIPIENTS, SesMailer } from '../../functions/adapters/aws/ses-mailer.ts';
+import { OUTBOX_MAX_RECIPIENTS, OutboxMailer } from '../../functions/adapters/local/outbox-mailer.ts';
+import type { Clock, Mailer, MailMessage, Random } from '../../functions/core/ports.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { FAKE_SES_ACCOUNT, FAKE_SES_REGION, FakeSes } from './aws/fake-ses.ts';
+
+const FROM = 'Certwright <no-reply@example.com>';
+
+const MESSAGE: MailMessage = {
+  to: ['ops@example.org', 'security@example.net', 'Jane Doe <jane@example.com>'],
+  subject: 'Zertifikat für bücher.example: Genehmigung erforderlich',
+  text:
+    'Guten Tag,\n\n' +
+    'für bücher.example und www.bücher.example wurde ein Zertifikat beantragt (Schlüssel: RSA-2048, ' +
+    'Gültigkeit 395 Tage, Antrag=arn:aws:acm:us-east-1:123456789012:certificate/0f2c).\n' +
+    'Genehmigen: https://approve.example/a?token=abc&x=1\n\n' +
+    '-- \nCertwright',
+  html:
+    '<!doctype html><html><body><p>Guten Tag,</p>\n' +
+    '<p>für <b>bücher.example</b> wurde ein Zertifikat beantragt.</p>\n' +
+    '<p><a href="https://approve.example/a?token=abc&amp;x=1">Genehmigen</a> – danke!</p></body></html>',
+};
+
+/** Text that is almost all outside ASCII, in a different script. */
+const GREEK_MESSAGE: MailMessage = {
+  to: ['ops@example.org'],
+  subject: 'Πιστοποιητικό για βιβλία.example',
+  text: 'Ζητήθηκε πιστοποιητικό για το βιβλία.example.\nΠαρακαλούμε εγκρίνετε το αίτημα.',
+  html: '<p>Ζητήθηκε πιστοποιητικό για το <b>βιβλία.example</b>.</p>',
+};
+
+/** A message as it reached the recipients' side: SES's request, or the .eml read back. */
+interface DeliveredMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+}
+
+interface Harness {
+  mailer: Mailer;
+  delivered(): Promise<DeliveredMail[]>;
+}
+
+const temporaryDirectories: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(temporaryDirectories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
+});
+
+async function temporaryDirectory(): Promise<string> {
+  const path = await mkdtemp(join(tmpdir(), 'certwright-mailer-'));
+  temporaryDirectories.push(path);
+  return path;
+}
+
+/** A clock that moves one second each time it is read, so messages sent one after another sort in order. */
+function tickingClock(start = new Date('2026-03-01T09:30:00.000Z')): Clock {
+  let reads = 0;
+  return { now: () => new Date(start.getTime() + 1000 * reads++) };
+}
+
+/** Deterministic randomness in which every draw differs from the previous ones. */
+class CountingRandom implements Random {
+  private draws = 0;
+
+  bytes(length: number): Uint8Array {
+    this.draws += 1;
+    return Uint8Array.from({ length }, (_, index) => (this.draws * 31 + index * 7) & 0xff);
+  }
+
+  uuid(): string {
+    this.draws += 1;
+    return `00000000-0000-4000-8000-${this.draws.toString(16).padStart(12, '0')}`;
+  }
+}
+
+const adapters: Array<{ name: string; start(): Promise<Harness> }> = [
+  {
+    name: 'SesMailer',
+    async start() {
+      const ses = new FakeSes();
+      ses.verifyIdentity('example.com');
+      return {
+        mailer: new SesMailer(ses.client, { from: FROM }),
+        delivered: async () => ses.messages.map(({ messageId, input }) => sesDelivery(messageId, input)),
+      };
+    },
+  },
+  {
+    name: 'OutboxMailer',
+    async start() {
+      const directory = join(await temporaryDirectory(), 'outbox');
+      return {
+        mailer: new OutboxMailer({
+          directory,
+          from: FROM,
+          clock: tickingClock(),
+          random: new CountingRandom(),
+        }),
+        delivered: async () => {
+          const names = (await readdir(directory).catch(() => [])).sort();
+          return Promise.all(
+            names.map(async (name) => emlDelivery(await readFile(join(directory, name), 'utf8'))),
+          );
+        },
+      };
+    },
+  },
+];
+
+describe.each(adapters)('Mailer contract: $name', ({ start }) => {
+  it('sends one message to several recipients with the subject, text and HTML intact', async () => {
+    const { mailer, delivered } = await start();
+
+    const result = await mailer.send(MESSAGE);
+
+    expect(result.messageId).toMatch(/\S{8,}/);
+    expect(await delivered()).toEqual([{ from: FROM, ...MESSAGE, messageId: result.messageId }]);
+  });
+
+  it('keeps text in another script intact, and gives each message its own id', async () => {
+    const { mailer, delivered } = await start();
+
+    const first = await mailer.send(GREEK_MESSAGE);
+    const second = await mailer.send(MESSAGE);
+
+    expect(first.messageId).not.toBe(second.messageId);
+    expect(await delivered()).toEqual([
+      { from: FROM, ...GREEK_MESSAGE, messageId: first.messageId },
+      { from: FROM, ...MESSAGE, messageId: second.messageId },
+    ]);
+  });
+
+  it('sends to 50 recipients and refuses 51 before sending anything', async () => {
+    const { mailer, delivered } = await start();
+    const recipients = Array.from({ length: 51 }, (_, index) => `r${index}@example.org`);
+
+    await expect(mailer.send({ ...MESSAGE, to: recipients })).rejects.toMatchObject({
+      name: 'InvalidRecipients',
+      message: "a message may have at most 50 recipients (SES's limit), not 51",
+    });
+    expect(await delivered()).toEqual([]);
+
+    const result = await mailer.send({ ...MESSAGE, to: recipients.slice(0, 50) });
+    expect(await delivered()).toEqual([
+      { from: FROM, ...MESSAGE, to: recipients.slice(0, 50), messageId: result.messageId },
+    ]);
+  });
+
+  it('refuses an empty recipient list', async () => {
+    const { mailer, delivered } = await start();
+
+    const error = await mailer.send({ ...MESSAGE, to: [] }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({
+      name: 'InvalidRecipients',
+      message: 'a message needs at least one recipient',
+    });
+    expect(await delivered()).toEqual([]);
+  });
+
+  it('refuses a recipient that is blank or carries a line break (header injection)', async () => {
+    const { mailer, delivered } = await start();
+
+    for (const bad of ['  ', 'ops@example.org\r\nBcc: victim@example.net']) {
+      await expect(mailer.send({ ...MESSAGE, to: ['ok@example.org', bad] })).rejects.toMatchObject({
+        name: 'InvalidRecipients',
+        message: `not a recipient address: ${JSON.stringify(bad)}`,
+      });
+    }
+    expect(await delivered()).toEqual([]);
+  });
+});
+
+describe('SesMailer', () => {
+  const identityArn = `arn:aws:ses:${FAKE_SES_REGION}:${FAKE_SES_ACCOUNT}:identity/example.com`;
+
+  function expectedInput(message: MailMessage) {
+    return {
+      FromEmailAddress: FROM,
+      Destination: { ToAddresses: message.to },
+      Content: {
+        Simple: {
+          Subject: { Data: message.subject, Charset: 'UTF-8' },
+          Body: {
+            Text: { Data: message.text, Charset: 'UTF-8' },
+            Html: { Data: message.html, Charset: 'UTF-8' },
+          },
+        },
+      },
+    };
+  }
+
+  it('sends exactly one SendEmail with simple UTF-8 content and answers with its MessageId', async () => {
+    const ses = new FakeSes();
+    ses.verifyIdentity('example.com');
+
+    const result = await new SesMailer(ses.client, { from: FROM }).send(MESSAGE);
+
+    expect(ses.sendEmailCalls()).toStrictEqual([expectedInput(MESSAGE)]);
+    expect(result).toEqual({ messageId: ses.messages[0]?.messageId });
+    expect(result.messageId).toMatch(/^[0-9a-f]{16}-[0-9a-f-]{36}-000000$/);
+  });
+
+  it('names the configured identity for sending authorization', async () => {
+    const ses = new FakeSes();
+    expect(ses.verifyIdentity('example.com')).toBe(identityArn);
+
+    await new SesMailer(ses.client, { from: FROM, identityArn }).send(MESSAGE);
+
+    expect(ses.sendEmailCalls()).toStrictEqual([
+      { ...expectedInput(MESSAGE), FromEmailAddressIdentityArn: identityArn },
+    ]);
+  });
+
+  it("passes SES's MessageRejected for an unverified sender through unchanged", async () => {
+    const ses = new FakeSes();
+    ses.verifyIdentity('example.org');
+
+    const error = await new SesMailer(ses.client, { from: FROM })
+      .send(MESSAGE)
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(MessageRejected);
+    expect(error).toMatchObject({
+      name: 'MessageRejected',
+      message:
+        'Email address is not verified. The following identities failed the check in region US-EAST-1: ' +
+        'no-reply@example.com',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(ses.sendEmailCalls()).toHaveLength(1);
+    expect(ses.messages).toEqual([]);
+  });
+
+  it('passes through the refusal of an identity ARN that does not cover the sender', async () => {
+    const ses = new FakeSes();
+    ses.verifyIdentity('example.com');
+    const otherArn = ses.verifyIdentity('example.org');
+
+    await expect(
+      new SesMailer(ses.client, { from: FROM, identityArn: otherArn }).send(MESSAGE),
+    ).rejects.toBeInstanceOf(MessageRejected);
+    expect(ses.messages).toEqual([]);
+  });
+
+  it('refuses more than 50 recipients or none without calling SES', async () => {
+    const ses = new FakeSes();
+    ses.verifyIdentity('example.com');
+    const mailer = new SesMailer(ses.client, { from: FROM });
+    const recipients = Array.from({ length: SES_MAX_RECIPIENTS + 1 }, (_, index) => `r${index}@example.org`);
+
+    await expect(mailer.send({ ...MESSAGE, to: recipients })).rejects.toThrow('at most 50 recipients');
+    await expect(mailer.send({ ...MESSAGE, to: [] })).rejects.toThrow('at least one recipient');
+    expect(ses.mock.calls()).toHaveLength(0);
+  });
+
+  it('treats an answer without a MessageId as a failure', async () => {
+    const ses = new FakeSes();
+    ses.mock.on(SendEmailCommand).resolves({ $metadata: { httpStatusCode: 200 } });
+
+    await expect(new SesMailer(ses.client, { from: FROM }).send(MESSAGE)).rejects.toThrow(
+      'SES accepted the message but answered without a MessageId',
+    );
+  });
+
+  it('refuses to be built without a sender', () => {
+    expect(() => new SesMailer(new FakeSes().client, { from: ' ' })).toThrow(
+      'the SES mailer needs a sender address',
+    );
+  });
+});
+
+describe('FakeSes', () => {
+  it('refuses more than 50 recipients itself, and in the sandbox every unverified recipient', async () => {
+    const ses = new FakeSes({ sandbox: true });
+    ses.verifyIdentity('example.com');
+    ses.verifyIdentity('ops@example.org');
+    const send = (to: string[]) =>
+      ses.client.send(
+        new SendEmailCommand({
+          FromEmailAddress: FROM,
+          Destination: { ToAddresses: to },
+          Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } },
+        }),
+      );
+
+    await expect(
+      send(Array.from({ length: 51 }, (_, index) => `r${index}@example.com`)),
+    ).rejects.toMatchObject({
+      name: 'BadRequestException',
+      message: 'Recipient count exceeds 50.',
+    });
+    await expect(send(['ops@example.org', 'Dev <dev@example.net>'])).rejects.toMatchObject({
+      name: 'MessageRejected',
+      message: expect.stringMatching(/failed the check in region US-EAST-1: dev@example\.net$/),
+    });
+    await send(['Ops <OPS@example.org>', 'success@simulator.amazonses.com', 'a@sub.example.com']);
+    expect(ses.messages).toHaveLength(1);
+  });
+
+  it('fails loudly on any other command', async () => {
+    const ses = new FakeSes();
+    await expect(ses.client.send(new GetAccountCommand({}))).rejects.toThrow(
+      'FakeSes implements only SendEmail',
+    );
+  });
+});
+
+describe('OutboxMailer', () => {
+  const START = new Date('2026-03-01T09:30:00.000Z');
+
+  function outbox(directory: string, options: { clock?: Clock; random?: Random } = {}) {
+    return new OutboxMailer({
+      directory,
+      from: FROM,
+      clock: options.clock ?? new FakeClock(START),
+      random: options.random ?? new CountingRandom(),
+    });
+  }
+
+  /** Randomness whose 8-byte draws (the file names) follow `fills`, the last one repeating. */
+  function namingRandom(fills: number[]): Random {
+    const counting = new CountingRandom();
+    let names = 0;
+    return {
+      bytes: (length) => {
+        if (length !== 8) return counting.bytes(length);
+        const fill = fills[Math.min(names++, fills.length - 1)] ?? 0;
+        return new Uint8Array(length).fill(fill);
+      },
+      uuid: () => counting.uuid(),
+    };
+  }
+
+  it('creates a private outbox and writes each message as one 0600 .eml with no temporary file left', async () => {
+    const directory = join(await temporaryDirectory(), 'data', 'outbox');
+
+    await outbox(directory).send(MESSAGE);
+    await outbox(directory).send(GREEK_MESSAGE);
+
+    expect((await stat(directory)).mode & 0o777).toBe(0o700);
+    const names = await readdir(directory);
+    expect(names).toHaveLength(2);
+    for (const name of names) {
+      expect(name).toMatch(/^20260301T093000\.000Z-[0-9a-f]{16}\.eml$/);
+      expect((await stat(join(directory, name))).mode & 0o777).toBe(0o600);
+    }
+  });
+
+  it('names files by UTC time, so a listing sorts in sending order', async () => {
+    const directory = await temporaryDirectory();
+    const clock = new FakeClock(START);
+    const mailer = outbox(directory, { clock, random: namingRandom([0xcc, 0x11, 0xaa]) });
+
+    for (const message of [MESSAGE, GREEK_MESSAGE, MESSAGE]) {
+      await mailer.send(message);
+      clock.advance(1500);
+    }
+
+    const names = (await readdir(directory)).sort();
+    expect(names).toEqual([
+      `20260301T093000.000Z-${'cc'.repeat(8)}.eml`,
+      `20260301T093001.500Z-${'11'.repeat(8)}.eml`,
+      `20260301T093003.000Z-${'aa'.repeat(8)}.eml`,
+    ]);
+    const subjects = await Promise.all(
+      names.map(async (name) => emlDelivery(await readFile(join(directory, name), 'utf8')).subject),
+    );
+    expect(subjects).toEqual([MESSAGE.subject, GREEK_MESSAGE.subject, MESSAGE.subject]);
+  });
+
+  it('writes a well-formed RFC 5322 multipart/alternative message', async () => {
+    const directory = await temporaryDirectory();
+
+    const { messageId } = await outbox(directory).send(MESSAGE);
+
+    const [name] = await readdir(directory);
+    const raw = await readFile(join(directory, name ?? ''), 'utf8');
+    expect(raw).not.toMatch(/[^\r]\n/);
+    expect(raw.endsWith('\r\n')).toBe(true);
+    for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+    expect(raw).toMatch(/^[\x20-\x7e\r\n\t]*$/);
+
+    const { headers, body } = splitEntity(raw);
+    expect(messageId).toBe('<00000000-0000-4000-8000-000000000001@example.com>');
+    expect(headers.get('message-id')).toBe(messageId);
+    expect(headers.get('date')).toBe('Sun, 01 Mar 2026 09:30:00 +0000');
+    expect(headers.get('mime-version')).toBe('1.0');
+    expect(headers.get('from')).toBe(FROM);
+    const parts = mimeParts(headers.get('content-type') ?? '', body);
+    expect(parts.map((part) => part.contentType)).toEqual([
+      'text/plain; charset=utf-8',
+      'text/html; charset=utf-8',
+    ]);
+  });
+
+  it('writes the same bytes under the same name for the same clock and randomness', async () => {
+    const [first, second] = [await temporaryDirectory(), await temporaryDirectory()];
+
+    await outbox(first).send(MESSAGE);
+    await outbox(second).send(MESSAGE);
+
+    const [firstNames, secondNames] = [await readdir(first), await readdir(second)];
+    expect(firstNames).toEqual(secondNames);
+    expect(await readFile(join(first, firstNames[0] ?? ''))).toEqual(
+      await readFile(join(second, secondNames[0] ?? '')),
+    );
+  });
+
+  it('never replaces a message whose name is taken: it draws another name', async () => {
+    const directory = await temporaryDirectory();
+    const mailer = outbox(directory, { random: namingRandom([0x11, 0x11, 0x22]) });
+
+    const first = await mailer.send(MESSAGE);
+    const second = await mailer.send(GREEK_MESSAGE);
+
+    const names = (await readdir(directory)).sort();
+    expect(names).toEqual([
+      `20260301T093000.000Z-${'11'.repeat(8)}.eml`,
+      `20260301T093000.000Z-${'22'.repeat(8)}.eml`,
+    ]);
+    const delivered = await Promise.all(
+      names.map(async (name) => emlDelivery(await readFile(join(directory, name), 'utf8'))),
+    );
+    expect(delivered.map((mail) => [mail.messageId, mail.subject])).toEqual([
+      [first.messageId, MESSAGE.subject],
+      [second.messageId, GREEK_MESSAGE.subject],
+    ]);
+  });
+
+  it('gives up after five taken names and leaves the existing file alone', async () => {
+    const directory = await temporaryDirectory();
+    const mailer = outbox(directory, { random: namingRandom([0x33]) });
+    await mailer.send(MESSAGE);
+
+    await expect(mailer.send(GREEK_MESSAGE)).rejects.toMatchObject({ code: 'EEXIST' });
+
+    const names = await readdir(directory);
+    expect(names).toEqual([`20260301T093000.000Z-${'33'.repeat(8)}.eml`]);
+    expect(emlDelivery(await readFile(join(directory, names[0] ?? ''), 'utf8')).subject).toBe(
+      MESSAGE.subject,
+    );
+  });
+
+  it('refuses more than 50 recipients as SES does, without creating the outbox', async () => {
+    const directory = join(await temporaryDirectory(), 'outbox');
+    const recipients = Array.from(
+      { length: OUTBOX_MAX_RECIPIENTS + 1 },
+      (_, index) => `r${index}@example.org`,
+    );
+
+    await expect(outbox(directory).send({ ...MESSAGE, to: recipients })).rejects.toThrow(
+      'at most 50 recipients',
+    );
+    await expect(stat(directory)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('needs exactly one sender address, and takes Message-ID domains from it in ASCII', async () => {
+    const make = (from: string) =>
+      new OutboxMailer({
+        directory: tmpdir(),
+        from,
+        clock: new FakeClock(START),
+        random: new CountingRandom(),
+      });
+    for (const from of ['Certwright', '', 'a@example.com, b@example.com']) {
+      expect(() => make(from)).toThrow(
+        `the outbox mailer needs one sender address, not ${JSON.stringify(from)}`,
+      );
+    }
+
+    const directory = await temporaryDirectory();
+    const mailer = new OutboxMailer({
+      directory,
+      from: 'Zertifikate <zertifikate@bücher.example>',
+      clock: new FakeClock(START),
+      random: new CountingRandom(),
+    });
+    const { messageId } = await mailer.send(MESSAGE);
+    expect(messageId).toBe('<00000000-0000-4000-8000-000000000001@xn--bcher-kva.example>');
+  });
+});
+
+/** The delivery a SendEmail request describes. */
+function sesDelivery(messageId: string, input: ReturnType<FakeSes['sendEmailCalls']>[number]): DeliveredMail {
+  const simple = input.Content?.Simple;
+  for (const part of [simple?.Subject, simple?.Body?.Text, simple?.Body?.Html]) {
+    expect(part?.Charset).toBe('UTF-8');
+  }
+  return {
+    from: input.FromEmailAddress ?? '',
+    to: input.Destination?.ToAddresses ?? [],
+    subject: simple?.Subject?.Data ?? '',
+    text: simple?.Body?.Text?.Data ?? '',
+    html: simple?.Body?.Html?.Data ?? '',
+    messageId,
+  };
+}
+
+/**
+ * The delivery an .eml describes. Text parts must be in canonical form (every line ends in CRLF, RFC 2046),
+ * so the message's LFs were written as CRLF; they come back as LF.
+ */
+function emlDelivery(raw: string): DeliveredMail {
+  const { headers, body } = splitEntity(raw);
+  const parts = mimeParts(headers.get('content-type') ?? '', body);
+  const part = (type: string) => {
+    const text = parts.find((candidate) => candidate.contentType.startsWith(type))?.text ?? '';
+    expect(text, 'text in canonical form, lines ending in CRLF').not.toMatch(/(^|[^\r])\n/);
+    return text;
+  };
+  return {
+    from: decodeHeader(headers.get('from') ?? ''),
+    to: decodeHeader(headers.get('to') ?? '')
+      .split(',')
+      .map((address) => address.trim()),
+    subject: decodeHeader(headers.get('subject') ?? ''),
+    text: part('text/plain').replace(/\r\n/g, '\n'),
+    html: part('text/html').replace(/\r\n/g, '\n'),
+    messageId: headers.get('message-id') ?? '',
+  };
+}
+
+/** Headers (names lowercase, unfolded) and body of a MIME entity. */
+function splitEntity(raw: string): { headers: Map<string, string>; body: string } {
+  const end = raw.indexOf('\r\n\r\n');
+  expect(end).toBeGreaterThan(0);
+  const headers = new Map<string, string>();
+  for (const line of raw
+    .slice(0, end)
+    .replace(/\r\n(?=[ \t])/g, '')
+    .split('\r\n')) {
+    const colon = line.indexOf(':');
+    expect(colon).toBeGreaterThan(0);
+    const name = line.slice(0, colon).toLowerCase();
+    expect(headers.has(name)).toBe(false);
+    headers.set(name, line.slice(colon + 1).trim());
+  }
+  return { headers, body: raw.slice(end + 4) };
+}
+
+/** The parts of a multipart body, each with its Content-Type and its decoded UTF-8 text. */
+function mimeParts(contentType: string, body: string): Array<{ contentType: string; text: string }> {
+  const boundary = /^multipart\/alternative;\s*boundary="?([^";]+)"?$/.exec(contentType)?.[1];
+  expect(boundary, `a multipart/alternative Content-Type, not ${contentType}`).toBeDefined();
+  const sections = `\r\n${body}`.split(`\r\n--${boundary}`);
+  expect(sections[0]).toBe('');
+  expect(sections.at(-1)).toMatch(/^--\r\n$/);
+  return sections.slice(1, -1).map((section) => {
+    expect(section.startsWith('\r\n')).toBe(true);
+    const { headers, body: encoded } = splitEntity(section.slice(2));
+    const encoding = headers.get('content-transfer-encoding') ?? '7bit';
+    return { contentType: headers.get('content-type') ?? '', text: decodeBody(encoded, encoding) };
+  });
+}
+
+function decodeBody(encoded: string, encoding: string): string {
+  switch (encoding.toLowerCase()) {
+    case 'quoted-printable':
+      return quotedPrintableBytes(encoded.replace(/=\r\n/g, '')).toString('utf8');
+    case 'base64':
+      return Buffer.from(encoded.replace(/\r\n/g, ''), 'base64').toString('utf8');
+    case '7bit':
+    case '8bit':
+      return encoded;
+    default:
+      throw new Error(`unexpected Content-Transfer-Encoding ${encoding}`);
+  }
+}
+
+/** RFC 2047: each encoded word to its bytes; whitespace between two adjacent encoded words is dropped. */
+function decodeHeader(value: string): string {
+  const binary = value
+    .replace(/(\?=)\s+(?==\?)/g, '$1')
+    .replace(
+      /=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g,
+      (_word, charset: string, encoding: string, text: string) => {
+        expect(charset.toLowerCase()).toBe('utf-8');
+        const bytes =
+          encoding.toUpperCase() === 'B'
+            ? Buffer.from(text, 'base64')
+            : quotedPrintableBytes(text.replace(/_/g, ' '));
+        return bytes.toString('latin1');
+      },
+    );
+  // The words' bytes joined, then decoded once: a character may not be split across words, but this
+  // does not depend on it. Everything outside the encoded words is ASCII, which latin1 keeps as is.
+  return Buffer.from(binary, 'latin1').toString('utf8');
+}
+
+function quotedPrintableBytes(text: string): Buffer {
+  const bytes: number[] = [];
+  for (let index = 0; index < text.length; index += 1) {
+    const hex = text.slice(index + 1, index + 3);
+    if (text[index] === '=' && /^[0-9A-F]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      index += 2;
+    } else {
+      const code = text.charCodeAt(index);
+      expect(code).toBeLessThan(0x80);
+      bytes.push(code);
+    }
+  }
+  return Buffer.from(bytes);
+}
