@@ -85,3 +85,12 @@ export class CertificateLintError extends CertwrightError {
   override name = 'CertificateLintFailed' as const;
   readonly code = 'CertificateLintFailed';
 }
+
+/**
+ * The CA key is an intermediate CA whose CSR waits for the external root's signature: nothing can be issued
+ * until the signed certificate is installed by a deploy.
+ */
+export class CaCertificateNotInstalledError extends CertwrightError {
+  override name = 'CaCertificateNotInstalled' as const;
+  readonly code = 'CaCertificateNotInstalled';
+}

@@ -7,9 +7,12 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CA_CERTIFICATE_KEY,
+  DynamoDbIssuerCertificateStore,
   DynamoDbIssuerSource,
+  PENDING_CSR_KEY,
   saveIssuerCertificate,
 } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
+import { CaCertificateNotInstalledError } from '../../../functions/core/errors.ts';
 import {
   caCertificateAlgorithm,
   issuerDisplayName,
@@ -19,6 +22,8 @@ import { type TestCa, testCa } from '../../unit/issuance/test-ca.ts';
 
 const TABLE_NAME = 'certwright-issuer-test';
 const KEY = { pk: { S: CA_CERTIFICATE_KEY.pk }, sk: { S: CA_CERTIFICATE_KEY.sk } };
+const CSR_KEY = { pk: { S: PENDING_CSR_KEY.pk }, sk: { S: PENDING_CSR_KEY.sk } };
+const CSR_PEM = '-----BEGIN CERTIFICATE REQUEST-----\nMIIBAA==\n-----END CERTIFICATE REQUEST-----\n';
 
 let table: EmbeddedTable;
 let client: DynamoDBClient;
@@ -38,6 +43,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await client.send(new DeleteItemCommand({ TableName: TABLE_NAME, Key: KEY }));
+  await client.send(new DeleteItemCommand({ TableName: TABLE_NAME, Key: CSR_KEY }));
 });
 
 describe('saveIssuerCertificate', () => {
@@ -124,6 +130,49 @@ describe('DynamoDbIssuerSource', () => {
       new PutItemCommand({ TableName: TABLE_NAME, Item: { ...KEY, certificatePem: { S: 'garbage' } } }),
     );
     await expect(new DynamoDbIssuerSource(client, TABLE_NAME).current()).rejects.toThrow('certificatePem');
+  });
+});
+
+describe('the pending CSR of an intermediate CA', () => {
+  it('is stored once in its own item; a second CSR does not replace it', async () => {
+    const store = new DynamoDbIssuerCertificateStore(client, TABLE_NAME);
+    expect(await store.pendingCsr()).toBeUndefined();
+    expect(await store.savePendingCsrIfAbsent(CSR_PEM)).toBe(true);
+    expect(await store.savePendingCsrIfAbsent(CSR_PEM.replace('MIIBAA==', 'MIIBAQ=='))).toBe(false);
+    expect(await store.pendingCsr()).toBe(CSR_PEM);
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: TABLE_NAME, Key: CSR_KEY, ConsistentRead: true }),
+    );
+    expect(Item).toEqual({ ...CSR_KEY, csrPem: { S: CSR_PEM } });
+    expect(await store.current()).toBeUndefined();
+  });
+
+  it('refuses what is not a PEM certificate request, and a malformed item', async () => {
+    const store = new DynamoDbIssuerCertificateStore(client, TABLE_NAME);
+    await expect(store.savePendingCsrIfAbsent(root.certificatePem)).rejects.toThrow(
+      'csrPem is not a PEM certificate request',
+    );
+    await client.send(
+      new PutItemCommand({ TableName: TABLE_NAME, Item: { ...CSR_KEY, csrPem: { S: 'garbage' } } }),
+    );
+    await expect(store.pendingCsr()).rejects.toThrow('the pending CSR item');
+  });
+
+  it('makes the issuer source say the CA certificate is not installed yet, until it is', async () => {
+    await new DynamoDbIssuerCertificateStore(client, TABLE_NAME).savePendingCsrIfAbsent(CSR_PEM);
+    const source = new DynamoDbIssuerSource(client, TABLE_NAME);
+    const error = await source.current().catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(CaCertificateNotInstalledError);
+    expect(error).toMatchObject({ name: 'CaCertificateNotInstalled' });
+    expect((error as Error).message).toMatch(/^the CA certificate is not installed yet/);
+    await saveIssuerCertificate(client, TABLE_NAME, {
+      certificatePem: intermediate.certificatePem,
+      chainPem: [root.certificatePem],
+    });
+    expect(await source.current()).toEqual({
+      certificatePem: intermediate.certificatePem,
+      chainPem: [root.certificatePem],
+    });
   });
 });
 
