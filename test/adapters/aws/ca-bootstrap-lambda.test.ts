@@ -108,6 +108,8 @@ describe('the issue-certificate Lambda as the CA bootstrap custom resource', () 
     expect(response).toEqual({
       PhysicalResourceId: 'certwright-ca',
       Data: {
+        CaStatus: 'ACTIVE',
+        Csr: '-',
         SerialNumber: certificate.serialNumber.toLowerCase(),
         Fingerprint: certificate.fingerprint256,
         Created: 'true',
@@ -132,11 +134,38 @@ describe('the issue-certificate Lambda as the CA bootstrap custom resource', () 
   it('keeps the CA on Update (a re-deploy), even with other properties, and signs nothing', async () => {
     const signs = kmsStub.commandCalls(SignCommand).length;
     const response = await invoke(
-      resourceEvent('Update', { CaSubject: 'CN=Another Root', CaValidityYears: '5' }),
+      resourceEvent('Update', { CaSubject: 'CN=Another Root', CaValidityYears: '5', CaMode: 'ROOT' }),
     );
-    expect(response).toMatchObject({ PhysicalResourceId: 'certwright-ca', Data: { Created: 'false' } });
+    expect(response).toEqual({
+      PhysicalResourceId: 'certwright-ca',
+      Data: {
+        CaStatus: 'ACTIVE',
+        Csr: '-',
+        SerialNumber: new X509Certificate(caPem).serialNumber.toLowerCase(),
+        Fingerprint: new X509Certificate(caPem).fingerprint256,
+        Created: 'false',
+      },
+    });
     expect((await store.current())?.certificatePem).toBe(caPem);
     expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
+  });
+
+  it('fails an Update that gives a certificate in ROOT mode, or an unknown CaMode, rather than ignore it', async () => {
+    const properties = { CaSubject: CA_SUBJECT, CaValidityYears: '10' };
+    await expect(invoke(resourceEvent('Update', { ...properties, CaCertificatePem: caPem }))).rejects.toThrow(
+      'the custom resource properties CaCertificatePem and CaChainPem are for CaMode INTERMEDIATE only',
+    );
+    await expect(invoke(resourceEvent('Update', { ...properties, CaMode: 'SUBORDINATE' }))).rejects.toThrow(
+      'the custom resource property CaMode must be ROOT or INTERMEDIATE, got "SUBORDINATE"',
+    );
+    expect((await store.current())?.certificatePem).toBe(caPem);
+  });
+
+  it('fails an Update in INTERMEDIATE mode without a certificate: the installed root is never replaced', async () => {
+    await expect(
+      invoke(resourceEvent('Update', { CaSubject: CA_SUBJECT, CaMode: 'INTERMEDIATE' })),
+    ).rejects.toThrow(/a self-signed root CA .* is installed for the CA key/);
+    expect((await store.current())?.certificatePem).toBe(caPem);
   });
 
   it('does nothing on Delete: the CA stays', async () => {
