@@ -4,6 +4,7 @@
  * as at the first deploy.
  */
 import { X509Certificate } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyResult, CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
@@ -28,11 +29,17 @@ const kms = new FakeKms();
 const stepFunctions = new FakeStepFunctions();
 const kmsStub = kms.attach(KMSClient as unknown as KMSClient);
 const sfnStub = mockClient(SFNClient);
+// The issue function announces issued certificates on the deployment's event bus; every event is accepted.
+const eventsStub = mockClient(EventBridgeClient);
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   table = await startEmbeddedTable({ region: REGION, tableName: TABLE_NAME });
   store = new DynamoDbIssuerCertificateStore(table.client, TABLE_NAME);
+  eventsStub.on(PutEventsCommand).callsFake((input) => ({
+    FailedEntryCount: 0,
+    Entries: (input.Entries ?? []).map((_entry: unknown, index: number) => ({ EventId: `event-${index}` })),
+  }));
   sfnStub
     .on(StartExecutionCommand)
     .callsFake((input) => stepFunctions.client.send(new StartExecutionCommand(input)));
@@ -50,6 +57,7 @@ beforeAll(async () => {
     CERTWRIGHT_VAULT_KEY_ID: vaultKey.arn,
     CERTWRIGHT_MAC_KEY_ID: macKey.arn,
     CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn,
+    CERTWRIGHT_EVENT_BUS_NAME: 'certwright-events',
     CERTWRIGHT_VALIDATION_DOMAIN: 'acm-validations.certwright.test',
     CERTWRIGHT_VALIDITY_DAYS: '90',
   });
@@ -59,6 +67,7 @@ afterAll(async () => {
   process.env = savedEnv;
   kmsStub.restore();
   sfnStub.restore();
+  eventsStub.restore();
   await table?.close();
 });
 

@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyResult, CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
@@ -39,6 +40,8 @@ const kms = new FakeKms();
 const stepFunctions = new FakeStepFunctions();
 const kmsStub = kms.attach(KMSClient as unknown as KMSClient);
 const sfnStub = mockClient(SFNClient);
+// The issue function announces issued certificates on the deployment's event bus; every event is accepted.
+const eventsStub = mockClient(EventBridgeClient);
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
@@ -46,6 +49,10 @@ beforeAll(async () => {
   store = new DynamoDbIssuerCertificateStore(table.client, TABLE_NAME);
   dir = await mkdtemp(join(tmpdir(), 'certwright-intermediate-lambda-'));
   rootPem = await opensslRoot(dir, 'root', '/CN=Operator Root CA/O=Operator');
+  eventsStub.on(PutEventsCommand).callsFake((input) => ({
+    FailedEntryCount: 0,
+    Entries: (input.Entries ?? []).map((_entry: unknown, index: number) => ({ EventId: `event-${index}` })),
+  }));
   sfnStub
     .on(StartExecutionCommand)
     .callsFake((input) => stepFunctions.client.send(new StartExecutionCommand(input)));
@@ -63,6 +70,7 @@ beforeAll(async () => {
     CERTWRIGHT_VAULT_KEY_ID: vaultKey.arn,
     CERTWRIGHT_MAC_KEY_ID: macKey.arn,
     CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn,
+    CERTWRIGHT_EVENT_BUS_NAME: 'certwright-events',
     CERTWRIGHT_VALIDATION_DOMAIN: 'acm-validations.certwright.test',
     CERTWRIGHT_VALIDITY_DAYS: '90',
   });
@@ -72,6 +80,7 @@ afterAll(async () => {
   process.env = savedEnv;
   kmsStub.restore();
   sfnStub.restore();
+  eventsStub.restore();
   await table?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
