@@ -6,6 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDbCertificateStore } from '../functions/adapters/aws/dynamodb-store.ts';
 import { NodeDnsResolver } from '../functions/adapters/dns/node-dns-resolver.ts';
 import { RoutingDnsResolver } from '../functions/adapters/dns/routing-dns-resolver.ts';
+import { EventLog } from '../functions/adapters/local/event-log.ts';
 import { FileKeyVault } from '../functions/adapters/local/file-key-vault.ts';
 import { FileSecretMac } from '../functions/adapters/local/file-secret-mac.ts';
 import { LocalZones } from '../functions/adapters/local/local-zones.ts';
@@ -28,6 +29,8 @@ import { ShutdownSequence } from './shutdown-sequence.ts';
 import { LocalWorkflowRunner, type WorkflowRunnerOptions } from './workflow-runner.ts';
 
 const CA_VALIDITY_YEARS = 10;
+/** Certificate events, one JSON line each in EventBridge's envelope, under the data directory. */
+export const EVENT_LOG_FILE = 'events.jsonl';
 
 export interface LocalStackOptions {
   clock?: Clock;
@@ -48,6 +51,8 @@ export interface LocalStack {
   /** The embedded table's client, for tools and tests that inspect the table itself. */
   dynamodb: DynamoDBClient;
   zones: LocalZones;
+  /** Where certificate events are appended (EVENT_LOG_FILE in the data directory). */
+  eventLogPath: string;
   stop(): Promise<void>;
 }
 
@@ -134,6 +139,7 @@ async function composeLocalStack(
   };
   const vault = await FileKeyVault.fromFile(join(local.dataDir, 'secrets', 'key-vault.key'));
   const mac = await FileSecretMac.fromFile(join(local.dataDir, 'secrets', 'deployment.secret'));
+  const events = new EventLog(join(local.dataDir, EVENT_LOG_FILE));
   const runner = new LocalWorkflowRunner(
     createWorkflowTaskHandlers({
       store,
@@ -145,6 +151,7 @@ async function composeLocalStack(
       issuer: ca.issuer,
       vault,
       profile: settings.profile,
+      events,
       zoneWriter: zones,
     }),
     { ...options.workflow, log },
@@ -195,6 +202,7 @@ async function composeLocalStack(
     store,
     dynamodb,
     zones,
+    eventLogPath: events.path,
     stop: () => shutdown.run(),
   };
 }

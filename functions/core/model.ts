@@ -78,6 +78,8 @@ export interface IssuedCertificate {
   keyUsages: string[];
   /** ACM ExtendedKeyUsageName values with their OIDs, read from the signed certificate. */
   extendedKeyUsages: Array<{ name: string; oid: string }>;
+  /** When the `ACM Certificate Available` event for this issuance was published; unset until then. */
+  announcedAt?: string;
 }
 
 export interface CertificateRecord {

@@ -50,6 +50,7 @@ function issued(record: CertificateRecord): CertificateRecord {
       sealedPrivateKey: 'sealed-key',
       keyUsages: ['DIGITAL_SIGNATURE', 'KEY_ENCIPHERMENT'],
       extendedKeyUsages: [{ name: 'TLS_WEB_SERVER_AUTHENTICATION', oid: '1.3.6.1.5.5.7.3.1' }],
+      announcedAt: '2026-01-01T01:00:01.000Z',
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -22,6 +23,7 @@ export const AWS_ENV = {
   vaultKeyId: 'CERTWRIGHT_VAULT_KEY_ID',
   macKeyId: 'CERTWRIGHT_MAC_KEY_ID',
   stateMachineArn: 'CERTWRIGHT_STATE_MACHINE_ARN',
+  eventBusName: 'CERTWRIGHT_EVENT_BUS_NAME',
   hostedZones: 'CERTWRIGHT_HOSTED_ZONES',
   validationDomain: 'CERTWRIGHT_VALIDATION_DOMAIN',
   validityDays: 'CERTWRIGHT_VALIDITY_DAYS',
@@ -52,6 +54,8 @@ export interface AwsEnvironment {
   vaultKeyId?: string;
   macKeyId?: string;
   stateMachineArn?: string;
+  /** The event bus certificate events go to (name or ARN). */
+  eventBusName?: string;
   /** Hosted zones the publish function may write validation records into (may be empty). */
   hostedZones: Route53HostedZone[];
   /** host:port DNS servers for validation lookups; empty: the Lambda's own resolver. */
@@ -106,16 +110,16 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
     vaultKeyId: optionalVariable(env, 'vaultKeyId'),
     macKeyId: optionalVariable(env, 'macKeyId'),
     stateMachineArn: optionalVariable(env, 'stateMachineArn'),
+    eventBusName: optionalVariable(env, 'eventBusName'),
     hostedZones: hostedZones(env),
     dnsResolvers: dnsResolvers(env),
   };
 }
 
 /** The value of a function-specific setting, or an error naming its variable when it is not set. */
-export function required<K extends 'caKeyId' | 'vaultKeyId' | 'macKeyId' | 'stateMachineArn'>(
-  environment: AwsEnvironment,
-  name: K,
-): string {
+export function required<
+  K extends 'caKeyId' | 'vaultKeyId' | 'macKeyId' | 'stateMachineArn' | 'eventBusName',
+>(environment: AwsEnvironment, name: K): string {
   const value = environment[name];
   if (value === undefined) throw missing(name);
   return value;
@@ -142,6 +146,7 @@ let dynamodb: DynamoDBClient | undefined;
 let kms: KMSClient | undefined;
 let sfn: SFNClient | undefined;
 let route53: Route53Client | undefined;
+let eventBridge: EventBridgeClient | undefined;
 
 export function dynamoDbClient(region: string): DynamoDBClient {
   dynamodb ??= new DynamoDBClient({ region });
@@ -161,6 +166,11 @@ export function sfnClient(region: string): SFNClient {
 export function route53Client(region: string): Route53Client {
   route53 ??= new Route53Client({ region });
   return route53;
+}
+
+export function eventBridgeClient(region: string): EventBridgeClient {
+  eventBridge ??= new EventBridgeClient({ region });
+  return eventBridge;
 }
 
 function optionalVariable(env: Environment, name: AwsEnvName): string | undefined {

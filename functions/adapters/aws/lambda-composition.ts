@@ -32,6 +32,7 @@ import {
   certwrightSettings,
   dynamoDbClient,
   type Environment,
+  eventBridgeClient,
   kmsClient,
   required,
   route53Client,
@@ -39,6 +40,7 @@ import {
 } from './aws-environment.ts';
 import { DynamoDbIssuerCertificateStore, DynamoDbIssuerSource } from './dynamodb-issuer-source.ts';
 import { DynamoDbCertificateStore } from './dynamodb-store.ts';
+import { EventBridgePublisher } from './eventbridge-publisher.ts';
 import { KmsCaSigner } from './kms-ca-signer.ts';
 import { KmsKeyVault } from './kms-key-vault.ts';
 import { KmsSecretMac } from './kms-secret-mac.ts';
@@ -127,22 +129,28 @@ export async function composeIssueCertificateHandler(
   const vaultKeyId = required(aws, 'vaultKeyId');
   const kms = kmsClient(aws.settings.region);
   const signer = await KmsCaSigner.create(kms, caKeyId);
-  const issue = createIssueCertificateHandler({
-    store,
-    clock: systemClock,
-    random: cryptoRandom,
-    signer,
-    issuer: new DynamoDbIssuerSource(dynamodb, aws.tableName),
-    vault: new KmsKeyVault(kms, vaultKeyId),
-    profile: aws.settings.profile,
-  });
+  // Made on the first task: the bootstrap does not publish events, so it runs without the event bus set.
+  let issue: ReturnType<typeof createIssueCertificateHandler> | undefined;
+  const issueTask: Handler<CertificateTaskEvent, unknown> = async (event, context) => {
+    issue ??= createIssueCertificateHandler({
+      store,
+      clock: systemClock,
+      random: cryptoRandom,
+      signer,
+      issuer: new DynamoDbIssuerSource(dynamodb, aws.tableName),
+      vault: new KmsKeyVault(kms, vaultKeyId),
+      profile: aws.settings.profile,
+      events: eventPublisher(aws),
+    });
+    return issue(event, context);
+  };
   const bootstrap = createCaBootstrapResourceHandler({
     signer,
     store: new DynamoDbIssuerCertificateStore(dynamodb, aws.tableName),
     clock: systemClock,
     random: cryptoRandom,
   });
-  return withCaBootstrap(issue, bootstrap);
+  return withCaBootstrap(issueTask, bootstrap);
 }
 
 export async function composeRecordFailureHandler(
@@ -150,6 +158,10 @@ export async function composeRecordFailureHandler(
 ): Promise<Handler<CertificateTaskEvent, unknown>> {
   const { store } = common(env);
   return createRecordFailureHandler({ store });
+}
+
+function eventPublisher(aws: AwsEnvironment): EventBridgePublisher {
+  return new EventBridgePublisher(eventBridgeClient(aws.settings.region), required(aws, 'eventBusName'));
 }
 
 function zoneWriter(aws: AwsEnvironment): Route53ZoneWriter {

@@ -1,8 +1,17 @@
 import { parseCertificateArn } from '../arn.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import { CertificateNotValidatedError } from '../errors.ts';
+import { announceIssuance, awaitsAnnouncement } from '../events/announce-issuance.ts';
 import type { IssuedCertificate } from '../model.ts';
-import type { CaSigner, CertificateStore, Clock, IssuerSource, KeyVault, Random } from '../ports.ts';
+import type {
+  CaSigner,
+  CertificateStore,
+  Clock,
+  EventPublisher,
+  IssuerSource,
+  KeyVault,
+  Random,
+} from '../ports.ts';
 import type { IssuanceProfile } from '../settings.ts';
 import { generateLeafKeyPair } from './leaf-key.ts';
 import { newSerialHex } from './serial.ts';
@@ -18,14 +27,17 @@ export interface IssueCertificateDeps {
   issuer: IssuerSource;
   vault: KeyVault;
   profile: IssuanceProfile;
+  events: EventPublisher;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Issues a validated certificate: a fresh key pair (sealed at once), a serial reserved before signing, a
- * linted and verified certificate, and one conditional write that moves the certificate to ISSUED. If the
- * certificate is no longer pending (issued by an earlier run, deleted) nothing is signed or written.
+ * linted and verified certificate, and one conditional write that moves the certificate to ISSUED; then
+ * announces it (`ACM Certificate Available`, Action ISSUANCE). If the certificate is no longer pending
+ * nothing is signed: a retry that finds it ISSUED but not yet announced (the publish failed) announces it,
+ * anything else (announced, deleted, failed) stops without a write.
  */
 export async function issueCertificate(
   deps: IssueCertificateDeps,
@@ -33,6 +45,10 @@ export async function issueCertificate(
 ): Promise<{ outcome: 'ISSUED' | 'STOPPED'; serial?: string }> {
   const { accountId, certificateId } = parseCertificateArn(arn);
   const pending = await deps.store.get(accountId, certificateId);
+  if (pending && awaitsAnnouncement(pending)) {
+    await announceIssuance(deps, pending);
+    return { outcome: 'ISSUED', serial: pending.issued?.serialHex };
+  }
   if (pending?.status !== 'PENDING_VALIDATION') return { outcome: 'STOPPED' };
   if (!pending.domainValidations.every((dv) => dv.status === 'SUCCESS')) {
     throw new CertificateNotValidatedError(`Certificate ${arn} is not validated for every name`);
@@ -73,7 +89,7 @@ export async function issueCertificate(
   const saved = await updateCertificate(deps.store, accountId, certificateId, (current) =>
     current.status === 'PENDING_VALIDATION' ? { ...current, status: 'ISSUED', issued } : undefined,
   );
-  return saved?.issued?.serialHex === serialHex
-    ? { outcome: 'ISSUED', serial: serialHex }
-    : { outcome: 'STOPPED' };
+  if (saved?.issued?.serialHex !== serialHex) return { outcome: 'STOPPED' };
+  await announceIssuance(deps, saved);
+  return { outcome: 'ISSUED', serial: serialHex };
 }

@@ -30,6 +30,7 @@ describe('awsSettingsFromEnv', () => {
       vaultKeyId: undefined,
       macKeyId: undefined,
       stateMachineArn: undefined,
+      eventBusName: undefined,
       hostedZones: [],
       dnsResolvers: [],
     });
@@ -50,6 +51,7 @@ describe('awsSettingsFromEnv', () => {
         CERTWRIGHT_VAULT_KEY_ID: 'arn:aws:kms:eu-west-1:111122223333:key/vault',
         CERTWRIGHT_MAC_KEY_ID: 'arn:aws:kms:eu-west-1:111122223333:key/mac',
         CERTWRIGHT_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111122223333:stateMachine:certwright',
+        CERTWRIGHT_EVENT_BUS_NAME: 'certwright-events',
         CERTWRIGHT_HOSTED_ZONES: '[{"zoneName":"example.com","hostedZoneId":"Z0123456789ABC"}]',
         CERTWRIGHT_VALIDATION_DOMAIN: 'ACM-Validations.Example.COM.',
         CERTWRIGHT_VALIDITY_DAYS: '90',
@@ -83,6 +85,7 @@ describe('awsSettingsFromEnv', () => {
     expect(required(aws, 'stateMachineArn')).toBe(
       'arn:aws:states:eu-west-1:111122223333:stateMachine:certwright',
     );
+    expect(required(aws, 'eventBusName')).toBe('certwright-events');
     expect(aws.hostedZones).toEqual([{ zoneName: 'example.com', hostedZoneId: 'Z0123456789ABC' }]);
     expect(aws.dnsResolvers).toEqual(['192.0.2.53:53', '198.51.100.1', '[2001:db8::1]:5353']);
   });
@@ -124,6 +127,7 @@ describe('awsSettingsFromEnv', () => {
     expect(() => required(aws, 'vaultKeyId')).toThrow('CERTWRIGHT_VAULT_KEY_ID is not set');
     expect(() => required(aws, 'macKeyId')).toThrow('CERTWRIGHT_MAC_KEY_ID is not set');
     expect(() => required(aws, 'stateMachineArn')).toThrow('CERTWRIGHT_STATE_MACHINE_ARN is not set');
+    expect(() => required(aws, 'eventBusName')).toThrow('CERTWRIGHT_EVENT_BUS_NAME is not set');
   });
 
   it.each([
@@ -161,6 +165,7 @@ describe('awsSettingsFromEnv', () => {
         'CERTWRIGHT_CA_KEY_ID',
         'CERTWRIGHT_CRL_URL',
         'CERTWRIGHT_DNS_RESOLVERS',
+        'CERTWRIGHT_EVENT_BUS_NAME',
         'CERTWRIGHT_HOSTED_ZONES',
         'CERTWRIGHT_MAC_KEY_ID',
         'CERTWRIGHT_MAX_DOMAINS',

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveIssuerCertificate } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import { KmsCaSigner } from '../../../functions/adapters/aws/kms-ca-signer.ts';
+import { composeIssueCertificateHandler } from '../../../functions/adapters/aws/lambda-composition.ts';
 import { handler as apiHandler } from '../../../functions/api/lambda.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { createSelfSignedCaCertificate } from '../../../functions/core/issuance/ca-certificate.ts';
@@ -24,6 +26,7 @@ import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-c
 import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 import { cryptoRandom, openssl } from '../../unit/issuance/test-ca.ts';
 import { callApiLambda } from './api-lambda-call.ts';
+import { FakeEventBridge } from './fake-eventbridge.ts';
 import { FakeKms } from './fake-kms.ts';
 import { FakeStepFunctions } from './fake-step-functions.ts';
 
@@ -32,6 +35,7 @@ const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const VALIDATION_DOMAIN = 'acm-validations.certwright.test';
 const DAY_MS = 24 * 60 * 60 * 1000;
+const EVENT_BUS = 'certwright-events';
 
 let table: EmbeddedTable;
 let dynamodb: DynamoDBClient;
@@ -42,6 +46,8 @@ const kms = new FakeKms();
 const stepFunctions = new FakeStepFunctions();
 const kmsStub = kms.attach(KMSClient as unknown as KMSClient);
 const sfnStub = mockClient(SFNClient);
+const eventBridge = new FakeEventBridge(ACCOUNT, REGION);
+const eventsStub = eventBridge.attach(EventBridgeClient as unknown as EventBridgeClient);
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
@@ -55,6 +61,7 @@ beforeAll(async () => {
     .on(StartExecutionCommand)
     .callsFake((input) => stepFunctions.client.send(new StartExecutionCommand(input)));
   stateMachineArn = stepFunctions.createStateMachine('certwright-certificate');
+  eventBridge.createEventBus(EVENT_BUS);
   const caKey = kms.createKey('RSA_2048', { keyUsage: 'SIGN_VERIFY' });
   const vaultKey = kms.createKey('SYMMETRIC_DEFAULT');
   const macKey = kms.createKey('HMAC_256');
@@ -81,6 +88,7 @@ beforeAll(async () => {
     CERTWRIGHT_VAULT_KEY_ID: vaultKey.arn,
     CERTWRIGHT_MAC_KEY_ID: macKey.arn,
     CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn,
+    CERTWRIGHT_EVENT_BUS_NAME: EVENT_BUS,
     CERTWRIGHT_HOSTED_ZONES: '[]',
     CERTWRIGHT_VALIDATION_DOMAIN: VALIDATION_DOMAIN,
     CERTWRIGHT_VALIDITY_DAYS: '90',
@@ -97,6 +105,7 @@ afterAll(async () => {
   process.env = savedEnv;
   kmsStub.restore();
   sfnStub.restore();
+  eventsStub.restore();
   await table?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
@@ -213,9 +222,32 @@ describe('the API Lambda', () => {
       expect(text.stdout).toContain('DNS:www.example.test');
       expect(text.stdout).toContain('CA Issuers - URI:https://pki.certwright.test/ca.crt');
 
-      // A second run of the task (a workflow retry) signs nothing more.
+      // The certificate announced itself on the event bus, once.
+      expect(eventBridge.delivered(EVENT_BUS)).toEqual([
+        expect.objectContaining({
+          'detail-type': 'ACM Certificate Available',
+          source: 'certwright.acm',
+          resources: [certificateArn],
+          detail: expect.objectContaining({ Action: 'ISSUANCE', CommonName: 'www.example.test' }),
+        }),
+      ]);
+
+      // A second run of the task (a workflow retry) signs and announces nothing more.
       const signs = kmsStub.commandCalls(SignCommand).length;
       expect(await issueHandler({ certificateArn }, {} as Context)).toEqual({ outcome: 'STOPPED' });
+      expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
+      expect(eventBridge.delivered(EVENT_BUS)).toHaveLength(1);
+    });
+
+    it('refuses a task, before signing anything, when the function has no event bus to announce on', async () => {
+      const withoutBus = await composeIssueCertificateHandler({
+        ...process.env,
+        CERTWRIGHT_EVENT_BUS_NAME: undefined,
+      });
+      const signs = kmsStub.commandCalls(SignCommand).length;
+      await expect(withoutBus({ certificateArn }, {} as Context)).rejects.toThrow(
+        'CERTWRIGHT_EVENT_BUS_NAME is not set',
+      );
       expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
     });
   });

@@ -18,12 +18,14 @@ import {
 import type {
   CertificateRecord,
   CertificateStatus,
+  IssuedCertificate,
   RequestableKeyAlgorithm,
 } from '../../../functions/core/model.ts';
 import type { CaSigner, CertificateStore } from '../../../functions/core/ports.ts';
 import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 import { ensureLocalCa, type LocalCa } from '../../../local/local-ca.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
+import { RecordingEvents } from '../../support/recording-events.ts';
 import { cryptoRandom, TEST_PROFILE } from '../issuance/test-ca.ts';
 import { pendingCertificate, REGION } from './core-fixtures.ts';
 
@@ -34,6 +36,18 @@ const NOW = new Date('2026-03-02T08:15:42.637Z');
 const EXPECTED_NOT_BEFORE = '2026-03-02T07:15:42.000Z';
 const EXPECTED_NOT_AFTER = '2027-04-01T07:15:41.000Z';
 const SERVER_AUTH = { name: 'TLS_WEB_SERVER_AUTHENTICATION', oid: '1.3.6.1.5.5.7.3.1' };
+/** An issued part as an earlier run stored it (contents do not matter to these tests). */
+const ISSUED_PART: IssuedCertificate = {
+  certificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  chainPem: '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n',
+  serialHex: '01aa',
+  notBefore: EXPECTED_NOT_BEFORE,
+  notAfter: EXPECTED_NOT_AFTER,
+  issuedAt: NOW.toISOString(),
+  sealedPrivateKey: 'sealed',
+  keyUsages: ['DIGITAL_SIGNATURE', 'KEY_ENCIPHERMENT'],
+  extendedKeyUsages: [SERVER_AUTH],
+};
 
 let table: EmbeddedTable;
 let client: DynamoDBClient;
@@ -84,7 +98,7 @@ function countingSigner(): CountingSigner {
 
 function deps(
   overrides: Partial<IssueCertificateDeps> = {},
-): IssueCertificateDeps & { signer: CountingSigner } {
+): IssueCertificateDeps & { signer: CountingSigner; events: RecordingEvents } {
   return {
     store,
     clock: new FakeClock(NOW),
@@ -93,6 +107,7 @@ function deps(
     vault,
     profile: TEST_PROFILE,
     ...overrides,
+    events: (overrides.events as RecordingEvents | undefined) ?? new RecordingEvents(),
     signer: countingSigner(),
   };
 }
@@ -104,6 +119,8 @@ interface StoreHooks {
   beforeReserveSerial?: () => Promise<void>;
   /** Runs once, before the first save reaches the real store. */
   beforeFirstSave?: () => Promise<void>;
+  /** Runs before every save after the first; a throw fails that save. */
+  beforeLaterSave?: () => Promise<void>;
 }
 
 /** The real store with something else happening in the table at a chosen moment of the issuance. */
@@ -115,6 +132,7 @@ function hookedStore(hooks: StoreHooks): CertificateStore {
     save: async (certificate) => {
       saves++;
       if (saves === 1) await hooks.beforeFirstSave?.();
+      else await hooks.beforeLaterSave?.();
       return store.save(certificate);
     },
     delete: (accountId, certificateId) => store.delete(accountId, certificateId),
@@ -210,7 +228,8 @@ describe('issueCertificate', () => {
     expect(stored).toEqual({
       ...certificate,
       status: 'ISSUED',
-      version: certificate.version + 1,
+      // One write to ISSUED, one to record that the issuance was announced.
+      version: certificate.version + 2,
       issued: {
         certificatePem: expect.stringMatching(
           /^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/,
@@ -223,11 +242,26 @@ describe('issueCertificate', () => {
         sealedPrivateKey: expect.any(String),
         keyUsages: ['DIGITAL_SIGNATURE', 'KEY_ENCIPHERMENT'],
         extendedKeyUsages: [SERVER_AUTH],
+        announcedAt: NOW.toISOString(),
       },
     });
     const issued = stored?.issued;
     if (!issued) throw new Error('no issued part');
     expect(issuing.signer.signCalls).toBe(1);
+
+    // Exactly one event: the certificate is available, from this issuance.
+    expect(issuing.events.published).toEqual([
+      expect.objectContaining({
+        detailType: 'ACM Certificate Available',
+        certificateArn: certificate.arn,
+        time: '2026-03-02T08:15:42Z',
+        detail: expect.objectContaining({
+          Action: 'ISSUANCE',
+          CommonName: 'example.test',
+          CertificateExpirationDate: '2027-04-01T07:15:41Z',
+        }),
+      }),
+    ]);
 
     // The certificate itself: signed by the CA, for the names, with the recorded serial and validity.
     const leaf = new X509Certificate(issued.certificatePem);
@@ -309,6 +343,7 @@ describe('issueCertificate', () => {
       const certificate = await validatedCertificate(['stopped.example.test'], {
         status,
         ...(status === 'FAILED' ? { failureReason: 'CAA_ERROR' as const } : {}),
+        ...(status === 'ISSUED' ? { issued: { ...ISSUED_PART, announcedAt: NOW.toISOString() } } : {}),
       });
       const issuing = deps();
 
@@ -317,6 +352,7 @@ describe('issueCertificate', () => {
       expect(await reread(certificate)).toEqual(certificate);
       expect(issuing.signer.signCalls).toBe(0);
       expect(await reservedSerials(certificate.arn)).toEqual([]);
+      expect(issuing.events.published).toEqual([]);
     },
   );
 
@@ -405,7 +441,7 @@ describe('issueCertificate', () => {
         ...certificate,
         tags: [{ Key: 'team', Value: 'platform' }],
         status: 'ISSUED',
-        version: certificate.version + 2,
+        version: certificate.version + 3,
         issued: expect.objectContaining({ serialHex: result.serial }),
       });
       expect(issuing.signer.signCalls).toBe(1);
@@ -426,5 +462,81 @@ describe('issueCertificate', () => {
     expect(afterFirst?.issued?.serialHex).toBe(first.serial);
     expect(again.signer.signCalls).toBe(0);
     expect(await reservedSerials(certificate.arn)).toEqual([first.serial]);
+    expect(again.events.published).toEqual([]);
+  });
+});
+
+describe('issueCertificate announcing the issuance', () => {
+  it('fails the task when the event cannot be published, and the retry publishes it without signing again', async () => {
+    const certificate = await validatedCertificate(['announce.example.test']);
+    const events = new RecordingEvents().failNext();
+    const first = deps({ events });
+
+    await expect(issueCertificate(first, certificate.arn)).rejects.toThrow('the event bus is unavailable');
+    const afterFailure = await reread(certificate);
+    expect(afterFailure?.status).toBe('ISSUED');
+    expect(afterFailure?.issued?.announcedAt).toBeUndefined();
+    expect(events.published).toEqual([]);
+
+    // The workflow retries the task later.
+    const later = new FakeClock(new Date(NOW.getTime() + 5000));
+    const retry = deps({ events, clock: later });
+    const serial = afterFailure?.issued?.serialHex;
+    expect(await issueCertificate(retry, certificate.arn)).toEqual({ outcome: 'ISSUED', serial });
+
+    expect(events.of(certificate.arn)).toEqual(['ACM Certificate Available']);
+    const stored = await reread(certificate);
+    expect(stored?.status).toBe('ISSUED');
+    expect(stored?.issued).toEqual({ ...afterFailure?.issued, announcedAt: later.now().toISOString() });
+    expect(await reservedSerials(certificate.arn)).toEqual([serial]);
+    expect(first.signer.signCalls + retry.signer.signCalls).toBe(1);
+
+    // Once recorded, a further run announces nothing more.
+    expect(await issueCertificate(deps({ events }), certificate.arn)).toEqual({ outcome: 'STOPPED' });
+    expect(events.of(certificate.arn)).toEqual(['ACM Certificate Available']);
+  });
+
+  it('publishes again when recording the announcement failed: at least once, never lost', async () => {
+    const certificate = await validatedCertificate(['unrecorded.example.test']);
+    const events = new RecordingEvents();
+    const failing = hookedStore({
+      beforeLaterSave: () => Promise.reject(new Error('the table is unavailable')),
+    });
+
+    await expect(issueCertificate(deps({ events, store: failing }), certificate.arn)).rejects.toThrow(
+      'the table is unavailable',
+    );
+    expect(events.of(certificate.arn)).toEqual(['ACM Certificate Available']);
+
+    const retried = await issueCertificate(deps({ events }), certificate.arn);
+
+    expect(retried.outcome).toBe('ISSUED');
+    expect(events.of(certificate.arn)).toEqual(['ACM Certificate Available', 'ACM Certificate Available']);
+    const stored = await reread(certificate);
+    expect(stored?.issued?.announcedAt).toBe(NOW.toISOString());
+    expect(await reservedSerials(certificate.arn)).toEqual([retried.serial]);
+  });
+
+  it('does not record an announcement on an issuance that was not the one announced', async () => {
+    const certificate = await validatedCertificate(['replaced.example.test'], {
+      status: 'ISSUED',
+      issued: ISSUED_PART,
+    });
+    const events = new RecordingEvents();
+    const replacing = hookedStore({
+      // Between the publish and the record, the certificate gets another issuance (another serial).
+      beforeFirstSave: async () => {
+        const current = await store.get(certificate.accountId, certificate.id);
+        if (!current?.issued) throw new Error('certificate gone');
+        await store.save({ ...current, issued: { ...current.issued, serialHex: '02ff' } });
+      },
+    });
+
+    await issueCertificate(deps({ events, store: replacing }), certificate.arn);
+
+    expect(events.of(certificate.arn)).toEqual(['ACM Certificate Available']);
+    const stored = await reread(certificate);
+    expect(stored?.issued?.serialHex).toBe('02ff');
+    expect(stored?.issued?.announcedAt).toBeUndefined();
   });
 });

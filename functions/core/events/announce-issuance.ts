@@ -1,0 +1,33 @@
+import { updateCertificate } from '../certificates/update-certificate.ts';
+import type { CertificateRecord } from '../model.ts';
+import type { CertificateStore, Clock, EventPublisher } from '../ports.ts';
+import { certificateAvailableEvent } from './certificate-events.ts';
+
+export interface AnnounceDeps {
+  store: CertificateStore;
+  events: EventPublisher;
+  clock: Clock;
+}
+
+/** An ISSUED certificate whose `ACM Certificate Available` event has not been published yet. */
+export function awaitsAnnouncement(certificate: CertificateRecord): boolean {
+  return (
+    certificate.status === 'ISSUED' && certificate.issued !== undefined && !certificate.issued.announcedAt
+  );
+}
+
+/**
+ * Publishes the issuance's `ACM Certificate Available` event, then records on the certificate that it was
+ * sent. At least once: a crash or a failed save between the two leaves it unrecorded, and whoever finds it
+ * so publishes again. The record is written only on the issuance that was announced (same serial).
+ */
+export async function announceIssuance(deps: AnnounceDeps, certificate: CertificateRecord): Promise<void> {
+  const now = deps.clock.now();
+  await deps.events.publish([certificateAvailableEvent(certificate, 'ISSUANCE', now)]);
+  const serialHex = certificate.issued?.serialHex;
+  await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) => {
+    const { issued } = current;
+    if (!issued || !awaitsAnnouncement(current) || issued.serialHex !== serialHex) return undefined;
+    return { ...current, issued: { ...issued, announcedAt: now.toISOString() } };
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Certificate events with ACM's detail-types and detail fields (acm-api.md §8), built from the stored
+ * certificate. The Acme* fields are left out: Certwright has no ACME endpoints.
+ */
+import type { CertificateRecord, IssuedCertificate } from '../model.ts';
+import type { CertificateEvent } from '../ports.ts';
+
+/**
+ * The `source` of every Certwright event. EventBridge reserves `aws.*` sources for AWS services, so ours
+ * cannot be ACM's `aws.acm`; rules match on this instead, with ACM's detail-types unchanged.
+ */
+export const CERTIFICATE_EVENT_SOURCE = 'certwright.acm';
+
+/** ACM's value for a certificate whose key pair it generated (CertificateKeyPairOrigin). */
+const KEY_PAIR_ORIGIN = 'AWS_MANAGED';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type AvailableAction = 'ISSUANCE' | 'RENEWAL';
+
+export function certificateAvailableEvent(
+  certificate: CertificateRecord,
+  action: AvailableAction,
+  now: Date,
+): CertificateEvent {
+  const issued = issuedPart(certificate);
+  return event(certificate, 'ACM Certificate Available', now, {
+    Action: action,
+    ...commonDetail(certificate, issued),
+    DaysToExpiry: daysToExpiry(issued, now),
+  });
+}
+
+export function certificateExpiredEvent(certificate: CertificateRecord, now: Date): CertificateEvent {
+  return event(
+    certificate,
+    'ACM Certificate Expired',
+    now,
+    commonDetail(certificate, issuedPart(certificate)),
+  );
+}
+
+/** ISO-8601 in whole seconds, as EventBridge writes `time` and ACM writes its dates. */
+export function eventTimestamp(date: Date | string): string {
+  return new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function event(
+  certificate: CertificateRecord,
+  detailType: CertificateEvent['detailType'],
+  now: Date,
+  detail: Record<string, unknown>,
+): CertificateEvent {
+  return {
+    detailType,
+    certificateArn: certificate.arn,
+    accountId: certificate.accountId,
+    region: certificate.region,
+    time: eventTimestamp(now),
+    detail,
+  };
+}
+
+function commonDetail(certificate: CertificateRecord, issued: IssuedCertificate): Record<string, unknown> {
+  return {
+    CertificateType: certificate.type,
+    CommonName: certificate.domainName,
+    FirstSubjectAlternativeName: certificate.subjectAlternativeNames[0] ?? certificate.domainName,
+    ValidityInDays: Math.ceil((Date.parse(issued.notAfter) - Date.parse(issued.notBefore)) / DAY_MS),
+    CertificateKeyPairOrigin: KEY_PAIR_ORIGIN,
+    DomainValidationMethod: certificate.domainValidations[0]?.validationMethod ?? 'DNS',
+    CertificateCreatedDate: eventTimestamp(certificate.createdAt),
+    CertificateExpirationDate: eventTimestamp(issued.notAfter),
+    InUse: certificate.inUseBy.length > 0,
+    // Nothing can be exported yet (ExportCertificate does not exist).
+    Exported: false,
+  };
+}
+
+/** Whole days left, a part day counting as a day; 0 once NotAfter has passed. */
+function daysToExpiry(issued: IssuedCertificate, now: Date): number {
+  return Math.max(0, Math.ceil((Date.parse(issued.notAfter) - now.getTime()) / DAY_MS));
+}
+
+function issuedPart(certificate: CertificateRecord): IssuedCertificate {
+  if (!certificate.issued) {
+    throw new Error(`Certificate ${certificate.arn} has not been issued; it has no event to announce`);
+  }
+  return certificate.issued;
+}
