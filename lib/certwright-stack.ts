@@ -284,7 +284,17 @@ export class CertwrightStack extends Stack {
     this.caBootstrap = new CustomResource(this, 'CaBootstrap', {
       serviceToken: this.caBootstrapProvider.serviceToken,
       resourceType: 'Custom::CertwrightCa',
-      properties: { CaSubject: settings.caSubject, CaValidityYears: String(settings.caValidityYears) },
+      properties: {
+        CaSubject: settings.caSubject,
+        CaValidityYears: String(settings.caValidityYears),
+        CaMode: settings.caMode,
+        ...(settings.caCertificate
+          ? {
+              CaCertificatePem: settings.caCertificate.certificatePem,
+              CaChainPem: settings.caCertificate.chainPem,
+            }
+          : {}),
+      },
       // Deleting the resource does nothing (the CA item stays in the retained table); say so here too.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -441,6 +451,15 @@ export class CertwrightStack extends Stack {
     new CfnOutput(this, 'CaCertificateFingerprint', {
       description: `SHA-256 fingerprint of the CA certificate (${CA_RESOURCE_PHYSICAL_ID}) kept in the table`,
       value: this.caBootstrap.getAttString('Fingerprint'),
+    });
+    new CfnOutput(this, 'CaStatus', {
+      description: 'ACTIVE, or PENDING_CERTIFICATE while an intermediate CA waits for its signed certificate',
+      value: this.caBootstrap.getAttString('CaStatus'),
+    });
+    new CfnOutput(this, 'CaCsr', {
+      description:
+        'caMode=INTERMEDIATE: the CSR for your root to sign (PEM); "-" once the certificate is installed',
+      value: this.caBootstrap.getAttString('Csr'),
     });
 
     acknowledgeNagFindings({

@@ -3,6 +3,7 @@
  * the command line overrides them. Every value is checked here, so a bad setting stops `cdk synth` with a
  * message naming the setting instead of deploying something that fails at run time.
  */
+import { readFileSync } from 'node:fs';
 import type { Node } from 'constructs';
 import 'reflect-metadata';
 import { Name } from '@peculiar/x509';
@@ -10,6 +11,8 @@ import { MAX_CA_VALIDITY_YEARS } from '../functions/core/issuance/bootstrap-ca.t
 import { pollDelaySeconds } from '../functions/core/validation/poll-schedule.ts';
 
 export const CA_KEY_SPECS = ['RSA_2048', 'ECC_NIST_P256', 'ECC_NIST_P384'] as const;
+export const CA_MODES = ['ROOT', 'INTERMEDIATE'] as const;
+export type CaMode = (typeof CA_MODES)[number];
 export type CaKeySpec = (typeof CA_KEY_SPECS)[number];
 
 export interface HostedZoneSetting {
@@ -27,6 +30,10 @@ export interface DeploySettings {
   caSubject: string;
   /** Validity of that CA certificate, in years. */
   caValidityYears: number;
+  /** ROOT: the CA key makes a self-signed root. INTERMEDIATE: it asks an external root to sign a CSR. */
+  caMode: CaMode;
+  /** INTERMEDIATE, second deploy: the certificate the external root signed, and the chain above it (PEM). */
+  caCertificate?: { certificatePem: string; chainPem: string };
   validityDays: number;
   maxDomains: number;
   pollInitialSeconds: number;
@@ -64,6 +71,8 @@ export const SETTING_KEYS = {
   caKeySpec: 'caKeySpec',
   caSubject: 'caSubject',
   caValidityYears: 'caValidityYears',
+  caMode: 'caMode',
+  caCertificate: 'caCertificateFile',
   validityDays: 'validityDays',
   maxDomains: 'maxDomains',
   pollInitialSeconds: 'pollInitialSeconds',
@@ -82,12 +91,15 @@ export const SETTING_KEYS = {
 
 /** Read with emailSender: the SES identity, when it is not the sender address's domain. */
 export const SES_IDENTITY_KEY = 'sesIdentity';
+/** Read with caCertificateFile: the PEM file of the certificates above the intermediate. */
+export const CA_CHAIN_FILE_KEY = 'caChainFile';
 
 export const DEFAULT_DEPLOY_SETTINGS = {
   hostedZones: [] as HostedZoneSetting[],
   caKeySpec: 'RSA_2048' as CaKeySpec,
   caSubject: 'CN=Certwright Root CA,O=Certwright',
   caValidityYears: 10,
+  caMode: 'ROOT' as CaMode,
   validityDays: 395,
   maxDomains: 10,
   pollInitialSeconds: 5,
@@ -147,6 +159,8 @@ export function readDeploySettings(node: Node): DeploySettings {
       1,
       MAX_CA_VALIDITY_YEARS,
     ),
+    caMode: caMode(raw('caMode')),
+    ...caCertificate(raw('caCertificate'), node.tryGetContext(CA_CHAIN_FILE_KEY)),
     validityDays: integer('validityDays', raw('validityDays'), DEFAULT_DEPLOY_SETTINGS.validityDays, 1, 3650),
     maxDomains: integer('maxDomains', raw('maxDomains'), DEFAULT_DEPLOY_SETTINGS.maxDomains, 1, 100),
     pollInitialSeconds: integer(
@@ -193,6 +207,11 @@ export function readDeploySettings(node: Node): DeploySettings {
     ),
     ...optionalRegion(raw('region')),
   };
+  if (settings.caCertificate && settings.caMode !== 'INTERMEDIATE') {
+    throw new DeploySettingsError(
+      'caCertificateFile is for caMode=INTERMEDIATE: the certificate your root signed for the CA key.',
+    );
+  }
   if (settings.pollMaxSeconds < settings.pollInitialSeconds) {
     throw new DeploySettingsError(
       `pollMaxSeconds (${settings.pollMaxSeconds}) must be at least pollInitialSeconds (${settings.pollInitialSeconds}).`,
@@ -307,6 +326,48 @@ function caKeySpec(value: unknown): CaKeySpec {
   throw new DeploySettingsError(
     `caKeySpec must be one of ${CA_KEY_SPECS.join(', ')}, got ${JSON.stringify(value)}.`,
   );
+}
+
+function caMode(value: unknown): CaMode {
+  if (value === undefined || value === null || value === '') return DEFAULT_DEPLOY_SETTINGS.caMode;
+  const mode = typeof value === 'string' ? value.trim().toUpperCase() : '';
+  if ((CA_MODES as readonly string[]).includes(mode)) return mode as CaMode;
+  throw new DeploySettingsError(`caMode must be ROOT or INTERMEDIATE, got ${JSON.stringify(value)}.`);
+}
+
+/** The two PEM files of an intermediate CA, read at synth; the bootstrap checks what they hold. */
+function caCertificate(
+  certificateFile: unknown,
+  chainFile: unknown,
+): { caCertificate?: { certificatePem: string; chainPem: string } } {
+  const given = (value: unknown) => value !== undefined && value !== null && value !== '';
+  if (!given(certificateFile) && !given(chainFile)) return {};
+  if (!given(certificateFile) || !given(chainFile)) {
+    throw new DeploySettingsError(
+      `caCertificateFile and ${CA_CHAIN_FILE_KEY} go together: the intermediate certificate your root signed, and the chain above it up to the root (just the root's PEM when the root signed it).`,
+    );
+  }
+  return {
+    caCertificate: {
+      certificatePem: pemFile('caCertificateFile', certificateFile),
+      chainPem: pemFile(CA_CHAIN_FILE_KEY, chainFile),
+    },
+  };
+}
+
+function pemFile(key: string, path: unknown): string {
+  let text: string;
+  try {
+    text = readFileSync(String(path), 'utf8');
+  } catch (error) {
+    throw new DeploySettingsError(
+      `${key}: cannot read ${JSON.stringify(path)}: ${(error as Error).message}.`,
+    );
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new DeploySettingsError(`${key}: ${JSON.stringify(path)} holds no PEM certificate.`);
+  }
+  return text;
 }
 
 function number(key: string, value: unknown, fallback: number, min: number, max: number): number {

@@ -457,6 +457,7 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
       ServiceToken: { 'Fn::GetAtt': [providerFunction(), 'Arn'] },
       CaSubject: 'CN=Certwright Root CA,O=Certwright',
       CaValidityYears: '10',
+      CaMode: 'ROOT',
     });
     expect(resource?.DependsOn).toEqual(
       expect.arrayContaining([

@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CertwrightStack } from '../../lib/certwright-stack.ts';
 import {
@@ -73,6 +76,7 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       caKeySpec: 'ECC_NIST_P384',
       caSubject: 'CN=Example Issuing Root, O=Example Corp, C=DE',
       caValidityYears: 20,
+      caMode: 'ROOT',
       validityDays: 90,
       maxDomains: 25,
       pollInitialSeconds: 10,
@@ -154,6 +158,53 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
     expect(() => readStackName(new App({ context: { stackName: '9 lives' } }).node)).toThrow(
       /stackName must start with a letter/,
     );
+  });
+
+  it('passes an intermediate CA certificate and its chain, read from files, to the CA bootstrap', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certwright-ca-files-'));
+    try {
+      // The bootstrap checks what the files hold; synth only needs PEM certificates in them.
+      const pem = (label: string) =>
+        `-----BEGIN CERTIFICATE-----\n${Buffer.from(label).toString('base64')}\n-----END CERTIFICATE-----\n`;
+      writeFileSync(join(dir, 'intermediate.pem'), pem('intermediate'));
+      writeFileSync(join(dir, 'root.pem'), pem('root'));
+      writeFileSync(join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+      const files = {
+        caMode: 'intermediate',
+        caCertificateFile: join(dir, 'intermediate.pem'),
+        caChainFile: join(dir, 'root.pem'),
+      };
+      const stack = new CertwrightStack(
+        new App({ context: { ...CDK_JSON_CONTEXT, ...DOMAIN, 'aws:cdk:bundling-stacks': [], ...files } }),
+        'Intermediate',
+      );
+      Template.fromStack(stack).hasResourceProperties('Custom::CertwrightCa', {
+        CaMode: 'INTERMEDIATE',
+        CaCertificatePem: pem('intermediate'),
+        CaChainPem: pem('root'),
+      });
+      expect(Object.keys(Template.fromStack(stack).findOutputs('*'))).toEqual(
+        expect.arrayContaining(['CaStatus', 'CaCsr', 'CaCertificateFingerprint']),
+      );
+
+      expect(settingsError({ ...DOMAIN, ...files, caChainFile: undefined })).toMatch(
+        /caCertificateFile and caChainFile go together/,
+      );
+      expect(settingsError({ ...DOMAIN, ...files, caMode: 'ROOT' })).toMatch(
+        /caCertificateFile is for caMode=INTERMEDIATE/,
+      );
+      expect(settingsError({ ...DOMAIN, ...files, caChainFile: join(dir, 'missing.pem') })).toMatch(
+        /caChainFile: cannot read/,
+      );
+      expect(settingsError({ ...DOMAIN, ...files, caCertificateFile: join(dir, 'key.pem') })).toMatch(
+        /caCertificateFile: .* holds no PEM certificate/,
+      );
+      expect(settingsError({ ...DOMAIN, caMode: 'SUBORDINATE' })).toMatch(
+        /caMode must be ROOT or INTERMEDIATE/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts the worst-case checks from the schedule: the defaults need under 900', () => {
