@@ -69,6 +69,20 @@ export interface CertificateStore {
   /** References to every certificate in PENDING_VALIDATION, across accounts. */
   listPendingValidation(): Promise<Array<{ accountId: string; certificateId: string; arn: string }>>;
   /**
+   * One page of references to ISSUED certificates, across accounts, with work due by `until`: NotAfter
+   * reached, or an issuance not yet announced (due from its IssuedAt). Earliest due first, at most `limit`,
+   * and a `nextKey` to pass back while there may be more. Read from an index, so the cost grows with the
+   * number due, not the number stored; like any index read it may lag a write, so callers re-read.
+   */
+  listIssuedDueBy(
+    until: Date,
+    limit: number,
+    startKey?: StorePageKey,
+  ): Promise<{
+    references: Array<{ accountId: string; certificateId: string; arn: string }>;
+    nextKey?: StorePageKey;
+  }>;
+  /**
    * Marks the token's claim as created, if the claim still binds `arn` (a lapsed claim taken over by
    * another ARN is left alone). Idempotent.
    */

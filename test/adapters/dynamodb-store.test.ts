@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCertificateStore } from '../../functions/adapters/aws/dynamodb-store.ts';
 import { ensureTable } from '../../functions/adapters/aws/table-schema.ts';
 import {
@@ -377,6 +378,149 @@ describe('DynamoDbCertificateStore on dynalite', () => {
     expect(new Set(scanned.map((entry) => entry.arn))).toEqual(
       new Set((await store.listPendingValidation()).map((entry) => entry.arn)),
     );
+  });
+});
+
+describe('DynamoDbCertificateStore: ISSUED certificates due for work', () => {
+  let dynamo: EmbeddedTable;
+  let store: DynamoDbCertificateStore;
+
+  beforeEach(async () => {
+    dynamo = await startDynalite();
+    store = new DynamoDbCertificateStore(dynamo.client, TABLE_NAME);
+  });
+
+  afterEach(async () => {
+    await dynamo?.close();
+  });
+
+  /** An ISSUED certificate expiring at `notAfter`, announced unless `announced` is false. */
+  function issuedAt(
+    notAfter: string,
+    options: { accountId?: string; announced?: boolean; issuedAt?: string } = {},
+  ): CertificateRecord {
+    const record = issued(certificateRecord({ accountId: options.accountId ?? '111122223333' }));
+    if (!record.issued) throw new Error('no issued part');
+    const { announcedAt: _unannounced, ...unannounced } = record.issued;
+    const issuedPart = options.announced === false ? unannounced : record.issued;
+    return {
+      ...record,
+      issued: { ...issuedPart, notAfter, issuedAt: options.issuedAt ?? record.issued.issuedAt },
+    };
+  }
+
+  const reference = (record: CertificateRecord) => ({
+    accountId: record.accountId,
+    certificateId: record.id,
+    arn: record.arn,
+  });
+
+  async function allDue(
+    list: (until: Date, limit: number, startKey?: StorePageKey) => ReturnType<typeof store.listIssuedDueBy>,
+    until: Date,
+    limit: number,
+  ) {
+    const references: Array<ReturnType<typeof reference>> = [];
+    let startKey: StorePageKey | undefined;
+    do {
+      const page = await list(until, limit, startKey);
+      expect(page.references.length).toBeLessThanOrEqual(limit);
+      references.push(...page.references);
+      startKey = page.nextKey;
+    } while (startKey);
+    return references;
+  }
+
+  it('lists ISSUED certificates due by the given time, across accounts, earliest first', async () => {
+    const dueLast = issuedAt('2027-01-10T00:00:00.000Z');
+    const dueFirst = issuedAt('2027-01-05T00:00:00.000Z', { accountId: '100000000002' });
+    const unannounced = issuedAt('2027-02-01T00:00:00.000Z', {
+      announced: false,
+      issuedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const later = issuedAt('2027-01-10T00:00:00.001Z');
+    const pending = certificateRecord({ validationDeadline: '2026-01-01T00:00:00.000Z' });
+    const expired: CertificateRecord = { ...issuedAt('2027-01-01T00:00:00.000Z'), status: 'EXPIRED' };
+    for (const record of [dueLast, dueFirst, unannounced, later, pending, expired])
+      await store.create(record);
+
+    const page = await store.listIssuedDueBy(new Date('2027-01-10T00:00:00.000Z'), 100);
+
+    // Unannounced issuances are due from their IssuedAt; announced ones at NotAfter (inclusive).
+    expect(page.references).toEqual([reference(unannounced), reference(dueFirst), reference(dueLast)]);
+  });
+
+  it('moves a certificate to its NotAfter once announced, and drops it when it is no longer ISSUED', async () => {
+    const unannounced = issuedAt('2027-02-01T00:00:00.000Z', {
+      announced: false,
+      issuedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const expiring = issuedAt('2027-01-05T00:00:00.000Z');
+    await store.create(unannounced);
+    await store.create(expiring);
+    const until = new Date('2027-01-10T00:00:00.000Z');
+    expect((await store.listIssuedDueBy(until, 10)).references).toHaveLength(2);
+
+    const { issued: part } = unannounced;
+    if (!part) throw new Error('no issued part');
+    await store.save({ ...unannounced, issued: { ...part, announcedAt: '2026-01-01T00:00:05.000Z' } });
+    await store.save({ ...expiring, status: 'EXPIRED' });
+
+    expect((await store.listIssuedDueBy(until, 10)).references).toEqual([]);
+    expect((await store.listIssuedDueBy(new Date('2027-02-01T00:00:00.000Z'), 10)).references).toEqual([
+      reference(unannounced),
+    ]);
+  });
+
+  it('pages through the due certificates, each exactly once', async () => {
+    const records = Array.from({ length: 7 }, (_, index) =>
+      issuedAt(`2027-01-0${index + 1}T00:00:00.000Z`, { accountId: `10000000000${index % 3}` }),
+    );
+    for (const record of records) await store.create(record);
+
+    const references = await allDue(
+      (until, limit, startKey) => store.listIssuedDueBy(until, limit, startKey),
+      new Date('2027-01-31T00:00:00.000Z'),
+      2,
+    );
+
+    expect(references).toEqual(records.map(reference));
+  });
+
+  it('refuses a page limit below 1', async () => {
+    await expect(store.listIssuedDueBy(new Date(), 0)).rejects.toThrow(RangeError);
+  });
+
+  it('finds the same certificates by scanning, and also one missing from the index', async () => {
+    const queued = [issuedAt('2027-01-02T00:00:00.000Z'), issuedAt('2027-01-03T00:00:00.000Z')];
+    for (const record of queued) await store.create(record);
+    await store.create(issuedAt('2027-06-01T00:00:00.000Z'));
+    await store.create(certificateRecord());
+    // A certificate as it was stored before ISSUED ones were queued: no work-queue attributes.
+    const unqueued = issuedAt('2027-01-04T00:00:00.000Z');
+    const { version, ...record } = unqueued;
+    await DynamoDBDocumentClient.from(dynamo.client).send(
+      new PutCommand({
+        TableName: TABLE_NAME,
+        Item: {
+          pk: `ACCOUNT#${unqueued.accountId}`,
+          sk: `CERTIFICATE#${unqueued.id}`,
+          arn: unqueued.arn,
+          version,
+          record,
+        },
+      }),
+    );
+    const until = new Date('2027-01-31T00:00:00.000Z');
+
+    const indexed = await allDue((u, limit, key) => store.listIssuedDueBy(u, limit, key), until, 10);
+    const scanned = await allDue((u, limit, key) => store.scanIssuedDueBy(u, limit, key), until, 2);
+
+    expect(indexed).toEqual(queued.map(reference));
+    expect(new Set(scanned.map((entry) => entry.arn))).toEqual(
+      new Set([...queued, unqueued].map((entry) => entry.arn)),
+    );
+    expect(scanned).toHaveLength(3);
   });
 });
 

@@ -4,7 +4,9 @@
  *
  * Items:
  * - certificate: pk ACCOUNT#<accountId>, sk CERTIFICATE#<id>; `record` (the record without its version),
- *   `version`, `arn`, and while PENDING_VALIDATION the work-queue index attributes
+ *   `version`, `arn`, and the work-queue index attributes while it has background work: queue
+ *   PENDING_VALIDATION due at its validation deadline, or queue ISSUED due at its NotAfter (at its IssuedAt
+ *   while the issuance is not announced)
  * - idempotency claim: pk ACCOUNT#<accountId>, sk IDEMPOTENCY#<token>; `arn`, `expiresAt` (epoch seconds),
  *   `created` (true once the claimer wrote the certificate and started its workflow)
  * - serial reservation: pk SERIAL#<hex>, sk SERIAL; `certificateArn`, `reservedAt`
@@ -30,6 +32,7 @@ const CERTIFICATE_PREFIX = 'CERTIFICATE#';
 const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
 const SERIAL_PREFIX = 'SERIAL#';
 const PENDING_VALIDATION_QUEUE = 'PENDING_VALIDATION';
+const ISSUED_QUEUE = 'ISSUED';
 
 /**
  * How many items one filtered query reads at least. DynamoDB applies Limit before the filter, so asking
@@ -39,6 +42,7 @@ const MIN_ITEMS_PER_FILTERED_QUERY = 100;
 
 type StoredRecord = Omit<CertificateRecord, 'version'>;
 type ListQuery = Parameters<CertificateStore['list']>[1];
+type DuePage = Awaited<ReturnType<CertificateStore['listIssuedDueBy']>>;
 
 interface CertificateItem {
   pk: string;
@@ -261,6 +265,51 @@ export class DynamoDbCertificateStore implements CertificateStore {
     );
   }
 
+  async listIssuedDueBy(until: Date, limit: number, startKey?: StorePageKey): Promise<DuePage> {
+    checkPageLimit(limit);
+    const page = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: WORK_QUEUE_INDEX.indexName,
+        KeyConditionExpression: '#queue = :queue AND #due <= :until',
+        ExpressionAttributeNames: {
+          '#queue': WORK_QUEUE_INDEX.partitionKey.name,
+          '#due': WORK_QUEUE_INDEX.sortKey.name,
+        },
+        ExpressionAttributeValues: { ':queue': ISSUED_QUEUE, ':until': until.toISOString() },
+        ExclusiveStartKey: startKey,
+        Limit: limit,
+      }),
+    );
+    return duePage((page.Items ?? []) as CertificateItem[], page.LastEvaluatedKey);
+  }
+
+  /**
+   * The same as listIssuedDueBy, read from the certificates themselves (a full scan, in no particular
+   * order), for the local stack's first schedule run: it also finds a certificate whose index entry is
+   * missing, which dynalite can leave behind (see scanPendingValidation), and certificates written before
+   * ISSUED ones were queued.
+   */
+  async scanIssuedDueBy(until: Date, limit: number, startKey?: StorePageKey): Promise<DuePage> {
+    checkPageLimit(limit);
+    const page = await this.documents.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        ConsistentRead: true,
+        FilterExpression: 'begins_with(sk, :certificate) AND #record.#status = :issued',
+        ExpressionAttributeNames: { '#record': 'record', '#status': 'status' },
+        ExpressionAttributeValues: { ':certificate': CERTIFICATE_PREFIX, ':issued': 'ISSUED' },
+        ExclusiveStartKey: startKey,
+        Limit: limit,
+      }),
+    );
+    const due = ((page.Items ?? []) as CertificateItem[]).filter((item) => {
+      const { workQueue, workDueAt } = workQueueAttributes(certificateFromItem(item));
+      return workQueue === ISSUED_QUEUE && workDueAt !== undefined && workDueAt <= until.toISOString();
+    });
+    return duePage(due, page.LastEvaluatedKey);
+  }
+
   /**
    * The same as listPendingValidation, read from the certificates themselves (a full scan). For the local
    * stack's restart: dynalite writes an item and its index entries separately, so a process killed between
@@ -304,6 +353,23 @@ export class DynamoDbCertificateStore implements CertificateStore {
   }
 }
 
+function checkPageLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`Page limit must be at least 1: ${limit}`);
+}
+
+/** Index items carry the table keys and `arn` (WORK_QUEUE_INDEX.projectedAttributes). */
+function duePage(
+  items: Array<Pick<CertificateItem, 'pk' | 'sk' | 'arn'>>,
+  lastEvaluatedKey?: Record<string, unknown>,
+): DuePage {
+  const references = items.map((item) => ({
+    accountId: withoutPrefix(item.pk, ACCOUNT_PREFIX),
+    certificateId: withoutPrefix(item.sk, CERTIFICATE_PREFIX),
+    arn: item.arn,
+  }));
+  return lastEvaluatedKey ? { references, nextKey: lastEvaluatedKey as StorePageKey } : { references };
+}
+
 function accountPartitionKey(accountId: string): string {
   return `${ACCOUNT_PREFIX}${accountId}`;
 }
@@ -327,12 +393,21 @@ function certificateItem(certificate: CertificateRecord, version: number): Certi
   };
 }
 
-/** Puts the certificate in the work-queue index while it waits for validation; a put without them removes it. */
+/**
+ * Puts the certificate in the work-queue index while it has background work coming: validation until its
+ * deadline, and once ISSUED its announcement (if still owed) and its expiry. A put without them removes it.
+ */
 function workQueueAttributes(
   certificate: CertificateRecord,
 ): Pick<CertificateItem, 'workQueue' | 'workDueAt'> {
-  if (certificate.status !== 'PENDING_VALIDATION') return {};
-  return { workQueue: PENDING_VALIDATION_QUEUE, workDueAt: certificate.validationDeadline };
+  if (certificate.status === 'PENDING_VALIDATION') {
+    return { workQueue: PENDING_VALIDATION_QUEUE, workDueAt: certificate.validationDeadline };
+  }
+  const { issued } = certificate;
+  if (certificate.status === 'ISSUED' && issued) {
+    return { workQueue: ISSUED_QUEUE, workDueAt: issued.announcedAt ? issued.notAfter : issued.issuedAt };
+  }
+  return {};
 }
 
 function certificateFromItem(item: CertificateItem): CertificateRecord {

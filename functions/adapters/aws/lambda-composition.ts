@@ -1,6 +1,6 @@
 /**
  * The AWS twin of local/local-stack.ts: each Lambda function's handler, composed from the same handler
- * factories (functions/api, functions/tasks) with the AWS adapters. This is the one module that reads
+ * factories (functions/api, functions/tasks, functions/schedule) with the AWS adapters. This is the one module that reads
  * process.env. Composition is lazy: it runs on the first invocation (so a module imports without any
  * environment, in tests too), is kept for the life of the container, and is tried again on the next
  * invocation if it failed.
@@ -10,9 +10,12 @@ import type {
   APIGatewayProxyResult,
   CloudFormationCustomResourceEvent,
   Context,
+  ScheduledEvent,
 } from 'aws-lambda';
 import { createApiHandler } from '../../api/api-handler.ts';
 import { caCertificateAlgorithm, issuerDisplayName } from '../../core/issuance/ca-certificate-info.ts';
+import type { ScheduleRun } from '../../core/schedule/run-schedule.ts';
+import { createScheduleHandler } from '../../schedule/run-schedule.ts';
 import {
   type CustomResourceResponse,
   createCaBootstrapResourceHandler,
@@ -158,6 +161,14 @@ export async function composeRecordFailureHandler(
 ): Promise<Handler<CertificateTaskEvent, unknown>> {
   const { store } = common(env);
   return createRecordFailureHandler({ store });
+}
+
+/** The schedule rule's target: expires certificates past their NotAfter and publishes their events. */
+export async function composeScheduleHandler(
+  env: Environment = process.env,
+): Promise<Handler<ScheduledEvent, ScheduleRun>> {
+  const { aws, store } = common(env);
+  return createScheduleHandler({ store, events: eventPublisher(aws), clock: systemClock });
 }
 
 function eventPublisher(aws: AwsEnvironment): EventBridgePublisher {

@@ -1,11 +1,12 @@
 /**
- * The five Lambda entry files: importable without any environment (composition waits for the first
+ * The six Lambda entry files: importable without any environment (composition waits for the first
  * invocation), a composition that fails names the variable at fault, and a failed composition is tried
  * again on the next invocation.
  */
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as apiHandler } from '../../../functions/api/lambda.ts';
+import { handler as scheduleHandler } from '../../../functions/schedule/lambda.ts';
 import { handler as checkHandler } from '../../../functions/tasks/lambda/check-validation.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
 import { handler as publishHandler } from '../../../functions/tasks/lambda/publish-validation-records.ts';
@@ -51,7 +52,14 @@ afterAll(async () => {
 
 describe('the Lambda entry files', () => {
   it('each export a handler, and import without any environment', () => {
-    for (const handler of [apiHandler, publishHandler, checkHandler, issueHandler, recordFailureHandler]) {
+    for (const handler of [
+      apiHandler,
+      publishHandler,
+      checkHandler,
+      issueHandler,
+      recordFailureHandler,
+      scheduleHandler,
+    ]) {
       expect(typeof handler).toBe('function');
     }
   });
@@ -85,6 +93,24 @@ describe('the Lambda entry files', () => {
     await expect(issueHandler({ certificateArn: UNKNOWN_ARN }, context)).rejects.toThrow(
       'CERTWRIGHT_VAULT_KEY_ID is not set',
     );
+  });
+
+  it('the schedule function needs the event bus, and runs on an empty table', async () => {
+    const event = {
+      version: '0',
+      id: 'schedule-1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: '2026-03-02T00:00:00Z',
+      region: REGION,
+      resources: [`arn:aws:events:${REGION}:123456789012:rule/certwright-schedule`],
+      detail: {},
+    } satisfies ScheduledEvent;
+    setEnv(baseEnv());
+    await expect(scheduleHandler(event, context)).rejects.toThrow('CERTWRIGHT_EVENT_BUS_NAME is not set');
+    setEnv(baseEnv({ CERTWRIGHT_EVENT_BUS_NAME: 'certwright-events' }));
+    await expect(scheduleHandler(event, context)).resolves.toEqual({ examined: 0, expired: 0, announced: 0 });
   });
 
   it('the publish function refuses invalid hosted zones, naming the variable', async () => {

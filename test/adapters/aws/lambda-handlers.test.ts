@@ -4,6 +4,7 @@
  * Functions are the fakes behind aws-sdk-client-mock, mocked on the client classes so the clients the
  * composition creates are the ones intercepted.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveIssuerCertificate } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
@@ -22,8 +23,11 @@ import { handler as apiHandler } from '../../../functions/api/lambda.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { createSelfSignedCaCertificate } from '../../../functions/core/issuance/ca-certificate.ts';
 import { newSerialHex } from '../../../functions/core/issuance/serial.ts';
+import type { CertificateRecord } from '../../../functions/core/model.ts';
+import { handler as scheduleHandler } from '../../../functions/schedule/lambda.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
 import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
+import { pendingCertificate } from '../../unit/core/core-fixtures.ts';
 import { cryptoRandom, openssl } from '../../unit/issuance/test-ca.ts';
 import { callApiLambda } from './api-lambda-call.ts';
 import { FakeEventBridge } from './fake-eventbridge.ts';
@@ -252,3 +256,68 @@ describe('the API Lambda', () => {
     });
   });
 });
+
+describe('the schedule Lambda', () => {
+  it('expires a certificate past its NotAfter and publishes ACM Certificate Expired on the bus, once', async () => {
+    const store = new DynamoDbCertificateStore(dynamodb, TABLE_NAME);
+    const notAfter = new Date(Date.now() - DAY_MS);
+    const expiring: CertificateRecord = {
+      ...pendingCertificate({
+        domainName: 'old.example.test',
+        subjectAlternativeNames: ['old.example.test'],
+      }),
+      status: 'ISSUED',
+      issued: {
+        certificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+        chainPem: caCertificatePem,
+        serialHex: '01bb',
+        notBefore: new Date(notAfter.getTime() - 90 * DAY_MS).toISOString(),
+        notAfter: notAfter.toISOString(),
+        issuedAt: new Date(notAfter.getTime() - 90 * DAY_MS).toISOString(),
+        sealedPrivateKey: 'sealed',
+        keyUsages: ['DIGITAL_SIGNATURE'],
+        extendedKeyUsages: [],
+        announcedAt: new Date(notAfter.getTime() - 90 * DAY_MS).toISOString(),
+      },
+    };
+    await store.create(expiring);
+    const delivered = eventBridge.delivered(EVENT_BUS).length;
+
+    expect(await scheduleHandler(scheduledEvent(), {} as Context)).toEqual({
+      examined: 1,
+      expired: 1,
+      announced: 0,
+    });
+
+    expect((await store.get(expiring.accountId, expiring.id))?.status).toBe('EXPIRED');
+    expect(eventBridge.delivered(EVENT_BUS).slice(delivered)).toEqual([
+      expect.objectContaining({
+        'detail-type': 'ACM Certificate Expired',
+        source: 'certwright.acm',
+        resources: [expiring.arn],
+        detail: expect.objectContaining({ CommonName: 'old.example.test' }),
+      }),
+    ]);
+    expect(await scheduleHandler(scheduledEvent(), {} as Context)).toEqual({
+      examined: 0,
+      expired: 0,
+      announced: 0,
+    });
+    expect(eventBridge.delivered(EVENT_BUS)).toHaveLength(delivered + 1);
+  });
+});
+
+/** What the deployment's schedule rule sends. */
+function scheduledEvent(): ScheduledEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: ACCOUNT,
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/certwright-schedule`],
+    detail: {},
+  };
+}

@@ -146,6 +146,7 @@ function hookedStore(hooks: StoreHooks): CertificateStore {
       await hooks.afterReserveSerial?.();
     },
     listPendingValidation: () => store.listPendingValidation(),
+    listIssuedDueBy: (until, limit, startKey) => store.listIssuedDueBy(until, limit, startKey),
   };
 }
 

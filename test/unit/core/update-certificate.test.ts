@@ -43,6 +43,7 @@ function withInterference(): { store: CertificateStore; interfere(write: Promise
       confirmIdempotencyClaim: () => Promise.reject(new Error('not used')),
       reserveSerial: () => Promise.reject(new Error('not used')),
       listPendingValidation: () => Promise.reject(new Error('not used')),
+      listIssuedDueBy: () => Promise.reject(new Error('not used')),
     },
     interfere: (write) => {
       pending.push(write);
