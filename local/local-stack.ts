@@ -3,6 +3,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import type { DynamoDbCertificateStore } from '../functions/adapters/aws/dynamodb-store.ts';
 import { NodeDnsResolver } from '../functions/adapters/dns/node-dns-resolver.ts';
 import { RoutingDnsResolver } from '../functions/adapters/dns/routing-dns-resolver.ts';
@@ -16,6 +17,7 @@ import { createApiHandler } from '../functions/api/api-handler.ts';
 import { issuerDisplayName } from '../functions/core/issuance/ca-certificate-info.ts';
 import type { Clock } from '../functions/core/ports.ts';
 import { type CertwrightSettings, DEFAULT_SETTINGS } from '../functions/core/settings.ts';
+import { createScheduleHandler } from '../functions/schedule/run-schedule.ts';
 import { createWorkflowTaskHandlers } from '../functions/tasks/workflow-task-handlers.ts';
 import { hostPort, reachableAddress } from './addresses.ts';
 import { type Account, loadOrCreateAccounts, lookupCredential } from './auth/accounts-file.ts';
@@ -24,11 +26,14 @@ import { startLocalDnsServer } from './dns-server.ts';
 import { startEmbeddedTable } from './embedded-table.ts';
 import { createLocalRequestListener } from './http-server.ts';
 import { ensureLocalCa } from './local-ca.ts';
+import { scheduledEvent, startScheduleTimer } from './schedule-timer.ts';
 import type { LocalSettings } from './settings.ts';
 import { ShutdownSequence } from './shutdown-sequence.ts';
 import { LocalWorkflowRunner, type WorkflowRunnerOptions } from './workflow-runner.ts';
 
 const CA_VALIDITY_YEARS = 10;
+/** The account in the local timer's scheduled events (the rule's owner in AWS; nothing reads it). */
+const LOCAL_ACCOUNT = '000000000000';
 /** Certificate events, one JSON line each in EventBridge's envelope, under the data directory. */
 export const EVENT_LOG_FILE = 'events.jsonl';
 
@@ -190,6 +195,34 @@ async function composeLocalStack(
   for (const certificate of pending)
     await runner.start(certificate.certificateId, { certificateArn: certificate.arn });
   if (pending.length > 0) log({ message: 'resumed validation', certificates: pending.length });
+
+  const schedule = createScheduleHandler({ store, events, clock });
+  // Until a first run succeeds, due certificates are found by reading the certificates themselves, as the
+  // pending ones above: dynalite's index can miss one after a kill.
+  const firstSchedule = createScheduleHandler({
+    store,
+    events,
+    clock,
+    findDue: (until, limit, startKey) => store.scanIssuedDueBy(until, limit, startKey),
+  });
+  let scheduleRecovered = false;
+  const timer = startScheduleTimer({
+    intervalSeconds: local.scheduleIntervalSeconds,
+    clock,
+    log,
+    run: async () => {
+      const event = scheduledEvent({
+        id: cryptoRandom.uuid(),
+        account: LOCAL_ACCOUNT,
+        region: local.region,
+        time: clock.now(),
+      });
+      const result = await (scheduleRecovered ? schedule : firstSchedule)(event, {} as Context);
+      scheduleRecovered = true;
+      return result;
+    },
+  });
+  shutdown.add(() => timer.stop());
 
   return {
     url,

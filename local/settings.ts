@@ -100,6 +100,11 @@ export const LOCAL_SETTINGS = {
     default: 'http://<host>:<port>',
     help: 'Base URL written into certificates (the CA issuers URL, where /ca.crt is served).',
   },
+  scheduleIntervalSeconds: {
+    env: 'CERTWRIGHT_SCHEDULE_INTERVAL_SECONDS',
+    default: '86400',
+    help: 'Seconds between two runs of the schedule, which expires certificates past their NotAfter; it also runs at start.',
+  },
 } as const;
 
 export type LocalSettingName = keyof typeof LOCAL_SETTINGS;
@@ -126,6 +131,7 @@ export interface LocalSettings {
   dnsPort: number;
   publicUrl: string;
   crlUrl?: string;
+  scheduleIntervalSeconds: number;
 }
 
 const CA_ALGORITHMS: CaKeyAlgorithm[] = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'];
@@ -220,5 +226,9 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
     dnsPort: number('dnsPort', get('dnsPort'), PORT),
     publicUrl: httpUrl('publicUrl', raw('publicUrl')) ?? '',
     crlUrl: httpUrl('crlUrl', raw('crlUrl')),
+    scheduleIntervalSeconds: number('scheduleIntervalSeconds', get('scheduleIntervalSeconds'), {
+      min: 1,
+      integer: true,
+    }),
   };
 }
