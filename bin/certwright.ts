@@ -12,6 +12,9 @@ Commands:
   ca-cert       Print the local CA certificate (PEM) for trust stores.
   credentials   Print shell exports for the first account's access key (eval "$(certwright credentials)").
   settings      List every setting with its environment variable and default.
+  aws-cli-model <dir> [--aws-cli <path>]
+                Write a copy of the AWS CLI's ACM model that signs for execute-api (API Gateway's IAM
+                authorization) into <dir>; AWS_DATA_PATH=<dir> aws acm ... then calls a deployed stack.
 
 Every setting is a flag (--port 4747) or an environment variable (CERTWRIGHT_PORT=4747); see "settings".`;
 
@@ -22,6 +25,7 @@ async function main(argv: string[]): Promise<void> {
     return void process.stdout.write(readCaCertificate(loadLocalSettings(rest, process.env)));
   if (command === 'credentials') return printCredentials(loadLocalSettings(rest, process.env));
   if (command === 'settings') return printSettings();
+  if (command === 'aws-cli-model') return writeCliModel(rest);
   console.log(USAGE);
   if (command !== 'help' && command !== '--help') process.exitCode = 2;
 }
@@ -55,6 +59,24 @@ function printSettings(): void {
     const flag = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
     console.log(`--${flag} / ${setting.env} (default ${setting.default})\n    ${setting.help}`);
   }
+}
+
+async function writeCliModel(args: string[]): Promise<void> {
+  const [dir, ...options] = args;
+  const awsCli = options[0] === '--aws-cli' ? options[1] : undefined;
+  if (!dir || dir.startsWith('--') || options.length !== (awsCli ? 2 : 0)) {
+    throw new Error('Usage: certwright aws-cli-model <dir> [--aws-cli <path to aws>]');
+  }
+  const { writeAwsCliModel } = await import('../local/aws-cli-model.ts');
+  const { source, written } = await writeAwsCliModel(dir, awsCli);
+  console.log(
+    [
+      `Wrote ${written}: a copy of ${source} that signs for execute-api.`,
+      'Use it for calls to a deployed stack only (it changes every aws acm call):',
+      `  AWS_DATA_PATH=${shellQuote(resolve(dir))} aws acm list-certificates --endpoint-url https://<api id>.execute-api.<region>.amazonaws.com/v1/`,
+      'Write it again after upgrading the AWS CLI.',
+    ].join('\n'),
+  );
 }
 
 async function start(settings: LocalSettings): Promise<void> {
