@@ -74,7 +74,11 @@ const db = require('dynalite/db/index.js');
 const updateIndexes = db.updateIndexes;
 let paused = false;
 db.updateIndexes = function (store, table, existingItem, item, callback) {
-  if (paused || !existingItem?.workQueue || item?.workQueue) {
+  if (
+    paused ||
+    existingItem?.workQueue?.S !== 'PENDING_VALIDATION' ||
+    item?.workQueue?.S === 'PENDING_VALIDATION'
+  ) {
     return updateIndexes.call(this, store, table, existingItem, item, callback);
   }
   paused = true;

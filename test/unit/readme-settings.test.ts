@@ -105,6 +105,7 @@ describe('loadLocalSettings defaults', () => {
       caSubject: 'CN=Certwright Local Root CA,O=Certwright',
       localZones: ['certwright.internal'],
       dnsPort: 8053,
+      scheduleIntervalSeconds: 86400,
       // Empty means "http://<host>:<port>", filled in once the port is known.
       publicUrl: '',
       crlUrl: undefined,
@@ -241,6 +242,13 @@ const SAMPLES: Record<
     flagValue: ['flag.test', 'other.test'],
   },
   dnsPort: { env: '5353', flag: '5354', read: (s) => s.dnsPort, envValue: 5353, flagValue: 5354 },
+  scheduleIntervalSeconds: {
+    env: '3600',
+    flag: '60',
+    read: (s) => s.scheduleIntervalSeconds,
+    envValue: 3600,
+    flagValue: 60,
+  },
   crlUrl: {
     env: 'http://crl.env.example/ca.crl',
     flag: 'http://crl.flag.example/ca.crl',
@@ -294,6 +302,7 @@ describe('loadLocalSettings refuses bad values, naming the variable', () => {
     ['CERTWRIGHT_VALIDATION_TIMEOUT_HOURS', '-3'],
     ['CERTWRIGHT_VALIDITY_DAYS', '0'],
     ['CERTWRIGHT_MAX_DOMAINS', '0'],
+    ['CERTWRIGHT_SCHEDULE_INTERVAL_SECONDS', '0'],
     ['CERTWRIGHT_MAX_DOMAINS', '2.5'],
     ['CERTWRIGHT_CA_KEY_ALGORITHM', 'DSA'],
     ['CERTWRIGHT_CA_KEY_ALGORITHM', 'RSA_4096'],
