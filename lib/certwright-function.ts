@@ -20,6 +20,7 @@ export const ENTRY_FILES = {
   checkValidation: '../functions/tasks/lambda/check-validation.ts',
   issueCertificate: '../functions/tasks/lambda/issue-certificate.ts',
   recordFailure: '../functions/tasks/lambda/record-failure.ts',
+  schedule: '../functions/schedule/lambda.ts',
 } as const;
 
 export type FunctionName = keyof typeof ENTRY_FILES;

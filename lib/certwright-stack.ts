@@ -15,7 +15,8 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import {
   AccountRootPrincipal,
   type IRole,
@@ -90,6 +91,8 @@ const API_TABLE_ACTIONS = [
   'dynamodb:Query',
 ];
 const TASK_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** The schedule re-reads and saves single items; it finds them through the work-queue index. */
+const SCHEDULE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
 
 export interface CertwrightStackProps extends StackProps {
   /** Defaults to the settings in CDK context (cdk.json and `-c key=value`). */
@@ -113,6 +116,8 @@ export class CertwrightStack extends Stack {
   readonly api: RestApi;
   /** Where certificate events go (ACM's detail-types, source certwright.acm). */
   readonly eventBus: EventBus;
+  /** Runs the schedule function: expiry today, renewals when they come. */
+  readonly scheduleRule: Rule;
   /** The CA bootstrap: the issue function, invoked at deploy time through the Provider framework. */
   readonly caBootstrapProvider: Provider;
   readonly caBootstrapProviderRole: Role;
@@ -222,6 +227,13 @@ export class CertwrightStack extends Stack {
         description: 'Certwright workflow: record why a request failed',
         environment: { ...tableName },
       }),
+      schedule: new CertwrightFunction(this, 'Schedule', {
+        entry: 'schedule',
+        description: 'Certwright schedule: expires certificates past NotAfter, announces missed issuances',
+        // Pages through every certificate due; a run that stops early is finished by the next one.
+        timeout: Duration.minutes(5),
+        environment: { ...tableName, CERTWRIGHT_EVENT_BUS_NAME: this.eventBus.eventBusName },
+      }),
       // The API's environment gets the state machine ARN below, once the state machine exists.
       api: new CertwrightFunction(this, 'Api', {
         entry: 'api',
@@ -242,11 +254,22 @@ export class CertwrightStack extends Stack {
     for (const [name, fn] of Object.entries(this.functions) as Array<[FunctionName, CertwrightFunction]>) {
       fn.role.addToPrincipalPolicy(
         new PolicyStatement({
-          actions: name === 'api' ? API_TABLE_ACTIONS : TASK_TABLE_ACTIONS,
+          actions:
+            name === 'api'
+              ? API_TABLE_ACTIONS
+              : name === 'schedule'
+                ? SCHEDULE_TABLE_ACTIONS
+                : TASK_TABLE_ACTIONS,
           resources: [this.table.tableArn],
         }),
       );
     }
+    this.functions.schedule.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${WORK_QUEUE_INDEX.indexName}`],
+      }),
+    );
 
     // --- Key use: in the key policies, each naming the one role allowed.
     const issueRole = this.functions.issueCertificate.role;
@@ -337,8 +360,19 @@ export class CertwrightStack extends Stack {
       );
     }
 
-    // --- Events: the CA announces what it issued.
+    // --- Events: the CA announces what it issued; the schedule, what expired.
     this.eventBus.grantPutEventsTo(this.functions.issueCertificate.role);
+    this.eventBus.grantPutEventsTo(this.functions.schedule.role);
+    this.scheduleRule = new Rule(this, 'ScheduleRule', {
+      description: `Certwright schedule (${settings.schedule}): expiry and announcements of certificates due`,
+      schedule: Schedule.expression(settings.schedule),
+      targets: [
+        new LambdaFunction(this.functions.schedule.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+        }),
+      ],
+    });
 
     // --- The workflow: the shared ASL file, each placeholder bound to its task's function.
     // Named under /aws/vendedlogs/ as Step Functions advises; the stack's own id in the name keeps a group

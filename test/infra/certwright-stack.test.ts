@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { App, type CfnResource, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTableInput } from '../../functions/adapters/aws/table-schema.ts';
@@ -236,24 +236,34 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
 
   it('gives each function table access to the table only, without Scan or wildcards', () => {
     const table = logicalId(stack.table);
-    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']) {
+    const everyRole = Object.keys(stack.functions)
+      .map((name) => roleOf(name as keyof CertwrightStack['functions']))
+      .sort();
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem']) {
       expect(
         grantsOf(action)
           .map((grant) => grant.principal)
           .sort(),
         action,
-      ).toEqual(
-        Object.keys(stack.functions)
-          .map((name) => roleOf(name as keyof CertwrightStack['functions']))
-          .sort(),
-      );
+      ).toEqual(everyRole);
     }
-    for (const action of ['dynamodb:DeleteItem', 'dynamodb:Query']) {
-      expect(
-        grantsOf(action).map((grant) => grant.principal),
-        action,
-      ).toEqual([roleOf('api')]);
-    }
+    expect(
+      grantsOf('dynamodb:UpdateItem')
+        .map((grant) => grant.principal)
+        .sort(),
+    ).toEqual(everyRole.filter((role) => role !== roleOf('schedule')));
+    expect(grantsOf('dynamodb:DeleteItem').map((grant) => grant.principal)).toEqual([roleOf('api')]);
+    const queries = grantsOf('dynamodb:Query');
+    expect(queries.map((grant) => grant.principal).sort()).toEqual(
+      [roleOf('api'), roleOf('schedule')].sort(),
+    );
+    expect(queries.find((grant) => grant.principal === roleOf('api'))?.resource).toEqual({
+      'Fn::GetAtt': [table, 'Arn'],
+    });
+    // The schedule reads the work-queue index, never the table's whole partitions.
+    expect(queries.find((grant) => grant.principal === roleOf('schedule'))?.resource).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/work-queue']],
+    });
     expect(grantsOf('dynamodb:Scan')).toEqual([]);
     expect(grantsOf('dynamodb:DeleteTable')).toEqual([]);
     for (const grant of grantsOf('dynamodb:GetItem')) {
@@ -290,14 +300,43 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     ]);
   });
 
-  it('has a bus for certificate events that only the issue function may put events on', () => {
+  it('has a bus for certificate events that only the issue and schedule functions may put events on', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'Test-certificate-events' });
     const bus = logicalId(stack.eventBus);
     const grants = grantsOf('events:PutEvents');
-    expect(grants.map((grant) => grant.principal)).toEqual([roleOf('issueCertificate')]);
-    expect(grants[0]?.resource).toEqual({ 'Fn::GetAtt': [bus, 'Arn'] });
-    const issue = resources[functionOf('issueCertificate')]?.Properties?.Environment as { Variables: Json };
-    expect(issue.Variables.CERTWRIGHT_EVENT_BUS_NAME).toEqual({ Ref: bus });
+    expect(grants.map((grant) => grant.principal).sort()).toEqual(
+      [roleOf('issueCertificate'), roleOf('schedule')].sort(),
+    );
+    for (const grant of grants) expect(grant.resource).toEqual({ 'Fn::GetAtt': [bus, 'Arn'] });
+    for (const name of ['issueCertificate', 'schedule'] as const) {
+      const environment = resources[functionOf(name)]?.Properties?.Environment as { Variables: Json };
+      expect(environment.Variables.CERTWRIGHT_EVENT_BUS_NAME).toEqual({ Ref: bus });
+    }
+  });
+
+  it('runs the schedule function daily from an EventBridge rule, retried, and lets only that rule invoke it', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [functionOf('schedule'), 'Arn'] },
+          Id: Match.anyValue(),
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+        },
+      ],
+    });
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
+      (permission) => JSON.stringify(permission.Properties.FunctionName).includes(functionOf('schedule')),
+    );
+    expect(permissions.map((permission) => permission.Properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionOf('schedule'), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [logicalId(stack.scheduleRule), 'Arn'] },
+      },
+    ]);
   });
 
   it('leaves nothing behind on stack deletion that would block a new deployment of the same name', () => {
@@ -391,6 +430,7 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
       ].sort(),
     );
     expect(environment('recordFailure')).toEqual(common);
+    expect(environment('schedule')).toEqual([...common, 'CERTWRIGHT_EVENT_BUS_NAME'].sort());
     const publish = resources[functionOf('publishValidationRecords')]?.Properties?.Environment as {
       Variables: Json;
     };
