@@ -5,6 +5,7 @@
  * environment, in tests too), is kept for the life of the container, and is tried again on the next
  * invocation if it failed.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type {
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
@@ -13,7 +14,13 @@ import type {
   ScheduledEvent,
 } from 'aws-lambda';
 import { createApiHandler } from '../../api/api-handler.ts';
-import { caCertificateAlgorithm, issuerDisplayName } from '../../core/issuance/ca-certificate-info.ts';
+import { CaCertificateNotInstalledError } from '../../core/errors.ts';
+import {
+  caCertificateAlgorithm,
+  issuerDisplayName,
+  pendingCaInfo,
+} from '../../core/issuance/ca-certificate-info.ts';
+import type { CaKeyAlgorithm } from '../../core/model.ts';
 import type { ScheduleRun } from '../../core/schedule/run-schedule.ts';
 import { createScheduleHandler } from '../../schedule/run-schedule.ts';
 import {
@@ -86,7 +93,7 @@ export async function composeApiHandler(
   const settings = certwrightSettings(aws);
   const macKeyId = required(aws, 'macKeyId');
   const stateMachineArn = required(aws, 'stateMachineArn');
-  const { certificatePem } = await new DynamoDbIssuerSource(dynamodb, aws.tableName).current();
+  const ca = await apiCaInfo(dynamodb, aws.tableName);
   return createApiHandler({
     store,
     workflow: new StepFunctionsStarter(sfnClient(aws.settings.region), stateMachineArn),
@@ -94,9 +101,31 @@ export async function composeApiHandler(
     random: cryptoRandom,
     mac: new KmsSecretMac(kmsClient(aws.settings.region), macKeyId),
     settings,
-    caAlgorithm: caCertificateAlgorithm(certificatePem),
-    issuerName: issuerDisplayName(certificatePem),
+    caAlgorithm: ca.caAlgorithm,
+    issuerName: ca.issuerName,
   });
+}
+
+/**
+ * What the API records about the CA on each request. An intermediate CA still waiting for its certificate
+ * answers from its CSR, so the API stays up between the two deploys (issuance waits for the certificate).
+ */
+async function apiCaInfo(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+): Promise<{ issuerName: string; caAlgorithm: CaKeyAlgorithm }> {
+  try {
+    const { certificatePem } = await new DynamoDbIssuerSource(dynamodb, tableName).current();
+    return {
+      issuerName: issuerDisplayName(certificatePem),
+      caAlgorithm: caCertificateAlgorithm(certificatePem),
+    };
+  } catch (error) {
+    if (!(error instanceof CaCertificateNotInstalledError)) throw error;
+    const csrPem = await new DynamoDbIssuerCertificateStore(dynamodb, tableName).pendingCsr();
+    if (csrPem === undefined) throw error;
+    return pendingCaInfo(csrPem);
+  }
 }
 
 export async function composePublishValidationRecordsHandler(

@@ -158,6 +158,22 @@ describe('an intermediate CA under an openssl root, through the issue-certificat
     expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
   });
 
+  it('keeps the API answering while the CA waits for its certificate, naming the issuer from the CSR', async () => {
+    const requested = await callApiOk<{ CertificateArn: string }>('RequestCertificate', {
+      DomainName: 'pending.example.test',
+      ValidationMethod: 'DNS',
+    });
+    const described = await callApiOk<{
+      Certificate: { Issuer: string; Status: string; SignatureAlgorithm: string };
+    }>('DescribeCertificate', { CertificateArn: requested.CertificateArn });
+    expect(described.Certificate).toMatchObject({
+      Issuer: 'Certwright Intermediate Tests',
+      Status: 'PENDING_VALIDATION',
+      SignatureAlgorithm: 'SHA256WITHRSA',
+    });
+    await callApiOk('DeleteCertificate', { CertificateArn: requested.CertificateArn });
+  });
+
   it('fails a deploy with a certificate for another key, naming the problem', async () => {
     await opensslCsr(dir, 'stranger', '/CN=Certwright Issuing CA/O=Certwright Intermediate Tests');
     const strangerPem = await opensslSign(dir, { csr: 'stranger', ca: 'root', out: 'stranger' });
