@@ -92,6 +92,7 @@ async function start(settings: LocalSettings): Promise<void> {
       `  Credentials:    ${stack.accountsFile.path}${stack.accountsFile.created ? '  (created now with a fresh key)' : ''}`,
       `                  account ${account?.accountId}, access key ${account?.accessKeys[0]?.accessKeyId}; shell exports: npm run -s cli -- credentials`,
       `  DNS (local zones ${settings.localZones.join(', ') || 'none'}): ${hostPort(settings.host, stack.dnsPort)} udp+tcp`,
+      `  Events:         ${resolve(stack.eventLogPath)}  (one JSON line per certificate event)`,
       `  Data:           ${resolve(settings.dataDir)}`,
     ].join('\n'),
   );
