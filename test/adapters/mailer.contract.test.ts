@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetAccountCommand, MessageRejected, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SES_MAX_RECIPIENTS, SesMailer } from '../../functions/adapters/aws/ses-mailer.ts';
-import { OUTBOX_MAX_RECIPIENTS, OutboxMailer } from '../../functions/adapters/local/outbox-mailer.ts';
+import { SesMailer } from '../../functions/adapters/aws/ses-mailer.ts';
+import { OutboxMailer } from '../../functions/adapters/local/outbox-mailer.ts';
+import { MAX_MAIL_RECIPIENTS } from '../../functions/core/mail-recipients.ts';
 import type { Clock, Mailer, MailMessage, Random } from '../../functions/core/ports.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { FAKE_SES_ACCOUNT, FAKE_SES_REGION, FakeSes } from './aws/fake-ses.ts';
@@ -263,7 +264,7 @@ describe('SesMailer', () => {
     const ses = new FakeSes();
     ses.verifyIdentity('example.com');
     const mailer = new SesMailer(ses.client, { from: FROM });
-    const recipients = Array.from({ length: SES_MAX_RECIPIENTS + 1 }, (_, index) => `r${index}@example.org`);
+    const recipients = Array.from({ length: MAX_MAIL_RECIPIENTS + 1 }, (_, index) => `r${index}@example.org`);
 
     await expect(mailer.send({ ...MESSAGE, to: recipients })).rejects.toThrow('at most 50 recipients');
     await expect(mailer.send({ ...MESSAGE, to: [] })).rejects.toThrow('at least one recipient');
@@ -460,10 +461,7 @@ describe('OutboxMailer', () => {
 
   it('refuses more than 50 recipients as SES does, without creating the outbox', async () => {
     const directory = join(await temporaryDirectory(), 'outbox');
-    const recipients = Array.from(
-      { length: OUTBOX_MAX_RECIPIENTS + 1 },
-      (_, index) => `r${index}@example.org`,
-    );
+    const recipients = Array.from({ length: MAX_MAIL_RECIPIENTS + 1 }, (_, index) => `r${index}@example.org`);
 
     await expect(outbox(directory).send({ ...MESSAGE, to: recipients })).rejects.toThrow(
       'at most 50 recipients',

@@ -12,17 +12,10 @@
  *   SDK's retries are spent...) propagate unchanged, so a workflow Retry/Catch can match their names.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { checkRecipients } from '../../core/mail-recipients.ts';
 import type { Mailer, MailMessage } from '../../core/ports.ts';
 
-/** SES's limit of recipients (To, Cc and Bcc together) in one message. */
-export const SES_MAX_RECIPIENTS = 50;
-
 const CHARSET = 'UTF-8';
-
-/** A message SES would refuse for its recipients; nothing was sent. */
-export class InvalidRecipientsError extends Error {
-  override name = 'InvalidRecipients' as const;
-}
 
 export interface SesSender {
   /** The From: `Name <address>` or an address, of a verified SES identity. */
@@ -63,19 +56,5 @@ export class SesMailer implements Mailer {
       throw new Error('SES accepted the message but answered without a MessageId');
     }
     return { messageId: answer.MessageId };
-  }
-}
-
-function checkRecipients(to: readonly string[]): void {
-  if (to.length === 0) throw new InvalidRecipientsError('a message needs at least one recipient');
-  if (to.length > SES_MAX_RECIPIENTS) {
-    throw new InvalidRecipientsError(
-      `a message may have at most ${SES_MAX_RECIPIENTS} recipients (SES's limit), not ${to.length}`,
-    );
-  }
-  for (const address of to) {
-    if (address.trim() === '' || /[\r\n]/.test(address)) {
-      throw new InvalidRecipientsError(`not a recipient address: ${JSON.stringify(address)}`);
-    }
   }
 }

@@ -15,18 +15,11 @@ import { join } from 'node:path';
 import { domainToASCII } from 'node:url';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { checkRecipients } from '../../core/mail-recipients.ts';
 import type { Clock, Mailer, MailMessage, Random } from '../../core/ports.ts';
 import { writeNewFile } from './secret-files.ts';
 
-/** The recipients one message may have: SES's limit, kept here so local mode refuses what AWS refuses. */
-export const OUTBOX_MAX_RECIPIENTS = 50;
-
 const NAME_ATTEMPTS = 5;
-
-/** A message refused for its recipients; nothing was written. */
-export class InvalidRecipientsError extends Error {
-  override name = 'InvalidRecipients' as const;
-}
 
 export interface OutboxMailerOptions {
   /** Where the `.eml` files go; created if missing. */
@@ -100,20 +93,6 @@ function senderDomain(from: string): string {
   if (domain === '')
     throw new Error(`the outbox mailer needs one sender address, not ${JSON.stringify(from)}`);
   return domain;
-}
-
-function checkRecipients(to: readonly string[]): void {
-  if (to.length === 0) throw new InvalidRecipientsError('a message needs at least one recipient');
-  if (to.length > OUTBOX_MAX_RECIPIENTS) {
-    throw new InvalidRecipientsError(
-      `a message may have at most ${OUTBOX_MAX_RECIPIENTS} recipients (SES's limit), not ${to.length}`,
-    );
-  }
-  for (const address of to) {
-    if (address.trim() === '' || /[\r\n]/.test(address)) {
-      throw new InvalidRecipientsError(`not a recipient address: ${JSON.stringify(address)}`);
-    }
-  }
 }
 
 /** Text parts in canonical form (RFC 2046): lines end in CRLF, also inside a base64 body. */
