@@ -4,97 +4,38 @@
  * as at the first deploy.
  */
 import { X509Certificate } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SignCommand } from '@aws-sdk/client-kms';
 import type { APIGatewayProxyResult, CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIssuerCertificateStore } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
-import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 import { callApiLambda } from './api-lambda-call.ts';
-import { FakeKms } from './fake-kms.ts';
-import { FakeStepFunctions } from './fake-step-functions.ts';
+import { caBootstrapEvent } from './ca-bootstrap-event.ts';
+import { type LambdaEnvironment, startLambdaEnvironment } from './lambda-environment.ts';
 
 const TABLE_NAME = 'certwright-ca-bootstrap-lambda-test';
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-const SERVICE_TOKEN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Certwright-CaBootstrapProviderframeworkonEvent`;
 const CA_SUBJECT = 'CN=Certwright Deployed Root CA,O=Certwright Deploy Tests';
 
-let table: EmbeddedTable;
+let lambda: LambdaEnvironment;
 let store: DynamoDbIssuerCertificateStore;
-const kms = new FakeKms();
-const stepFunctions = new FakeStepFunctions();
-const kmsStub = kms.attach(KMSClient as unknown as KMSClient);
-const sfnStub = mockClient(SFNClient);
-// The issue function announces issued certificates on the deployment's event bus; every event is accepted.
-const eventsStub = mockClient(EventBridgeClient);
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  table = await startEmbeddedTable({ region: REGION, tableName: TABLE_NAME });
-  store = new DynamoDbIssuerCertificateStore(table.client, TABLE_NAME);
-  eventsStub.on(PutEventsCommand).callsFake((input) => ({
-    FailedEntryCount: 0,
-    Entries: (input.Entries ?? []).map((_entry: unknown, index: number) => ({ EventId: `event-${index}` })),
-  }));
-  sfnStub
-    .on(StartExecutionCommand)
-    .callsFake((input) => stepFunctions.client.send(new StartExecutionCommand(input)));
-  const stateMachineArn = stepFunctions.createStateMachine('certwright-certificate');
-  const caKey = kms.createKey('RSA_2048', { keyUsage: 'SIGN_VERIFY' });
-  const vaultKey = kms.createKey('SYMMETRIC_DEFAULT');
-  const macKey = kms.createKey('HMAC_256');
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    CERTWRIGHT_TABLE_NAME: TABLE_NAME,
-    CERTWRIGHT_CA_KEY_ID: caKey.arn,
-    CERTWRIGHT_VAULT_KEY_ID: vaultKey.arn,
-    CERTWRIGHT_MAC_KEY_ID: macKey.arn,
-    CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn,
-    CERTWRIGHT_EVENT_BUS_NAME: 'certwright-events',
-    CERTWRIGHT_VALIDATION_DOMAIN: 'acm-validations.certwright.test',
-    CERTWRIGHT_VALIDITY_DAYS: '90',
-  });
+  lambda = await startLambdaEnvironment({ region: REGION, tableName: TABLE_NAME });
+  store = new DynamoDbIssuerCertificateStore(lambda.table.client, TABLE_NAME);
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
-  kmsStub.restore();
-  sfnStub.restore();
-  eventsStub.restore();
-  await table?.close();
+  await lambda?.close();
 });
 
-/** An event as the Provider framework passes it to onEvent (CloudFormation gives properties as strings). */
+/** An event for this test's root CA; an Update's properties before are the defaults. */
 function resourceEvent(
   requestType: 'Create' | 'Update' | 'Delete',
   properties: Record<string, string> = { CaSubject: CA_SUBJECT, CaValidityYears: '10' },
 ): CloudFormationCustomResourceEvent {
-  const common = {
-    ServiceToken: SERVICE_TOKEN,
-    ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/presigned',
-    StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Certwright/00000000-0000-0000-0000-000000000000`,
-    RequestId: `request-${requestType}`,
-    LogicalResourceId: 'CaBootstrap',
-    ResourceType: 'Custom::CertwrightCa',
-    ResourceProperties: { ServiceToken: SERVICE_TOKEN, ...properties },
-  };
-  if (requestType === 'Create') return { ...common, RequestType: 'Create' };
-  if (requestType === 'Update') {
-    return {
-      ...common,
-      RequestType: 'Update',
-      PhysicalResourceId: 'certwright-ca',
-      OldResourceProperties: { ServiceToken: SERVICE_TOKEN, CaSubject: CA_SUBJECT, CaValidityYears: '10' },
-    };
-  }
-  return { ...common, RequestType: 'Delete', PhysicalResourceId: 'certwright-ca' };
+  return caBootstrapEvent(requestType, properties, { CaSubject: CA_SUBJECT, CaValidityYears: '10' });
 }
 
 const invoke = (event: unknown) => issueHandler(event as never, {} as Context);
@@ -141,7 +82,7 @@ describe('the issue-certificate Lambda as the CA bootstrap custom resource', () 
   });
 
   it('keeps the CA on Update (a re-deploy), even with other properties, and signs nothing', async () => {
-    const signs = kmsStub.commandCalls(SignCommand).length;
+    const signs = lambda.kmsStub.commandCalls(SignCommand).length;
     const response = await invoke(
       resourceEvent('Update', { CaSubject: 'CN=Another Root', CaValidityYears: '5', CaMode: 'ROOT' }),
     );
@@ -156,7 +97,7 @@ describe('the issue-certificate Lambda as the CA bootstrap custom resource', () 
       },
     });
     expect((await store.current())?.certificatePem).toBe(caPem);
-    expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
+    expect(lambda.kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
   });
 
   it('fails an Update that gives a certificate in ROOT mode, or an unknown CaMode, rather than ignore it', async () => {
@@ -178,10 +119,10 @@ describe('the issue-certificate Lambda as the CA bootstrap custom resource', () 
   });
 
   it('does nothing on Delete: the CA stays', async () => {
-    const signs = kmsStub.commandCalls(SignCommand).length;
+    const signs = lambda.kmsStub.commandCalls(SignCommand).length;
     expect(await invoke(resourceEvent('Delete'))).toEqual({ PhysicalResourceId: 'certwright-ca' });
     expect((await store.current())?.certificatePem).toBe(caPem);
-    expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
+    expect(lambda.kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
   });
 
   it('fails a Create whose properties are not a subject and a whole number of years', async () => {

@@ -8,80 +8,39 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SignCommand } from '@aws-sdk/client-kms';
 import type { APIGatewayProxyResult, CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIssuerCertificateStore } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
-import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 import { openssl } from '../../unit/issuance/test-ca.ts';
 import { callApiLambda } from './api-lambda-call.ts';
-import { FakeKms } from './fake-kms.ts';
-import { FakeStepFunctions } from './fake-step-functions.ts';
+import { caBootstrapEvent } from './ca-bootstrap-event.ts';
+import { type LambdaEnvironment, startLambdaEnvironment } from './lambda-environment.ts';
 import { opensslCsr, opensslRoot, opensslSign } from './openssl-root.ts';
 
 const TABLE_NAME = 'certwright-ca-intermediate-lambda-test';
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-const SERVICE_TOKEN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Certwright-CaBootstrapProviderframeworkonEvent`;
 const CA_SUBJECT = 'CN=Certwright Issuing CA,O=Certwright Intermediate Tests';
 const DATA_KEYS = ['CaStatus', 'Created', 'Csr', 'Fingerprint', 'SerialNumber'];
 
-let table: EmbeddedTable;
+let lambda: LambdaEnvironment;
 let store: DynamoDbIssuerCertificateStore;
 let dir: string;
 let rootPem: string;
-const kms = new FakeKms();
-const stepFunctions = new FakeStepFunctions();
-const kmsStub = kms.attach(KMSClient as unknown as KMSClient);
-const sfnStub = mockClient(SFNClient);
-// The issue function announces issued certificates on the deployment's event bus; every event is accepted.
-const eventsStub = mockClient(EventBridgeClient);
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  table = await startEmbeddedTable({ region: REGION, tableName: TABLE_NAME });
-  store = new DynamoDbIssuerCertificateStore(table.client, TABLE_NAME);
+  lambda = await startLambdaEnvironment({ region: REGION, tableName: TABLE_NAME });
+  store = new DynamoDbIssuerCertificateStore(lambda.table.client, TABLE_NAME);
   dir = await mkdtemp(join(tmpdir(), 'certwright-intermediate-lambda-'));
   rootPem = await opensslRoot(dir, 'root', '/CN=Operator Root CA/O=Operator');
-  eventsStub.on(PutEventsCommand).callsFake((input) => ({
-    FailedEntryCount: 0,
-    Entries: (input.Entries ?? []).map((_entry: unknown, index: number) => ({ EventId: `event-${index}` })),
-  }));
-  sfnStub
-    .on(StartExecutionCommand)
-    .callsFake((input) => stepFunctions.client.send(new StartExecutionCommand(input)));
-  const stateMachineArn = stepFunctions.createStateMachine('certwright-certificate');
-  const caKey = kms.createKey('RSA_2048', { keyUsage: 'SIGN_VERIFY' });
-  const vaultKey = kms.createKey('SYMMETRIC_DEFAULT');
-  const macKey = kms.createKey('HMAC_256');
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    CERTWRIGHT_TABLE_NAME: TABLE_NAME,
-    CERTWRIGHT_CA_KEY_ID: caKey.arn,
-    CERTWRIGHT_VAULT_KEY_ID: vaultKey.arn,
-    CERTWRIGHT_MAC_KEY_ID: macKey.arn,
-    CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn,
-    CERTWRIGHT_EVENT_BUS_NAME: 'certwright-events',
-    CERTWRIGHT_VALIDATION_DOMAIN: 'acm-validations.certwright.test',
-    CERTWRIGHT_VALIDITY_DAYS: '90',
-  });
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
-  kmsStub.restore();
-  sfnStub.restore();
-  eventsStub.restore();
-  await table?.close();
+  await lambda?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -90,28 +49,13 @@ interface ResourceResponse {
   Data: Record<string, string>;
 }
 
-/** An event as the Provider framework passes it to onEvent, in INTERMEDIATE mode. */
+/** An event for this test's CA in INTERMEDIATE mode, after a first deploy in that mode. */
 function resourceEvent(
   requestType: 'Create' | 'Update',
   extra: Record<string, string> = {},
 ): CloudFormationCustomResourceEvent {
   const properties = { CaSubject: CA_SUBJECT, CaValidityYears: '10', CaMode: 'INTERMEDIATE', ...extra };
-  const common = {
-    ServiceToken: SERVICE_TOKEN,
-    ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/presigned',
-    StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Certwright/00000000-0000-0000-0000-000000000000`,
-    RequestId: `request-${requestType}`,
-    LogicalResourceId: 'CaBootstrap',
-    ResourceType: 'Custom::CertwrightCa',
-    ResourceProperties: { ServiceToken: SERVICE_TOKEN, ...properties },
-  };
-  if (requestType === 'Create') return { ...common, RequestType: 'Create' };
-  return {
-    ...common,
-    RequestType: 'Update',
-    PhysicalResourceId: 'certwright-ca',
-    OldResourceProperties: { ServiceToken: SERVICE_TOKEN, CaSubject: CA_SUBJECT, CaMode: 'INTERMEDIATE' },
-  };
+  return caBootstrapEvent(requestType, properties, { CaSubject: CA_SUBJECT, CaMode: 'INTERMEDIATE' });
 }
 
 const invoke = async (event: CloudFormationCustomResourceEvent) =>
@@ -146,7 +90,7 @@ describe('an intermediate CA under an openssl root, through the issue-certificat
   });
 
   it('answers a re-deploy without a certificate with the same CSR, signing nothing', async () => {
-    const signs = kmsStub.commandCalls(SignCommand).length;
+    const signs = lambda.kmsStub.commandCalls(SignCommand).length;
     const response = await invoke(resourceEvent('Update'));
     expect(response.Data).toEqual({
       CaStatus: 'PENDING_CERTIFICATE',
@@ -155,7 +99,7 @@ describe('an intermediate CA under an openssl root, through the issue-certificat
       SerialNumber: '-',
       Created: 'false',
     });
-    expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
+    expect(lambda.kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
   });
 
   it('keeps the API answering while the CA waits for its certificate, naming the issuer from the CSR', async () => {
@@ -213,7 +157,7 @@ describe('an intermediate CA under an openssl root, through the issue-certificat
       ValidationMethod: 'DNS',
     });
     const certificateArn = requested.CertificateArn;
-    const certificates = new DynamoDbCertificateStore(table.client, TABLE_NAME);
+    const certificates = new DynamoDbCertificateStore(lambda.table.client, TABLE_NAME);
     const { accountId, certificateId } = parseCertificateArn(certificateArn);
     const pending = await certificates.get(accountId, certificateId);
     if (!pending) throw new Error('the requested certificate is not in the table');

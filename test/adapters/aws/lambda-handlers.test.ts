@@ -1,19 +1,14 @@
 /**
- * The Lambda entry files composed as in AWS, with only the services themselves replaced: the table is an
- * in-process dynalite (reached through AWS_ENDPOINT_URL_DYNAMODB, as the SDK reads it), KMS and Step
- * Functions are the fakes behind aws-sdk-client-mock, mocked on the client classes so the clients the
- * composition creates are the ones intercepted.
+ * The Lambda entry files composed as in AWS, with only the services themselves replaced (see
+ * lambda-environment.ts): an in-process table, and fakes for KMS, Step Functions and EventBridge.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, ScheduledEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveIssuerCertificate } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
@@ -26,52 +21,50 @@ import { newSerialHex } from '../../../functions/core/issuance/serial.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import { handler as scheduleHandler } from '../../../functions/schedule/lambda.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
-import { type EmbeddedTable, startEmbeddedTable } from '../../../local/embedded-table.ts';
 import { pendingCertificate } from '../../unit/core/core-fixtures.ts';
 import { cryptoRandom, openssl } from '../../unit/issuance/test-ca.ts';
 import { callApiLambda } from './api-lambda-call.ts';
 import { FakeEventBridge } from './fake-eventbridge.ts';
-import { FakeKms } from './fake-kms.ts';
-import { FakeStepFunctions } from './fake-step-functions.ts';
+import {
+  EVENT_BUS_NAME,
+  type LambdaEnvironment,
+  startLambdaEnvironment,
+  VALIDATION_DOMAIN,
+} from './lambda-environment.ts';
 
 const TABLE_NAME = 'certwright-lambda-test';
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-const VALIDATION_DOMAIN = 'acm-validations.certwright.test';
 const DAY_MS = 24 * 60 * 60 * 1000;
-const EVENT_BUS = 'certwright-events';
 
-let table: EmbeddedTable;
+let lambda: LambdaEnvironment;
 let dynamodb: DynamoDBClient;
 let workDir: string;
 let caCertificatePem: string;
 let stateMachineArn: string;
-const kms = new FakeKms();
-const stepFunctions = new FakeStepFunctions();
-const kmsStub = kms.attach(KMSClient as unknown as KMSClient);
-const sfnStub = mockClient(SFNClient);
 const eventBridge = new FakeEventBridge(ACCOUNT, REGION);
-const eventsStub = eventBridge.attach(EventBridgeClient as unknown as EventBridgeClient);
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  table = await startEmbeddedTable({ region: REGION, tableName: TABLE_NAME });
-  const { endpoint } = table;
-  dynamodb = table.client;
+  lambda = await startLambdaEnvironment({
+    region: REGION,
+    tableName: TABLE_NAME,
+    eventBridge,
+    variables: {
+      CERTWRIGHT_HOSTED_ZONES: '[]',
+      CERTWRIGHT_MAX_DOMAINS: '10',
+      CERTWRIGHT_POLL_INITIAL_SECONDS: '5',
+      CERTWRIGHT_POLL_FACTOR: '2',
+      CERTWRIGHT_POLL_MAX_SECONDS: '300',
+      CERTWRIGHT_VALIDATION_TIMEOUT_HOURS: '72',
+      CERTWRIGHT_CA_ISSUERS_URL: 'https://pki.certwright.test/ca.crt',
+    },
+  });
+  dynamodb = lambda.table.client;
+  stateMachineArn = lambda.stateMachineArn;
   workDir = await mkdtemp(join(tmpdir(), 'certwright-lambda-'));
 
-  // Every client of the class goes to the fake's own (instance-mocked) client.
-  sfnStub
-    .on(StartExecutionCommand)
-    .callsFake((input) => stepFunctions.client.send(new StartExecutionCommand(input)));
-  stateMachineArn = stepFunctions.createStateMachine('certwright-certificate');
-  eventBridge.createEventBus(EVENT_BUS);
-  const caKey = kms.createKey('RSA_2048', { keyUsage: 'SIGN_VERIFY' });
-  const vaultKey = kms.createKey('SYMMETRIC_DEFAULT');
-  const macKey = kms.createKey('HMAC_256');
-
   // The CA as the bootstrap custom resource will make it: signed by the KMS key, saved in the table.
-  const signer = await KmsCaSigner.create(new KMSClient({ region: REGION }), caKey.arn);
+  const signer = await KmsCaSigner.create(new KMSClient({ region: REGION }), lambda.caKeyArn);
   const notBefore = new Date(Date.now() - 60 * 60 * 1000);
   caCertificatePem = await createSelfSignedCaCertificate({
     signer,
@@ -81,36 +74,10 @@ beforeAll(async () => {
     serialHex: newSerialHex(cryptoRandom),
   });
   await saveIssuerCertificate(dynamodb, TABLE_NAME, { certificatePem: caCertificatePem, chainPem: [] });
-
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    CERTWRIGHT_TABLE_NAME: TABLE_NAME,
-    CERTWRIGHT_CA_KEY_ID: caKey.arn,
-    CERTWRIGHT_VAULT_KEY_ID: vaultKey.arn,
-    CERTWRIGHT_MAC_KEY_ID: macKey.arn,
-    CERTWRIGHT_STATE_MACHINE_ARN: stateMachineArn,
-    CERTWRIGHT_EVENT_BUS_NAME: EVENT_BUS,
-    CERTWRIGHT_HOSTED_ZONES: '[]',
-    CERTWRIGHT_VALIDATION_DOMAIN: VALIDATION_DOMAIN,
-    CERTWRIGHT_VALIDITY_DAYS: '90',
-    CERTWRIGHT_MAX_DOMAINS: '10',
-    CERTWRIGHT_POLL_INITIAL_SECONDS: '5',
-    CERTWRIGHT_POLL_FACTOR: '2',
-    CERTWRIGHT_POLL_MAX_SECONDS: '300',
-    CERTWRIGHT_VALIDATION_TIMEOUT_HOURS: '72',
-    CERTWRIGHT_CA_ISSUERS_URL: 'https://pki.certwright.test/ca.crt',
-  });
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
-  kmsStub.restore();
-  sfnStub.restore();
-  eventsStub.restore();
-  await table?.close();
+  await lambda?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
@@ -152,7 +119,7 @@ describe('the API Lambda', () => {
       new RegExp(`^arn:aws:acm:${REGION}:${ACCOUNT}:certificate/[0-9a-f-]{36}$`),
     );
     const { certificateId } = parseCertificateArn(certificateArn);
-    const executions = stepFunctions.executionsOf(stateMachineArn);
+    const executions = lambda.stepFunctions.executionsOf(stateMachineArn);
     expect(executions).toHaveLength(1);
     expect(executions[0]?.name).toBe(certificateId);
     expect(JSON.parse(executions[0]?.input ?? '')).toEqual({ certificateArn });
@@ -227,7 +194,7 @@ describe('the API Lambda', () => {
       expect(text.stdout).toContain('CA Issuers - URI:https://pki.certwright.test/ca.crt');
 
       // The certificate announced itself on the event bus, once.
-      expect(eventBridge.delivered(EVENT_BUS)).toEqual([
+      expect(eventBridge.delivered(EVENT_BUS_NAME)).toEqual([
         expect.objectContaining({
           'detail-type': 'ACM Certificate Available',
           source: 'certwright.acm',
@@ -237,10 +204,10 @@ describe('the API Lambda', () => {
       ]);
 
       // A second run of the task (a workflow retry) signs and announces nothing more.
-      const signs = kmsStub.commandCalls(SignCommand).length;
+      const signs = lambda.kmsStub.commandCalls(SignCommand).length;
       expect(await issueHandler({ certificateArn }, {} as Context)).toEqual({ outcome: 'STOPPED' });
-      expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
-      expect(eventBridge.delivered(EVENT_BUS)).toHaveLength(1);
+      expect(lambda.kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
+      expect(eventBridge.delivered(EVENT_BUS_NAME)).toHaveLength(1);
     });
 
     it('refuses a task, before signing anything, when the function has no event bus to announce on', async () => {
@@ -248,11 +215,11 @@ describe('the API Lambda', () => {
         ...process.env,
         CERTWRIGHT_EVENT_BUS_NAME: undefined,
       });
-      const signs = kmsStub.commandCalls(SignCommand).length;
+      const signs = lambda.kmsStub.commandCalls(SignCommand).length;
       await expect(withoutBus({ certificateArn }, {} as Context)).rejects.toThrow(
         'CERTWRIGHT_EVENT_BUS_NAME is not set',
       );
-      expect(kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
+      expect(lambda.kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
     });
   });
 });
@@ -281,7 +248,7 @@ describe('the schedule Lambda', () => {
       },
     };
     await store.create(expiring);
-    const delivered = eventBridge.delivered(EVENT_BUS).length;
+    const delivered = eventBridge.delivered(EVENT_BUS_NAME).length;
 
     expect(await scheduleHandler(scheduledEvent(), {} as Context)).toEqual({
       examined: 1,
@@ -290,7 +257,7 @@ describe('the schedule Lambda', () => {
     });
 
     expect((await store.get(expiring.accountId, expiring.id))?.status).toBe('EXPIRED');
-    expect(eventBridge.delivered(EVENT_BUS).slice(delivered)).toEqual([
+    expect(eventBridge.delivered(EVENT_BUS_NAME).slice(delivered)).toEqual([
       expect.objectContaining({
         'detail-type': 'ACM Certificate Expired',
         source: 'certwright.acm',
@@ -303,7 +270,7 @@ describe('the schedule Lambda', () => {
       expired: 0,
       announced: 0,
     });
-    expect(eventBridge.delivered(EVENT_BUS)).toHaveLength(delivered + 1);
+    expect(eventBridge.delivered(EVENT_BUS_NAME)).toHaveLength(delivered + 1);
   });
 });
 
