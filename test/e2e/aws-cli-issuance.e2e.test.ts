@@ -18,6 +18,7 @@ import {
   startTestStack,
   testSettings,
 } from '../support/local-stack-harness.ts';
+import { newP256KeyArgs } from '../support/openssl-key-args.ts';
 import { runCommand } from '../support/run-command.ts';
 
 // A newcomer's path through the README: the stock AWS CLI requests a certificate, the DNS record goes
@@ -205,13 +206,7 @@ describe('the AWS CLI against the local stack', () => {
       await runCommand('openssl', [
         'req',
         '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        '/dev/null',
+        ...newP256KeyArgs('/dev/null'),
         '-subj',
         '/CN=Other CA',
         '-days',

@@ -4,6 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { newP256KeyArgs } from '../../support/openssl-key-args.ts';
 import { openssl } from '../../unit/issuance/test-ca.ts';
 
 /** The extensions file the operator signs the intermediate CA's CSR with. */
@@ -31,13 +32,7 @@ export async function opensslRoot(
     [
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
+      ...newP256KeyArgs(`${name}.key`),
       '-out',
       `${name}.pem`,
       '-subj',
@@ -56,24 +51,7 @@ export async function opensslRoot(
 
 /** A CSR for a fresh P-256 key in `<dir>/<name>.csr`. */
 export async function opensslCsr(dir: string, name: string, subject: string): Promise<void> {
-  await run(
-    [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      subject,
-    ],
-    dir,
-  );
+  await run(['req', '-new', ...newP256KeyArgs(`${name}.key`), '-out', `${name}.csr`, '-subj', subject], dir);
 }
 
 /** Signs `<dir>/<csr>.csr` with the CA `<dir>/<ca>.pem` + `.key` and the given extensions; the PEM. */
