@@ -1,5 +1,4 @@
 import { X509Certificate } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import {
   ACMClient,
   type CertificateSummary,
@@ -12,7 +11,6 @@ import {
   RequestCertificateCommand,
   type RequestCertificateCommandInput,
 } from '@aws-sdk/client-acm';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
@@ -26,6 +24,7 @@ import {
   startTestStack,
   testSettings,
 } from '../support/local-stack-harness.ts';
+import { fetchSignedPost } from '../support/signed-post.ts';
 
 // The ACM JSON 1.1 API as a stock SDK client (and a hand-signed fetch) sees it: idempotency, account
 // isolation, pagination, ACM's error codes, and the CertificateDetail of a pending request. Names under
@@ -143,30 +142,14 @@ async function signedPost(
   body: string,
   account: Account = ACCOUNT_A,
 ): Promise<{ status: number; contentType: string | null; json: Record<string, unknown> }> {
-  const url = new URL(stack.url);
-  const signer = new SignatureV4({
+  const response = await fetchSignedPost(stack.url, {
     credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
     region: REGION,
     service: 'acm',
-    sha256: Sha256,
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers: {
-      host: url.host,
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': target,
-    },
+    contentType: 'application/x-amz-json-1.1',
+    target,
     body,
   });
-  // fetch sends the same Host itself and refuses to be given one.
-  const { host: _host, ...headers } = signed.headers;
-  const response = await fetch(`${stack.url}/`, { method: 'POST', headers, body });
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),

@@ -31,6 +31,7 @@ import {
   testSettings,
 } from '../support/local-stack-harness.ts';
 import { runCommand } from '../support/run-command.ts';
+import { fetchSignedPost } from '../support/signed-post.ts';
 
 const AWS_CLI = '/usr/bin/aws';
 const STAGE_PATH = '/v1/';
@@ -97,29 +98,14 @@ async function startStage(target: LocalStack): Promise<{ url: string; close(): P
       if (error instanceof AuthError) return refuse(response, error.code, error.message);
       throw error;
     }
-    const url = new URL(target.url);
-    const signed = await new SignatureV4({
+    const answer = await fetchSignedPost(target.url, {
       credentials: CREDENTIALS,
       region: REGION,
       service: 'execute-api',
-      sha256: Sha256,
-    }).sign({
-      method: 'POST',
-      protocol: 'http:',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: '/',
-      query: {},
-      headers: {
-        host: url.host,
-        'content-type': String(request.headers['content-type']),
-        'x-amz-target': String(request.headers['x-amz-target']),
-      },
+      contentType: String(request.headers['content-type']),
+      target: String(request.headers['x-amz-target']),
       body,
     });
-    // fetch sends the same Host itself and refuses to be given one.
-    const { host: _host, ...headers } = signed.headers;
-    const answer = await fetch(`${target.url}/`, { method: 'POST', headers, body });
     response
       .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' })
       .end(Buffer.from(await answer.arrayBuffer()));

@@ -1,0 +1,32 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+export interface SignedPostRequest {
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  region: string;
+  /** The service the signature is scoped to (`acm`, `execute-api`). */
+  service: string;
+  contentType: string;
+  /** The X-Amz-Target header. */
+  target: string;
+  body: string | Uint8Array<ArrayBuffer>;
+}
+
+/** A POST to `<baseUrl>/`, signed with SigV4 as an SDK client signs it. */
+export async function fetchSignedPost(baseUrl: string, request: SignedPostRequest): Promise<Response> {
+  const url = new URL(baseUrl);
+  const { credentials, region, service, body } = request;
+  const signed = await new SignatureV4({ credentials, region, service, sha256: Sha256 }).sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    query: {},
+    headers: { host: url.host, 'content-type': request.contentType, 'x-amz-target': request.target },
+    body,
+  });
+  // fetch sends the same Host itself and refuses to be given one.
+  const { host: _host, ...headers } = signed.headers;
+  return fetch(`${baseUrl}/`, { method: 'POST', headers, body });
+}
