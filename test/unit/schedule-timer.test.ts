@@ -44,6 +44,18 @@ function schedule() {
   return { state, logs, run, log: (entry: Record<string, unknown>) => logs.push(entry) };
 }
 
+/** A timer due every second, over a schedule whose runs stay open until `release()`. */
+function startHeldTimer() {
+  const clock = new FakeClock();
+  const { state, run, log } = schedule();
+  let release = () => {};
+  state.hold = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const timer = startScheduleTimer({ run, log, clock, intervalSeconds: 1, tickMs: TICK_MS });
+  return { clock, state, release, timer };
+}
+
 /** Lets the timer take a few looks at the clock. */
 async function ticks(count = 3): Promise<void> {
   await vi.advanceTimersByTimeAsync(count * TICK_MS);
@@ -75,13 +87,7 @@ describe('startScheduleTimer', () => {
   });
 
   it('never starts a run while one is under way', async () => {
-    const clock = new FakeClock();
-    const { state, run, log } = schedule();
-    let release = () => {};
-    state.hold = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const timer = startScheduleTimer({ run, log, clock, intervalSeconds: 1, tickMs: TICK_MS });
+    const { clock, state, release, timer } = startHeldTimer();
 
     clock.advance(10_000);
     await ticks(5);
@@ -116,13 +122,7 @@ describe('startScheduleTimer', () => {
   });
 
   it('stops: waits for the run under way, and starts none afterwards', async () => {
-    const clock = new FakeClock();
-    const { state, run, log } = schedule();
-    let release = () => {};
-    state.hold = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const timer = startScheduleTimer({ run, log, clock, intervalSeconds: 1, tickMs: TICK_MS });
+    const { clock, state, release, timer } = startHeldTimer();
     await ticks();
 
     let stopped = false;

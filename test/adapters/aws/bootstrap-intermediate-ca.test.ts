@@ -76,6 +76,18 @@ const bootstrap = (certificatePem?: string, chainPem?: string) =>
 const signCsr = (out: string, extensions?: string[], ca = 'root') =>
   opensslSign(dir, { csr: 'deployment', ca, out, extensions });
 
+/** A CA `<name>` between `ca` and the intermediate, with a key of its own; its PEM. */
+async function issuingCa(
+  name: string,
+  subject: string,
+  ca: string,
+  basicConstraints = 'critical, CA:TRUE',
+): Promise<string> {
+  await opensslCsr(dir, name, subject);
+  const extensions = [`basicConstraints = ${basicConstraints}`, 'keyUsage = critical, keyCertSign'];
+  return opensslSign(dir, { csr: name, ca, out: name, extensions });
+}
+
 const refusal = async (promise: Promise<unknown>) => {
   const error = await promise.then(
     () => undefined,
@@ -169,14 +181,12 @@ describe('bootstrapIntermediateCa with the certificate the root signed', () => {
   });
 
   it('accepts a chain of two above it, issuer first, and openssl agrees', async () => {
-    await opensslCsr(dir, 'issuing', '/CN=Operator Issuing CA/O=Operator');
-    await opensslSign(dir, {
-      csr: 'issuing',
-      ca: 'root',
-      out: 'issuing',
-      extensions: ['basicConstraints = critical, CA:TRUE, pathlen:1', 'keyUsage = critical, keyCertSign'],
-    });
-    const issuingPem = await readFile(join(dir, 'issuing.pem'), 'utf8');
+    const issuingPem = await issuingCa(
+      'issuing',
+      '/CN=Operator Issuing CA/O=Operator',
+      'root',
+      'critical, CA:TRUE, pathlen:1',
+    );
     const intermediatePem = await signCsr('deep', undefined, 'issuing');
     const result = await bootstrap(intermediatePem, `${issuingPem}${rootPem}`);
     expect(result.status).toBe('ACTIVE');
@@ -240,13 +250,7 @@ describe('bootstrapIntermediateCa with the certificate the root signed', () => {
   });
 
   it('refuses a chain that stops below the root, an empty chain, and the certificate as its own chain', async () => {
-    await opensslCsr(dir, 'issuing', '/CN=Operator Issuing CA/O=Operator');
-    const issuingPem = await opensslSign(dir, {
-      csr: 'issuing',
-      ca: 'root',
-      out: 'issuing',
-      extensions: ['basicConstraints = critical, CA:TRUE', 'keyUsage = critical, keyCertSign'],
-    });
+    const issuingPem = await issuingCa('issuing', '/CN=Operator Issuing CA/O=Operator', 'root');
     const deepPem = await signCsr('deep', undefined, 'issuing');
     expect(await refusal(bootstrap(deepPem, issuingPem))).toMatch(/which is not a self-signed root/);
     expect(await refusal(bootstrap(deepPem, ''))).toMatch(/the chain is empty/);
@@ -258,13 +262,7 @@ describe('bootstrapIntermediateCa with the certificate the root signed', () => {
 
   it('refuses a chain whose certificate allows no CA below it (pathlen)', async () => {
     await opensslRoot(dir, 'strict-root', '/CN=Strict Root/O=Operator', 'critical,CA:TRUE,pathlen:0');
-    await opensslCsr(dir, 'strict-issuing', '/CN=Strict Issuing CA/O=Operator');
-    const issuingPem = await opensslSign(dir, {
-      csr: 'strict-issuing',
-      ca: 'strict-root',
-      out: 'strict-issuing',
-      extensions: ['basicConstraints = critical, CA:TRUE', 'keyUsage = critical, keyCertSign'],
-    });
+    const issuingPem = await issuingCa('strict-issuing', '/CN=Strict Issuing CA/O=Operator', 'strict-root');
     const deepPem = await signCsr('strict-deep', undefined, 'strict-issuing');
     const strictRootPem = await readFile(join(dir, 'strict-root.pem'), 'utf8');
     expect(await refusal(bootstrap(deepPem, `${issuingPem}${strictRootPem}`))).toMatch(

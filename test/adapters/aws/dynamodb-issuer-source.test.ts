@@ -46,12 +46,14 @@ beforeEach(async () => {
   await client.send(new DeleteItemCommand({ TableName: TABLE_NAME, Key: CSR_KEY }));
 });
 
+/** The intermediate CA certificate with the root as its chain, as an issuer source reads it. */
+function intermediateWithChain(): { certificatePem: string; chainPem: string[] } {
+  return { certificatePem: intermediate.certificatePem, chainPem: [root.certificatePem] };
+}
+
 describe('saveIssuerCertificate', () => {
   it('stores the CA certificate and its chain in the CA item', async () => {
-    const saved = await saveIssuerCertificate(client, TABLE_NAME, {
-      certificatePem: intermediate.certificatePem,
-      chainPem: [root.certificatePem],
-    });
+    const saved = await saveIssuerCertificate(client, TABLE_NAME, intermediateWithChain());
     expect(saved).toBe(true);
     const { Item } = await client.send(
       new GetItemCommand({ TableName: TABLE_NAME, Key: KEY, ConsistentRead: true }),
@@ -65,10 +67,7 @@ describe('saveIssuerCertificate', () => {
 
   it('keeps the CA already stored (a re-deploy does not replace it)', async () => {
     await saveIssuerCertificate(client, TABLE_NAME, { certificatePem: root.certificatePem, chainPem: [] });
-    const again = await saveIssuerCertificate(client, TABLE_NAME, {
-      certificatePem: intermediate.certificatePem,
-      chainPem: [root.certificatePem],
-    });
+    const again = await saveIssuerCertificate(client, TABLE_NAME, intermediateWithChain());
     expect(again).toBe(false);
     const source = new DynamoDbIssuerSource(client, TABLE_NAME);
     expect(await source.current()).toEqual({ certificatePem: root.certificatePem, chainPem: [] });
@@ -89,14 +88,8 @@ describe('DynamoDbIssuerSource', () => {
     const source = new DynamoDbIssuerSource(client, TABLE_NAME);
     await expect(source.current()).rejects.toThrow('the CA certificate has not been bootstrapped');
     // The failed read is not cached: the next call reads again.
-    await saveIssuerCertificate(client, TABLE_NAME, {
-      certificatePem: intermediate.certificatePem,
-      chainPem: [root.certificatePem],
-    });
-    expect(await source.current()).toEqual({
-      certificatePem: intermediate.certificatePem,
-      chainPem: [root.certificatePem],
-    });
+    await saveIssuerCertificate(client, TABLE_NAME, intermediateWithChain());
+    expect(await source.current()).toEqual(intermediateWithChain());
   });
 
   it('reads the item once and keeps it for the life of the container', async () => {
@@ -165,14 +158,8 @@ describe('the pending CSR of an intermediate CA', () => {
     expect(error).toBeInstanceOf(CaCertificateNotInstalledError);
     expect(error).toMatchObject({ name: 'CaCertificateNotInstalled' });
     expect((error as Error).message).toMatch(/^the CA certificate is not installed yet/);
-    await saveIssuerCertificate(client, TABLE_NAME, {
-      certificatePem: intermediate.certificatePem,
-      chainPem: [root.certificatePem],
-    });
-    expect(await source.current()).toEqual({
-      certificatePem: intermediate.certificatePem,
-      chainPem: [root.certificatePem],
-    });
+    await saveIssuerCertificate(client, TABLE_NAME, intermediateWithChain());
+    expect(await source.current()).toEqual(intermediateWithChain());
   });
 });
 

@@ -32,6 +32,18 @@ function issued(overrides: Partial<CertificateRecord> = {}): CertificateRecord {
   };
 }
 
+/** The detail fields every event about `issued()` carries, whatever its type. */
+const ISSUED_DETAIL = {
+  CertificateType: 'AMAZON_ISSUED',
+  CommonName: 'www.example.test',
+  FirstSubjectAlternativeName: 'www.example.test',
+  ValidityInDays: 395,
+  CertificateKeyPairOrigin: 'AWS_MANAGED',
+  DomainValidationMethod: 'DNS',
+  CertificateCreatedDate: '2026-03-01T12:00:00Z',
+  CertificateExpirationDate: '2027-04-01T07:15:41Z',
+};
+
 describe('certificateAvailableEvent', () => {
   it('carries ACM’s detail fields for an issuance, dates in whole seconds, the ARN as the resource', () => {
     const certificate = issued();
@@ -43,14 +55,7 @@ describe('certificateAvailableEvent', () => {
       time: '2026-03-02T08:15:42Z',
       detail: {
         Action: 'ISSUANCE',
-        CertificateType: 'AMAZON_ISSUED',
-        CommonName: 'www.example.test',
-        FirstSubjectAlternativeName: 'www.example.test',
-        ValidityInDays: 395,
-        CertificateKeyPairOrigin: 'AWS_MANAGED',
-        DomainValidationMethod: 'DNS',
-        CertificateCreatedDate: '2026-03-01T12:00:00Z',
-        CertificateExpirationDate: '2027-04-01T07:15:41Z',
+        ...ISSUED_DETAIL,
         // NotAfter is 394 days and 23 hours away: a part day counts as a day.
         DaysToExpiry: 395,
         InUse: false,
@@ -83,14 +88,7 @@ describe('certificateExpiredEvent', () => {
       region: REGION,
       time: '2027-04-01T07:15:42Z',
       detail: {
-        CertificateType: 'AMAZON_ISSUED',
-        CommonName: 'www.example.test',
-        FirstSubjectAlternativeName: 'www.example.test',
-        ValidityInDays: 395,
-        CertificateKeyPairOrigin: 'AWS_MANAGED',
-        DomainValidationMethod: 'DNS',
-        CertificateCreatedDate: '2026-03-01T12:00:00Z',
-        CertificateExpirationDate: '2027-04-01T07:15:41Z',
+        ...ISSUED_DETAIL,
         InUse: false,
         Exported: false,
       },
