@@ -13,12 +13,12 @@ import type { APIGatewayProxyResult, CloudFormationCustomResourceEvent, Context 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIssuerCertificateStore } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
-import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
 import { openssl } from '../../unit/issuance/test-ca.ts';
 import { callApiLambda } from './api-lambda-call.ts';
 import { caBootstrapEvent } from './ca-bootstrap-event.ts';
 import { type LambdaEnvironment, startLambdaEnvironment } from './lambda-environment.ts';
+import { markDomainsValidated } from './mark-domains-validated.ts';
 import { opensslCsr, opensslRoot, opensslSign } from './openssl-root.ts';
 
 const TABLE_NAME = 'certwright-ca-intermediate-lambda-test';
@@ -157,14 +157,7 @@ describe('an intermediate CA under an openssl root, through the issue-certificat
       ValidationMethod: 'DNS',
     });
     const certificateArn = requested.CertificateArn;
-    const certificates = new DynamoDbCertificateStore(lambda.table.client, TABLE_NAME);
-    const { accountId, certificateId } = parseCertificateArn(certificateArn);
-    const pending = await certificates.get(accountId, certificateId);
-    if (!pending) throw new Error('the requested certificate is not in the table');
-    await certificates.save({
-      ...pending,
-      domainValidations: pending.domainValidations.map((dv) => ({ ...dv, status: 'SUCCESS' })),
-    });
+    await markDomainsValidated(new DynamoDbCertificateStore(lambda.table.client, TABLE_NAME), certificateArn);
 
     expect(await issueHandler({ certificateArn } as never, {} as Context)).toMatchObject({
       outcome: 'ISSUED',

@@ -31,6 +31,7 @@ import {
   startLambdaEnvironment,
   VALIDATION_DOMAIN,
 } from './lambda-environment.ts';
+import { markDomainsValidated } from './mark-domains-validated.ts';
 
 const TABLE_NAME = 'certwright-lambda-test';
 const ACCOUNT = '123456789012';
@@ -158,14 +159,7 @@ describe('the API Lambda', () => {
 
   describe('then the issue task Lambda', () => {
     it('issues the validated certificate, signed through KMS, and openssl verifies it against the CA', async () => {
-      const store = new DynamoDbCertificateStore(dynamodb, TABLE_NAME);
-      const { accountId, certificateId } = parseCertificateArn(certificateArn);
-      const pending = await store.get(accountId, certificateId);
-      if (!pending) throw new Error('the requested certificate is not in the table');
-      await store.save({
-        ...pending,
-        domainValidations: pending.domainValidations.map((dv) => ({ ...dv, status: 'SUCCESS' })),
-      });
+      await markDomainsValidated(new DynamoDbCertificateStore(dynamodb, TABLE_NAME), certificateArn);
 
       const result = (await issueHandler({ certificateArn }, {} as Context)) as { outcome: string };
       expect(result.outcome).toBe('ISSUED');
