@@ -23,7 +23,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, InvalidArgsError, SerialCollisionError } from '../../core/errors.ts';
-import type { CertificateRecord } from '../../core/model.ts';
+import type { CertificateRecord, CertificateStatus } from '../../core/model.ts';
 import type { CertificatePage, CertificateStore, IdempotencyClaim, StorePageKey } from '../../core/ports.ts';
 import { WORK_QUEUE_INDEX } from './table-schema.ts';
 
@@ -292,17 +292,7 @@ export class DynamoDbCertificateStore implements CertificateStore {
    */
   async scanIssuedDueBy(until: Date, limit: number, startKey?: StorePageKey): Promise<DuePage> {
     checkPageLimit(limit);
-    const page = await this.documents.send(
-      new ScanCommand({
-        TableName: this.tableName,
-        ConsistentRead: true,
-        FilterExpression: 'begins_with(sk, :certificate) AND #record.#status = :issued',
-        ExpressionAttributeNames: { '#record': 'record', '#status': 'status' },
-        ExpressionAttributeValues: { ':certificate': CERTIFICATE_PREFIX, ':issued': 'ISSUED' },
-        ExclusiveStartKey: startKey,
-        Limit: limit,
-      }),
-    );
+    const page = await this.documents.send(this.scanCertificatesIn('ISSUED', startKey, limit));
     const due = ((page.Items ?? []) as CertificateItem[]).filter((item) => {
       const { workQueue, workDueAt } = workQueueAttributes(certificateFromItem(item));
       return workQueue === ISSUED_QUEUE && workDueAt !== undefined && workDueAt <= until.toISOString();
@@ -317,17 +307,25 @@ export class DynamoDbCertificateStore implements CertificateStore {
    */
   async scanPendingValidation(): Promise<PendingValidationEntry[]> {
     return this.collectPending((exclusiveStartKey) =>
-      this.documents.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          ConsistentRead: true,
-          FilterExpression: 'begins_with(sk, :certificate) AND #record.#status = :pending',
-          ExpressionAttributeNames: { '#record': 'record', '#status': 'status' },
-          ExpressionAttributeValues: { ':certificate': CERTIFICATE_PREFIX, ':pending': 'PENDING_VALIDATION' },
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      ),
+      this.documents.send(this.scanCertificatesIn('PENDING_VALIDATION', exclusiveStartKey)),
     );
+  }
+
+  /** One page of a consistent scan for the certificates in one status (the index bypassed). */
+  private scanCertificatesIn(
+    status: CertificateStatus,
+    startKey: StorePageKey | QueryCommandInput['ExclusiveStartKey'],
+    limit?: number,
+  ): ScanCommand {
+    return new ScanCommand({
+      TableName: this.tableName,
+      ConsistentRead: true,
+      FilterExpression: 'begins_with(sk, :certificate) AND #record.#status = :status',
+      ExpressionAttributeNames: { '#record': 'record', '#status': 'status' },
+      ExpressionAttributeValues: { ':certificate': CERTIFICATE_PREFIX, ':status': status },
+      ExclusiveStartKey: startKey,
+      ...(limit === undefined ? {} : { Limit: limit }),
+    });
   }
 
   private async collectPending(
