@@ -51,6 +51,13 @@ export interface DomainValidation {
   resourceRecord?: ResourceRecord;
   /** What the most recent DNS check saw, for diagnosis. */
   lastCheck?: { at: string; outcome: string; detail?: string };
+  /** EMAIL validation: the approver addresses the approval mail goes to. */
+  validationEmails?: string[];
+  /**
+   * EMAIL validation: the one approval link that is valid now, as the SHA-256 (hex) of its token (the token
+   * itself is only in the mail). A resend replaces it; an approval removes it.
+   */
+  approval?: { tokenHash: string; sentAt: string };
 }
 
 export interface Tag {

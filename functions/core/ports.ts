@@ -87,6 +87,24 @@ export interface CertificateStore {
    * another ARN is left alone). Idempotent.
    */
   confirmIdempotencyClaim(accountId: string, token: string, arn: string): Promise<void>;
+  /** Writes the lookup from an approval token's hash to its certificate and domain. */
+  saveApproval(approval: ApprovalRecord): Promise<void>;
+  /** The approval written under this token hash, if any. */
+  findApproval(tokenHash: string): Promise<ApprovalRecord | undefined>;
+}
+
+/**
+ * Where an emailed approval link leads: found by the SHA-256 (hex) of its token. Whether the link is still
+ * good is decided on the certificate (DomainValidation.approval holds the one current hash).
+ */
+export interface ApprovalRecord {
+  tokenHash: string;
+  certificateArn: string;
+  accountId: string;
+  certificateId: string;
+  domainName: string;
+  /** ISO-8601: the certificate's validation deadline. */
+  expiresAt: string;
 }
 
 /** The CA key. In AWS a KMS SIGN_VERIFY key; locally a key file. The private key never leaves it. */

@@ -10,6 +10,7 @@
  * - idempotency claim: pk ACCOUNT#<accountId>, sk IDEMPOTENCY#<token>; `arn`, `expiresAt` (epoch seconds),
  *   `created` (true once the claimer wrote the certificate and started its workflow)
  * - serial reservation: pk SERIAL#<hex>, sk SERIAL; `certificateArn`, `reservedAt`
+ * - approval link: pk APPROVAL#<sha-256 of the token, hex>, sk APPROVAL; the ApprovalRecord fields
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -24,13 +25,21 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, InvalidArgsError, SerialCollisionError } from '../../core/errors.ts';
 import type { CertificateRecord, CertificateStatus } from '../../core/model.ts';
-import type { CertificatePage, CertificateStore, IdempotencyClaim, StorePageKey } from '../../core/ports.ts';
+import type {
+  ApprovalRecord,
+  CertificatePage,
+  CertificateStore,
+  IdempotencyClaim,
+  StorePageKey,
+} from '../../core/ports.ts';
 import { WORK_QUEUE_INDEX } from './table-schema.ts';
 
 const ACCOUNT_PREFIX = 'ACCOUNT#';
 const CERTIFICATE_PREFIX = 'CERTIFICATE#';
 const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
 const SERIAL_PREFIX = 'SERIAL#';
+const APPROVAL_PREFIX = 'APPROVAL#';
+const APPROVAL_SORT_KEY = 'APPROVAL';
 const PENDING_VALIDATION_QUEUE = 'PENDING_VALIDATION';
 const ISSUED_QUEUE = 'ISSUED';
 
@@ -248,6 +257,28 @@ export class DynamoDbCertificateStore implements CertificateStore {
       }
       throw error;
     }
+  }
+
+  async saveApproval(approval: ApprovalRecord): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `${APPROVAL_PREFIX}${approval.tokenHash}`, sk: APPROVAL_SORT_KEY, ...approval },
+      }),
+    );
+  }
+
+  async findApproval(tokenHash: string): Promise<ApprovalRecord | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `${APPROVAL_PREFIX}${tokenHash}`, sk: APPROVAL_SORT_KEY },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const { certificateArn, accountId, certificateId, domainName, expiresAt } = Item as ApprovalRecord;
+    return { tokenHash, certificateArn, accountId, certificateId, domainName, expiresAt };
   }
 
   async listPendingValidation(): Promise<PendingValidationEntry[]> {

@@ -140,6 +140,8 @@ function hookedStore(hooks: StoreHooks): CertificateStore {
     claimIdempotencyToken: (accountId, token, arn, now, windowSeconds) =>
       store.claimIdempotencyToken(accountId, token, arn, now, windowSeconds),
     confirmIdempotencyClaim: (accountId, token, arn) => store.confirmIdempotencyClaim(accountId, token, arn),
+    saveApproval: (approval) => store.saveApproval(approval),
+    findApproval: (tokenHash) => store.findApproval(tokenHash),
     reserveSerial: async (serialHex, certificateArn, now) => {
       await hooks.beforeReserveSerial?.();
       await store.reserveSerial(serialHex, certificateArn, now);

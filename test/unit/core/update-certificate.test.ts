@@ -44,6 +44,8 @@ function withInterference(): { store: CertificateStore; interfere(write: Promise
       reserveSerial: () => Promise.reject(new Error('not used')),
       listPendingValidation: () => Promise.reject(new Error('not used')),
       listIssuedDueBy: () => Promise.reject(new Error('not used')),
+      saveApproval: () => Promise.reject(new Error('not used')),
+      findApproval: () => Promise.reject(new Error('not used')),
     },
     interfere: (write) => {
       pending.push(write);
