@@ -128,6 +128,7 @@ async function composeLocalStack(
     ...DEFAULT_SETTINGS,
     region: local.region,
     validationDomain: local.validationDomain,
+    approvalBaseUrl: publicUrl,
     validationTimeoutHours: local.validationTimeoutHours,
     maxDomainsPerCertificate: local.maxDomains,
     pollSchedule: {

@@ -27,9 +27,14 @@ export interface CertwrightSettings {
   maxDomainsPerCertificate: number;
   pollSchedule: PollSchedule;
   profile: IssuanceProfile;
+  /**
+   * Base URL of the approval site, without a trailing slash: validation mails link to
+   * `<approvalBaseUrl>/approvals/<token>`.
+   */
+  approvalBaseUrl: string;
 }
 
-export const DEFAULT_SETTINGS: Omit<CertwrightSettings, 'region' | 'validationDomain'> = {
+export const DEFAULT_SETTINGS: Omit<CertwrightSettings, 'region' | 'validationDomain' | 'approvalBaseUrl'> = {
   partition: 'aws',
   validationTimeoutHours: 72,
   maxDomainsPerCertificate: 10,

@@ -35,6 +35,7 @@ export const AWS_ENV = {
   caIssuersUrl: 'CERTWRIGHT_CA_ISSUERS_URL',
   crlUrl: 'CERTWRIGHT_CRL_URL',
   dnsResolvers: 'CERTWRIGHT_DNS_RESOLVERS',
+  approvalBaseUrl: 'CERTWRIGHT_APPROVAL_BASE_URL',
 } as const;
 
 export type AwsEnvName = keyof typeof AWS_ENV;
@@ -79,6 +80,8 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
   const settings: AwsSettings = {
     partition,
     region,
+    // Only the functions that send validation mail are given it; the others never build a link.
+    approvalBaseUrl: (optionalVariable(env, 'approvalBaseUrl') ?? '').replace(/\/+$/, ''),
     validationTimeoutHours: number(env, 'validationTimeoutHours', defaults.validationTimeoutHours, {
       min: 0,
     }),

@@ -26,6 +26,7 @@ export const TEST_SETTINGS: CertwrightSettings = {
   ...DEFAULT_SETTINGS,
   region: REGION,
   validationDomain: VALIDATION_DOMAIN,
+  approvalBaseUrl: 'https://certwright.test',
 };
 
 export interface DynaliteStore {
