@@ -23,7 +23,7 @@ describe('awsSettingsFromEnv', () => {
   it('takes ACM defaults for everything that has one', () => {
     const aws = awsSettingsFromEnv(MINIMAL);
     expect(aws).toEqual({
-      settings: { ...DEFAULT_SETTINGS, partition: 'aws', region: 'eu-west-1' },
+      settings: { ...DEFAULT_SETTINGS, partition: 'aws', region: 'eu-west-1', approvalBaseUrl: '' },
       tableName: 'certwright-table',
       validationDomain: 'acm-validations.example.com',
       caKeyId: undefined,
@@ -41,6 +41,7 @@ describe('awsSettingsFromEnv', () => {
       partition: 'aws',
       region: 'eu-west-1',
       validationDomain: 'acm-validations.example.com',
+      approvalBaseUrl: '',
     });
   });
 
@@ -63,12 +64,14 @@ describe('awsSettingsFromEnv', () => {
         CERTWRIGHT_CA_ISSUERS_URL: 'https://pki.example.com/ca.crt',
         CERTWRIGHT_CRL_URL: 'http://pki.example.com/ca.crl',
         CERTWRIGHT_DNS_RESOLVERS: '192.0.2.53:53, 198.51.100.1,[2001:db8::1]:5353',
+        CERTWRIGHT_APPROVAL_BASE_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/',
       }),
     );
     expect(certwrightSettings(aws)).toEqual({
       partition: 'aws',
       region: 'eu-west-1',
       validationDomain: 'acm-validations.example.com',
+      approvalBaseUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1',
       validationTimeoutHours: 24,
       maxDomainsPerCertificate: 25,
       pollSchedule: { initialSeconds: 10, factor: 1.5, maxSeconds: 600 },
@@ -161,6 +164,7 @@ describe('awsSettingsFromEnv', () => {
       [
         'AWS_PARTITION',
         'AWS_REGION',
+        'CERTWRIGHT_APPROVAL_BASE_URL',
         'CERTWRIGHT_CA_ISSUERS_URL',
         'CERTWRIGHT_CA_KEY_ID',
         'CERTWRIGHT_CRL_URL',
