@@ -15,6 +15,7 @@ function colonHex(hex: string): string {
   return (hex.length % 2 ? `0${hex}` : hex).match(/../g)?.join(':') ?? hex;
 }
 
+/** DomainValidation on the wire: the record (DNS) or the approver addresses (EMAIL); never the approval link. */
 function domainValidationShape(dv: DomainValidation) {
   return {
     DomainName: dv.domainName,
@@ -22,6 +23,7 @@ function domainValidationShape(dv: DomainValidation) {
     ValidationStatus: dv.status,
     ValidationMethod: dv.validationMethod,
     ...(dv.resourceRecord ? { ResourceRecord: dv.resourceRecord } : {}),
+    ...(dv.validationMethod === 'EMAIL' ? { ValidationEmails: dv.validationEmails ?? [] } : {}),
   };
 }
 

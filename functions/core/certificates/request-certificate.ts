@@ -1,3 +1,4 @@
+import { approverAddresses } from '../approvals/approver-addresses.ts';
 import { certificateArn, parseCertificateArn } from '../arn.ts';
 import { checkDomainName, collectCertificateNames } from '../domain-names.ts';
 import { InvalidDomainValidationOptionsError, InvalidParameterError } from '../errors.ts';
@@ -47,7 +48,7 @@ export interface DomainValidationOption {
 export interface CertificateRequest {
   domainName: string;
   subjectAlternativeNames?: string[];
-  /** Only DNS is supported. Omitted means EMAIL, as on ACM's wire, and is refused like EMAIL and HTTP. */
+  /** DNS or EMAIL; omitted means EMAIL, as on ACM's wire. HTTP (CloudFront's) is refused. */
   validationMethod?: ValidationMethod;
   /** Refused whenever present: every certificate is signed by this deployment's CA. */
   certificateAuthorityArn?: string;
@@ -72,16 +73,20 @@ const IDEMPOTENCY_WINDOW_SECONDS = 60 * 60;
 const CLAIMER_WAIT_MS = 2000;
 const CLAIMER_POLL_MS = 200;
 
-/** The refusal of a ValidationMethod other than DNS; `undefined` is ACM's default, EMAIL. */
-export function unsupportedValidationMethod(method: ValidationMethod | undefined): InvalidParameterError {
+/** ACM's default when a request names no ValidationMethod. */
+const DEFAULT_VALIDATION_METHOD = 'EMAIL';
+
+/** The refusal of HTTP validation, which ACM offers only for certificates CloudFront manages. */
+export function unsupportedValidationMethod(method: ValidationMethod): InvalidParameterError {
   return new InvalidParameterError(
-    `ValidationMethod ${method ?? 'EMAIL (the default)'} is not supported yet; request the certificate with ValidationMethod DNS.`,
+    `ValidationMethod ${method} is not supported; request the certificate with ValidationMethod DNS or EMAIL.`,
   );
 }
 
 /**
- * Records a DNS-validated certificate request and starts its workflow. The answer never waits for key
- * generation or DNS: the validation records are derived at once, everything slow happens in the workflow.
+ * Records a certificate request and starts its workflow. The answer never waits for key generation, DNS or
+ * mail: the validation records (DNS) or approver addresses (EMAIL) are derived at once, everything slow
+ * happens in the workflow.
  *
  * With an idempotency token, every request in the window converges on one ARN, one record, one workflow.
  * The request that claims the token writes the certificate, starts its workflow, then confirms the claim.
@@ -137,9 +142,7 @@ export async function requestCertificate(
 }
 
 function checkSupported(request: CertificateRequest): void {
-  if (request.validationMethod !== 'DNS') {
-    throw unsupportedValidationMethod(request.validationMethod);
-  }
+  if (request.validationMethod === 'HTTP') throw unsupportedValidationMethod(request.validationMethod);
   if (request.certificateAuthorityArn !== undefined) {
     throw new InvalidParameterError(
       "CertificateAuthorityArn is not supported: certificates are signed by this deployment's CA.",
@@ -180,16 +183,24 @@ async function newCertificate(
   request: CertificateRequest,
   now: Date,
 ): Promise<CertificateRecord> {
+  const method = request.validationMethod ?? DEFAULT_VALIDATION_METHOD;
   const domainValidations = await Promise.all(
-    names.map(
-      async (name): Promise<DomainValidation> => ({
+    names.map(async (name): Promise<DomainValidation> => {
+      const given = validationDomains[name];
+      const pending = {
         domainName: name,
-        validationDomain: validationDomains[name] ?? name,
+        validationDomain: given ?? name,
+        status: 'PENDING_VALIDATION' as const,
+      };
+      if (method === 'EMAIL') {
+        return { ...pending, validationMethod: 'EMAIL', validationEmails: approverAddresses(name, given) };
+      }
+      return {
+        ...pending,
         validationMethod: 'DNS',
-        status: 'PENDING_VALIDATION',
         resourceRecord: await validationRecordFor(deps.mac, accountId, name, deps.settings.validationDomain),
-      }),
-    ),
+      };
+    }),
   );
   return {
     arn,

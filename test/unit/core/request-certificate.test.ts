@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approverAddresses } from '../../../functions/core/approvals/approver-addresses.ts';
 import { certificateArn, parseCertificateArn } from '../../../functions/core/arn.ts';
 import {
   type CertificateRequest,
@@ -346,6 +347,76 @@ describe('requestCertificate', () => {
     });
   });
 
+  describe('ValidationMethod EMAIL', () => {
+    it('gives every name a pending EMAIL validation with its approver addresses and no record', async () => {
+      const { request, stored, workflow } = setup();
+      const arn = await request({
+        domainName: 'www.example.com',
+        subjectAlternativeNames: ['*.example.com', 'api.example.org'],
+        validationMethod: 'EMAIL',
+      });
+      const certificate = await stored(arn);
+      expect(certificate.status).toBe('PENDING_VALIDATION');
+      expect(certificate.domainValidations).toEqual([
+        {
+          domainName: 'www.example.com',
+          validationDomain: 'www.example.com',
+          validationMethod: 'EMAIL',
+          status: 'PENDING_VALIDATION',
+          validationEmails: approverAddresses('example.com'),
+        },
+        {
+          domainName: '*.example.com',
+          validationDomain: '*.example.com',
+          validationMethod: 'EMAIL',
+          status: 'PENDING_VALIDATION',
+          validationEmails: approverAddresses('example.com'),
+        },
+        {
+          domainName: 'api.example.org',
+          validationDomain: 'api.example.org',
+          validationMethod: 'EMAIL',
+          status: 'PENDING_VALIDATION',
+          validationEmails: approverAddresses('api.example.org'),
+        },
+      ]);
+      expect(workflow.starts).toEqual([{ executionName: certificate.id, input: { certificateArn: arn } }]);
+    });
+
+    it('mails a given ValidationDomain, which must be the name or a superdomain of it', async () => {
+      const { request, stored } = setup();
+      const arn = await request({
+        domainName: 'www.shop.example.com',
+        subjectAlternativeNames: ['www.example.com'],
+        validationMethod: 'EMAIL',
+        domainValidationOptions: [
+          { domainName: 'www.shop.example.com', validationDomain: 'Example.com' },
+          { domainName: 'www.example.com', validationDomain: 'www.example.com' },
+        ],
+      });
+      const [shop, www] = (await stored(arn)).domainValidations;
+      expect(shop).toMatchObject({ validationDomain: 'example.com' });
+      expect(shop?.validationEmails).toEqual(approverAddresses('www.shop.example.com', 'example.com'));
+      expect(shop?.validationEmails?.[0]).toBe('admin@example.com');
+      expect(www?.validationEmails?.[0]).toBe('admin@www.example.com');
+
+      const refused = setup();
+      const error = await rejection(
+        refused.request({
+          domainName: 'www.example.com',
+          validationMethod: 'EMAIL',
+          domainValidationOptions: [{ domainName: 'www.example.com', validationDomain: 'example.net' }],
+        }),
+      );
+      expect(error).toBeInstanceOf(InvalidDomainValidationOptionsError);
+      expect(error.message).toBe(
+        'ValidationDomain example.net is not www.example.com or a superdomain of it.',
+      );
+      expect(await refused.all()).toEqual([]);
+      expect(refused.workflow.starts).toEqual([]);
+    });
+  });
+
   describe('ACM request rules', () => {
     it('applies the defaults: RSA_2048, CT logging ENABLED, export DISABLED, no tags', async () => {
       const { request, stored } = setup();
@@ -374,35 +445,23 @@ describe('requestCertificate', () => {
       });
     });
 
-    it.each(['EMAIL', 'HTTP'] as const)(
-      'refuses ValidationMethod %s with InvalidParameter, storing and starting nothing',
-      async (validationMethod) => {
-        const { workflow, request, all } = setup();
-        const error = await rejection(request({ domainName: 'method.example.com', validationMethod }));
-        expect(error).toBeInstanceOf(InvalidParameterError);
-        expect(error.message).toBe(
-          `ValidationMethod ${validationMethod} is not supported yet; request the certificate with ValidationMethod DNS.`,
-        );
-        expect(await all()).toEqual([]);
-        expect(workflow.starts).toEqual([]);
-      },
-    );
-
-    it("names ACM's default in the refusal of an omitted ValidationMethod (for the wire front end)", () => {
-      expect(unsupportedValidationMethod(undefined).message).toBe(
-        'ValidationMethod EMAIL (the default) is not supported yet; request the certificate with ValidationMethod DNS.',
-      );
-    });
-
-    it('takes an omitted ValidationMethod as EMAIL, as ACM does, and refuses it like EMAIL', async () => {
-      const { deps, accountId, all, workflow } = setup();
-      const error = await rejection(
-        requestCertificate(deps, accountId, { domainName: 'omitted.example.com' }),
-      );
+    it('refuses ValidationMethod HTTP with InvalidParameter, storing and starting nothing', async () => {
+      const { workflow, request, all } = setup();
+      const error = await rejection(request({ domainName: 'method.example.com', validationMethod: 'HTTP' }));
       expect(error).toBeInstanceOf(InvalidParameterError);
-      expect(error.message).toBe(unsupportedValidationMethod(undefined).message);
+      expect(error.message).toBe(
+        'ValidationMethod HTTP is not supported; request the certificate with ValidationMethod DNS or EMAIL.',
+      );
+      expect(error.message).toBe(unsupportedValidationMethod('HTTP').message);
       expect(await all()).toEqual([]);
       expect(workflow.starts).toEqual([]);
+    });
+
+    it('takes an omitted ValidationMethod as EMAIL, as ACM does', async () => {
+      const { deps, accountId, stored, workflow } = setup();
+      const arn = await requestCertificate(deps, accountId, { domainName: 'omitted.example.com' });
+      expect((await stored(arn)).domainValidations.map((dv) => dv.validationMethod)).toEqual(['EMAIL']);
+      expect(workflow.starts).toHaveLength(1);
     });
 
     it('refuses a CertificateAuthorityArn, before looking at the names', async () => {
