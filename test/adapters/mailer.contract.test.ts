@@ -1,8 +1,9 @@
 /**
- * The Mailer contract, run against both adapters: SesMailer over a fake SES v2, and OutboxMailer writing
- * .eml files that the test parses back (headers, RFC 2047 encoded words, MIME parts, quoted-printable and
- * base64 bodies). Then each adapter's own behaviour: the exact SES request and SES's refusals; the outbox's
- * files, names, modes and bytes.
+ * The Mailer contract, run against the three adapters: SesMailer over a fake SES v2, OutboxMailer writing
+ * .eml files, and SmtpMailer sending to a real SMTP server on 127.0.0.1; the files and the received
+ * messages are parsed back (headers, RFC 2047 encoded words, MIME parts, quoted-printable and base64
+ * bodies). Then each adapter's own behaviour: the exact SES request and SES's refusals; the outbox's files,
+ * names, modes and bytes; the SMTP envelope, sessions, authentication, TLS and the server's refusals.
  */
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,13 @@ import { GetAccountCommand, MessageRejected, SendEmailCommand } from '@aws-sdk/c
 import { afterEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../functions/adapters/aws/ses-mailer.ts';
 import { OutboxMailer } from '../../functions/adapters/local/outbox-mailer.ts';
+import { parseSmtpUrl, SmtpMailer } from '../../functions/adapters/local/smtp-mailer.ts';
 import { MAX_MAIL_RECIPIENTS } from '../../functions/core/mail-recipients.ts';
 import type { Clock, Mailer, MailMessage, Random } from '../../functions/core/ports.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { newP256KeyArgs } from '../support/openssl-key-args.ts';
+import { runCommand } from '../support/run-command.ts';
+import { type SmtpSink, type SmtpSinkOptions, startSmtpSink } from '../support/smtp-sink.ts';
 import { FAKE_SES_ACCOUNT, FAKE_SES_REGION, FakeSes } from './aws/fake-ses.ts';
 
 const FROM = 'Certwright <no-reply@example.com>';
@@ -57,10 +62,18 @@ interface Harness {
 }
 
 const temporaryDirectories: string[] = [];
+const smtpSinks: SmtpSink[] = [];
 
 afterEach(async () => {
   await Promise.all(temporaryDirectories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
+  await Promise.all(smtpSinks.splice(0).map((sink) => sink.close()));
 });
+
+async function smtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
+  const sink = await startSmtpSink(options);
+  smtpSinks.push(sink);
+  return sink;
+}
 
 async function temporaryDirectory(): Promise<string> {
   const path = await mkdtemp(join(tmpdir(), 'certwright-mailer-'));
@@ -118,6 +131,16 @@ const adapters: Array<{ name: string; start(): Promise<Harness> }> = [
             names.map(async (name) => emlDelivery(await readFile(join(directory, name), 'utf8'))),
           );
         },
+      };
+    },
+  },
+  {
+    name: 'SmtpMailer',
+    async start() {
+      const sink = await smtpSink();
+      return {
+        mailer: new SmtpMailer({ url: sink.url, from: FROM }),
+        delivered: async () => sink.messages.map((message) => emlDelivery(message.raw)),
       };
     },
   },
@@ -284,6 +307,137 @@ describe('SesMailer', () => {
     expect(() => new SesMailer(new FakeSes().client, { from: ' ' })).toThrow(
       'the SES mailer needs a sender address',
     );
+  });
+});
+
+describe('SmtpMailer', () => {
+  it('sends each message in a session of its own, the envelope from the sender to the bare recipient addresses', async () => {
+    const sink = await smtpSink();
+    const mailer = new SmtpMailer({ url: sink.url, from: FROM });
+
+    const first = await mailer.send(MESSAGE);
+    const second = await mailer.send(GREEK_MESSAGE);
+
+    const [one, two] = sink.messages;
+    expect(sink.messages).toHaveLength(2);
+    expect(one).toMatchObject({
+      mailFrom: 'no-reply@example.com',
+      rcptTo: ['ops@example.org', 'security@example.net', 'jane@example.com'],
+      secure: false,
+      user: undefined,
+    });
+    expect(two?.rcptTo).toEqual(['ops@example.org']);
+    expect(one?.sessionId).not.toBe(two?.sessionId);
+    expect(first.messageId).toMatch(/^<[^<>@\s]+@example\.com>$/);
+    expect(emlDelivery(two?.raw ?? '').messageId).toBe(second.messageId);
+  });
+
+  it('authenticates with the user and password of the URL, percent-decoded', async () => {
+    const sink = await smtpSink({ users: { 'mailer@example.com': 'p@ss:w/rd %' } });
+    const url = (password: string) =>
+      `smtp://${encodeURIComponent('mailer@example.com')}:${encodeURIComponent(password)}@127.0.0.1:${sink.port}`;
+
+    await expect(new SmtpMailer({ url: url('wrong'), from: FROM }).send(MESSAGE)).rejects.toMatchObject({
+      code: 'EAUTH',
+    });
+    expect(sink.messages).toEqual([]);
+
+    await new SmtpMailer({ url: url('p@ss:w/rd %'), from: FROM }).send(MESSAGE);
+    expect(sink.messages.map((message) => message.user)).toEqual(['mailer@example.com']);
+  });
+
+  it('speaks TLS from the start with smtps://, and refuses a server certificate it does not trust', async () => {
+    const directory = await temporaryDirectory();
+    const generated = await runCommand(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        ...newP256KeyArgs('key.pem'),
+        '-out',
+        'cert.pem',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { cwd: directory },
+    );
+    expect(generated.code, generated.stderr).toBe(0);
+    const [key, cert] = await Promise.all(
+      ['key.pem', 'cert.pem'].map((name) => readFile(join(directory, name), 'utf8')),
+    );
+    const sink = await smtpSink({ tls: { key: key ?? '', cert: cert ?? '' } });
+    expect(sink.url).toMatch(/^smtps:\/\/127\.0\.0\.1:\d+$/);
+
+    await expect(new SmtpMailer({ url: sink.url, from: FROM }).send(MESSAGE)).rejects.toThrow(
+      /self[- ]signed certificate/,
+    );
+    expect(sink.messages).toEqual([]);
+
+    const result = await new SmtpMailer({ url: sink.url, from: FROM, tls: { ca: cert } }).send(MESSAGE);
+    expect(sink.messages.map((message) => message.secure)).toEqual([true]);
+    expect(emlDelivery(sink.messages[0]?.raw ?? '')).toEqual({
+      from: FROM,
+      ...MESSAGE,
+      messageId: result.messageId,
+    });
+  });
+
+  it('delivers to the recipients the server accepts, and fails when it accepts none', async () => {
+    const refused = new Set(['security@example.net', 'ops@example.org']);
+    const sink = await smtpSink({ refuseRecipient: (address) => refused.has(address) });
+    const mailer = new SmtpMailer({ url: sink.url, from: FROM });
+
+    await mailer.send(MESSAGE);
+    expect(sink.messages.map((message) => message.rcptTo)).toEqual([['jane@example.com']]);
+
+    await expect(mailer.send(GREEK_MESSAGE)).rejects.toThrow(/550/);
+    expect(sink.messages).toHaveLength(1);
+  });
+
+  it('fails when nothing listens at the URL', async () => {
+    const sink = await smtpSink();
+    const url = sink.url;
+    await sink.close();
+
+    await expect(new SmtpMailer({ url, from: FROM }).send(MESSAGE)).rejects.toMatchObject({
+      code: 'ESOCKET',
+    });
+  });
+
+  it('reads only the server and the credentials from the URL, with the usual ports', () => {
+    expect(parseSmtpUrl('smtp://mail.example.com')).toEqual({
+      host: 'mail.example.com',
+      port: 25,
+      secure: false,
+    });
+    expect(parseSmtpUrl('smtps://u%40x:p%3Aw@[::1]?pool=true&sendmail=true')).toEqual({
+      host: '::1',
+      port: 465,
+      secure: true,
+      auth: { user: 'u@x', pass: 'p:w' },
+    });
+    expect(new SmtpMailer({ url: 'smtp://user:secret@127.0.0.1:2525', from: FROM }).server).toEqual({
+      host: '127.0.0.1',
+      port: 2525,
+      secure: false,
+    });
+  });
+
+  it('refuses a URL that is not an SMTP server, and a sender that is not one address', () => {
+    for (const url of ['http://127.0.0.1:2525', 'sendmail:', '127.0.0.1:2525', 'smtp://']) {
+      expect(() => new SmtpMailer({ url, from: FROM })).toThrow(
+        `not an SMTP server URL (smtp://host:port or smtps://host:port): ${JSON.stringify(url)}`,
+      );
+    }
+    for (const from of ['Certwright', '', 'a@example.com, b@example.com']) {
+      expect(() => new SmtpMailer({ url: 'smtp://127.0.0.1:2525', from })).toThrow(
+        `the SMTP mailer needs one sender address, not ${JSON.stringify(from)}`,
+      );
+    }
   });
 });
 
