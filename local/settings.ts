@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { parseSmtpUrl } from '../functions/adapters/local/smtp-mailer.ts';
 import type { CaKeyAlgorithm } from '../functions/core/model.ts';
 
 /** Every setting of the local stack: an environment variable, the same as a CLI flag, and a default. */
@@ -105,6 +106,21 @@ export const LOCAL_SETTINGS = {
     default: '86400',
     help: 'Seconds between two runs of the schedule, which expires certificates past their NotAfter; it also runs at start.',
   },
+  smtpUrl: {
+    env: 'CERTWRIGHT_SMTP_URL',
+    default: '(none)',
+    help: 'SMTP server that validation mail is sent through: smtp://host:port (STARTTLS when offered) or smtps://host:port, with user:password@ for SMTP AUTH. Unset: mail is written to the outbox directory.',
+  },
+  outboxDir: {
+    env: 'CERTWRIGHT_OUTBOX_DIR',
+    default: '<data-dir>/outbox',
+    help: 'Where validation mail is written, one .eml file per message, when no SMTP server is set.',
+  },
+  emailSender: {
+    env: 'CERTWRIGHT_EMAIL_SENDER',
+    default: 'Certwright <no-reply@certwright.internal>',
+    help: 'The From of validation mail: an address, or Name <address>.',
+  },
 } as const;
 
 export type LocalSettingName = keyof typeof LOCAL_SETTINGS;
@@ -132,6 +148,10 @@ export interface LocalSettings {
   publicUrl: string;
   crlUrl?: string;
   scheduleIntervalSeconds: number;
+  /** Undefined when not set: mail goes to the outbox directory. */
+  smtpUrl?: string;
+  outboxDir: string;
+  emailSender: string;
 }
 
 const CA_ALGORITHMS: CaKeyAlgorithm[] = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'];
@@ -172,6 +192,24 @@ function httpUrl(name: LocalSettingName, raw: string | undefined): string | unde
 }
 
 const PORT = { min: 0, max: 65535, integer: true };
+
+function smtpUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    parseSmtpUrl(raw);
+  } catch {
+    throw invalid('smtpUrl', 'an smtp:// or smtps:// URL', raw);
+  }
+  return raw;
+}
+
+/** `Name <address>` or a bare address, one of them. */
+function emailSender(raw: string): string {
+  const address = /<([^<>]*)>\s*$/.exec(raw)?.[1] ?? raw;
+  if (!/^[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+$/.test(address.trim()))
+    throw invalid('emailSender', 'an address or Name <address>', raw);
+  return raw;
+}
 
 function list(raw: string): string[] {
   return raw
@@ -230,5 +268,8 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
       min: 1,
       integer: true,
     }),
+    smtpUrl: smtpUrl(raw('smtpUrl')),
+    outboxDir: raw('outboxDir') || `${dataDir}/outbox`,
+    emailSender: emailSender(get('emailSender')),
   };
 }

@@ -109,7 +109,31 @@ describe('loadLocalSettings defaults', () => {
       // Empty means "http://<host>:<port>", filled in once the port is known.
       publicUrl: '',
       crlUrl: undefined,
+      // Unset: validation mail is written to the outbox directory.
+      smtpUrl: undefined,
+      outboxDir: '.certwright/outbox',
+      emailSender: 'Certwright <no-reply@certwright.internal>',
     } satisfies LocalSettings);
+  });
+
+  it('derives the outbox from the data directory unless it is set itself', () => {
+    expect(load([], { CERTWRIGHT_DATA_DIR: '/srv/cw' }).outboxDir).toBe('/srv/cw/outbox');
+    expect(load(['--data-dir', '/opt/cw'], { CERTWRIGHT_OUTBOX_DIR: '/var/mail/cw' }).outboxDir).toBe(
+      '/var/mail/cw',
+    );
+  });
+
+  it('accepts SMTP URLs with TLS, credentials and IPv6 hosts, and senders with or without a name', () => {
+    for (const url of ['smtps://mail.example.com', 'smtp://user:p%40ss@127.0.0.1:2525', 'smtp://[::1]:25']) {
+      expect(load([], { CERTWRIGHT_SMTP_URL: url }).smtpUrl).toBe(url);
+    }
+    for (const sender of [
+      'pki@example.com',
+      'Example PKI <pki@example.com>',
+      '"PKI, Example" <pki@example.com>',
+    ]) {
+      expect(load([], { CERTWRIGHT_EMAIL_SENDER: sender }).emailSender).toBe(sender);
+    }
   });
 
   it('derives the accounts file from the data directory unless it is set itself', () => {
@@ -263,6 +287,27 @@ const SAMPLES: Record<
     envValue: 'https://env.example',
     flagValue: 'https://flag.example',
   },
+  smtpUrl: {
+    env: 'smtp://127.0.0.1:2525',
+    flag: 'smtps://mailer:secret@mail.flag.example',
+    read: (s) => s.smtpUrl,
+    envValue: 'smtp://127.0.0.1:2525',
+    flagValue: 'smtps://mailer:secret@mail.flag.example',
+  },
+  outboxDir: {
+    env: '/env/outbox',
+    flag: '/flag/outbox',
+    read: (s) => s.outboxDir,
+    envValue: '/env/outbox',
+    flagValue: '/flag/outbox',
+  },
+  emailSender: {
+    env: 'pki@env.example',
+    flag: 'Flag PKI <pki@flag.example>',
+    read: (s) => s.emailSender,
+    envValue: 'pki@env.example',
+    flagValue: 'Flag PKI <pki@flag.example>',
+  },
 };
 
 describe('loadLocalSettings precedence', () => {
@@ -309,6 +354,12 @@ describe('loadLocalSettings refuses bad values, naming the variable', () => {
     // URLs are written into every certificate: one that is not an http(s) URL must not get that far.
     ['CERTWRIGHT_PUBLIC_URL', 'not a url'],
     ['CERTWRIGHT_CRL_URL', 'not a url'],
+    // Mail must go to an SMTP server named as one, from one sender address.
+    ['CERTWRIGHT_SMTP_URL', 'http://127.0.0.1:2525'],
+    ['CERTWRIGHT_SMTP_URL', '127.0.0.1:25'],
+    ['CERTWRIGHT_EMAIL_SENDER', 'Certwright'],
+    ['CERTWRIGHT_EMAIL_SENDER', 'a@example.com, b@example.com'],
+    ['CERTWRIGHT_EMAIL_SENDER', 'Certwright <no-reply>'],
   ];
 
   it.each(bad)('%s=%j', (env, value) => {
