@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type CertwrightSettings, DEFAULT_SETTINGS } from '../../core/settings.ts';
 import type { Route53HostedZone } from './route53-zone-writer.ts';
@@ -36,6 +37,8 @@ export const AWS_ENV = {
   crlUrl: 'CERTWRIGHT_CRL_URL',
   dnsResolvers: 'CERTWRIGHT_DNS_RESOLVERS',
   approvalBaseUrl: 'CERTWRIGHT_APPROVAL_BASE_URL',
+  emailSender: 'CERTWRIGHT_EMAIL_SENDER',
+  sesIdentityArn: 'CERTWRIGHT_SES_IDENTITY_ARN',
 } as const;
 
 export type AwsEnvName = keyof typeof AWS_ENV;
@@ -61,11 +64,18 @@ export interface AwsEnvironment {
   hostedZones: Route53HostedZone[];
   /** host:port DNS servers for validation lookups; empty: the Lambda's own resolver. */
   dnsResolvers: string[];
+  /** The From of validation mail (`Name <address>` or an address of a verified SES identity); none: no mail. */
+  emailSender?: string;
+  /** The SES identity to authorize sends against, when it is not the one SES would pick. */
+  sesIdentityArn?: string;
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const PARTITION_PATTERN = /^aws(-[a-z]+)*$/;
 const DNS_NAME_PATTERN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+const SES_IDENTITY_ARN_PATTERN = /^arn:aws(-[a-z]+)*:ses:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:identity\/[^\s/]+$/;
+/** The address of `Name <address>` or of a bare address: one, with a domain. */
+const SENDER_ADDRESS_PATTERN = /^[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+$/;
 
 /** Reads every setting the Lambda functions share; refuses missing or invalid values naming the variable. */
 export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
@@ -81,7 +91,7 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
     partition,
     region,
     // Only the functions that send validation mail are given it; the others never build a link.
-    approvalBaseUrl: (optionalVariable(env, 'approvalBaseUrl') ?? '').replace(/\/+$/, ''),
+    approvalBaseUrl: (httpUrl(env, 'approvalBaseUrl') ?? '').replace(/\/+$/, ''),
     validationTimeoutHours: number(env, 'validationTimeoutHours', defaults.validationTimeoutHours, {
       min: 0,
     }),
@@ -116,6 +126,8 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
     eventBusName: optionalVariable(env, 'eventBusName'),
     hostedZones: hostedZones(env),
     dnsResolvers: dnsResolvers(env),
+    emailSender: emailSender(env),
+    sesIdentityArn: sesIdentityArn(env),
   };
 }
 
@@ -150,6 +162,7 @@ let kms: KMSClient | undefined;
 let sfn: SFNClient | undefined;
 let route53: Route53Client | undefined;
 let eventBridge: EventBridgeClient | undefined;
+let ses: SESv2Client | undefined;
 
 export function dynamoDbClient(region: string): DynamoDBClient {
   dynamodb ??= new DynamoDBClient({ region });
@@ -174,6 +187,11 @@ export function route53Client(region: string): Route53Client {
 export function eventBridgeClient(region: string): EventBridgeClient {
   eventBridge ??= new EventBridgeClient({ region });
   return eventBridge;
+}
+
+export function sesClient(region: string): SESv2Client {
+  ses ??= new SESv2Client({ region });
+  return ses;
 }
 
 function optionalVariable(env: Environment, name: AwsEnvName): string | undefined {
@@ -212,16 +230,41 @@ function number(
   return value;
 }
 
+function httpUrl(env: Environment, name: AwsEnvName): string | undefined {
+  const raw = optionalVariable(env, name);
+  if (raw === undefined) return undefined;
+  if (!URL.canParse(raw) || !['http:', 'https:'].includes(new URL(raw).protocol)) {
+    throw invalid(name, 'an http or https URL', raw);
+  }
+  return raw;
+}
+
 function optionalUrl<K extends 'caIssuersUrl' | 'crlUrl'>(
   env: Environment,
   name: K,
 ): Partial<Record<K, string>> {
-  const raw = optionalVariable(env, name);
-  if (raw === undefined) return {};
-  if (!URL.canParse(raw) || !['http:', 'https:'].includes(new URL(raw).protocol)) {
-    throw invalid(name, 'an http or https URL', raw);
-  }
-  return { [name]: raw } as Partial<Record<K, string>>;
+  const url = httpUrl(env, name);
+  return url === undefined ? {} : ({ [name]: url } as Partial<Record<K, string>>);
+}
+
+function emailSender(env: Environment): string | undefined {
+  const raw = optionalVariable(env, 'emailSender');
+  if (raw === undefined) return undefined;
+  const address = /<([^<>]*)>$/.exec(raw)?.[1] ?? raw;
+  if (!SENDER_ADDRESS_PATTERN.test(address.trim()))
+    throw invalid('emailSender', 'an address or Name <address>', raw);
+  return raw;
+}
+
+function sesIdentityArn(env: Environment): string | undefined {
+  const raw = optionalVariable(env, 'sesIdentityArn');
+  if (raw !== undefined && !SES_IDENTITY_ARN_PATTERN.test(raw))
+    throw invalid(
+      'sesIdentityArn',
+      'an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<identity>)',
+      raw,
+    );
+  return raw;
 }
 
 function hostedZones(env: Environment): Route53HostedZone[] {

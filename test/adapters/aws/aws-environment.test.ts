@@ -33,6 +33,8 @@ describe('awsSettingsFromEnv', () => {
       eventBusName: undefined,
       hostedZones: [],
       dnsResolvers: [],
+      emailSender: undefined,
+      sesIdentityArn: undefined,
     });
     expect(aws.settings.profile.caIssuersUrl).toBeUndefined();
     expect(aws.settings.profile.crlUrl).toBeUndefined();
@@ -65,6 +67,8 @@ describe('awsSettingsFromEnv', () => {
         CERTWRIGHT_CRL_URL: 'http://pki.example.com/ca.crl',
         CERTWRIGHT_DNS_RESOLVERS: '192.0.2.53:53, 198.51.100.1,[2001:db8::1]:5353',
         CERTWRIGHT_APPROVAL_BASE_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/',
+        CERTWRIGHT_EMAIL_SENDER: 'Example PKI <pki@example.com>',
+        CERTWRIGHT_SES_IDENTITY_ARN: 'arn:aws:ses:eu-west-1:111122223333:identity/example.com',
       }),
     );
     expect(certwrightSettings(aws)).toEqual({
@@ -91,6 +95,19 @@ describe('awsSettingsFromEnv', () => {
     expect(required(aws, 'eventBusName')).toBe('certwright-events');
     expect(aws.hostedZones).toEqual([{ zoneName: 'example.com', hostedZoneId: 'Z0123456789ABC' }]);
     expect(aws.dnsResolvers).toEqual(['192.0.2.53:53', '198.51.100.1', '[2001:db8::1]:5353']);
+    expect(aws.emailSender).toBe('Example PKI <pki@example.com>');
+    expect(aws.sesIdentityArn).toBe('arn:aws:ses:eu-west-1:111122223333:identity/example.com');
+  });
+
+  it('takes a bare sender address, and an identity ARN of an address identity', () => {
+    const aws = awsSettingsFromEnv(
+      withEnv({
+        CERTWRIGHT_EMAIL_SENDER: 'pki@example.com',
+        CERTWRIGHT_SES_IDENTITY_ARN: 'arn:aws-cn:ses:cn-north-1:111122223333:identity/pki@example.com',
+      }),
+    );
+    expect(aws.emailSender).toBe('pki@example.com');
+    expect(aws.sesIdentityArn).toBe('arn:aws-cn:ses:cn-north-1:111122223333:identity/pki@example.com');
   });
 
   it('derives the partition from the region unless AWS_PARTITION is set', () => {
@@ -152,6 +169,11 @@ describe('awsSettingsFromEnv', () => {
     ['CERTWRIGHT_HOSTED_ZONES', 'example.com=Z123'],
     ['CERTWRIGHT_DNS_RESOLVERS', 'dns.example.com:53'],
     ['CERTWRIGHT_DNS_RESOLVERS', '192.0.2.53:99999'],
+    ['CERTWRIGHT_APPROVAL_BASE_URL', 'abc123.execute-api.eu-west-1.amazonaws.com/v1'],
+    ['CERTWRIGHT_EMAIL_SENDER', 'Example PKI'],
+    ['CERTWRIGHT_EMAIL_SENDER', 'a@example.com, b@example.com'],
+    ['CERTWRIGHT_SES_IDENTITY_ARN', 'example.com'],
+    ['CERTWRIGHT_SES_IDENTITY_ARN', 'arn:aws:sesv2:eu-west-1:111122223333:identity/example.com'],
   ])('refuses %s=%s, naming the variable and the value', (variable, value) => {
     expect(() => awsSettingsFromEnv(withEnv({ [variable]: value }))).toThrow(
       `The environment variable ${variable} must be`,
@@ -169,6 +191,7 @@ describe('awsSettingsFromEnv', () => {
         'CERTWRIGHT_CA_KEY_ID',
         'CERTWRIGHT_CRL_URL',
         'CERTWRIGHT_DNS_RESOLVERS',
+        'CERTWRIGHT_EMAIL_SENDER',
         'CERTWRIGHT_EVENT_BUS_NAME',
         'CERTWRIGHT_HOSTED_ZONES',
         'CERTWRIGHT_MAC_KEY_ID',
@@ -176,6 +199,7 @@ describe('awsSettingsFromEnv', () => {
         'CERTWRIGHT_POLL_FACTOR',
         'CERTWRIGHT_POLL_INITIAL_SECONDS',
         'CERTWRIGHT_POLL_MAX_SECONDS',
+        'CERTWRIGHT_SES_IDENTITY_ARN',
         'CERTWRIGHT_STATE_MACHINE_ARN',
         'CERTWRIGHT_TABLE_NAME',
         'CERTWRIGHT_VALIDATION_DOMAIN',
