@@ -1,14 +1,13 @@
 import middy from '@middy/core';
-import type { CertificateStore, DnsZoneWriter } from '../core/ports.ts';
-import { publishValidationRecords } from '../core/validation/publish-validation-records.ts';
+import {
+  type PublishValidationDeps,
+  publishValidationRecords,
+} from '../core/validation/publish-validation-records.ts';
 import type { CertificateTaskEvent } from './task-event.ts';
 
-export function createPublishValidationRecordsHandler(deps: {
-  store: CertificateStore;
-  zoneWriter: DnsZoneWriter;
-}) {
+export function createPublishValidationRecordsHandler(deps: PublishValidationDeps) {
   return middy(async (event: CertificateTaskEvent) => {
-    const published = await publishValidationRecords(deps, event.certificateArn);
-    return { attempt: 0, published };
+    const { published, mailed } = await publishValidationRecords(deps, event.certificateArn);
+    return { attempt: 0, published, mailed };
   });
 }

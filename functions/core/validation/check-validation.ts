@@ -25,7 +25,9 @@ export interface CheckValidationDeps {
 
 /**
  * One round of the validation loop: look for each pending domain's proof, record what was seen, and say
- * what the workflow does next. Gives up (VALIDATION_TIMED_OUT) once the validation deadline has passed.
+ * what the workflow does next. DNS proof is looked up here; EMAIL proof is an approval the approval desk
+ * records on the certificate, so for those domains this only reads the store. Gives up
+ * (VALIDATION_TIMED_OUT) once the validation deadline has passed, whatever the method.
  */
 export async function checkValidation(
   deps: CheckValidationDeps,
@@ -51,14 +53,18 @@ export async function checkValidation(
 
   const proofs = await collectProofs(deps.resolver, certificate);
   const checkedAt = now.toISOString();
-  const saved = await updateCertificate(deps.store, accountId, certificateId, (current) =>
-    current.status === 'PENDING_VALIDATION'
-      ? {
-          ...current,
-          domainValidations: current.domainValidations.map((dv) => applyProof(dv, proofs, checkedAt)),
-        }
-      : undefined,
-  );
+  // Nothing looked up, nothing to record: a write would only race the approval desk's.
+  const saved =
+    proofs.size === 0
+      ? certificate
+      : await updateCertificate(deps.store, accountId, certificateId, (current) =>
+          current.status === 'PENDING_VALIDATION'
+            ? {
+                ...current,
+                domainValidations: current.domainValidations.map((dv) => applyProof(dv, proofs, checkedAt)),
+              }
+            : undefined,
+        );
   if (saved?.status !== 'PENDING_VALIDATION') return { outcome: 'STOPPED', attempt, waitSeconds: 0 };
   if (saved.domainValidations.every((dv) => dv.status === 'SUCCESS')) {
     return { outcome: 'VALIDATED', attempt, waitSeconds: 0 };

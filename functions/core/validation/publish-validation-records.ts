@@ -1,19 +1,37 @@
+import { type ApprovalMailDeps, awaitsApproval, sendApprovalMail } from '../approvals/send-approval-mail.ts';
 import { parseCertificateArn } from '../arn.ts';
+import type { CertificateRecord } from '../model.ts';
 import type { CertificateStore, DnsZoneWriter } from '../ports.ts';
 import { withoutTrailingDot } from './validation-record.ts';
 
+export type PublishValidationDeps = ApprovalMailDeps & { store: CertificateStore; zoneWriter: DnsZoneWriter };
+
+export interface PublishedValidation {
+  /** DNS: the record names written into managed zones. */
+  published: string[];
+  /** EMAIL: the domains whose approval mail went out now. */
+  mailed: string[];
+}
+
 /**
- * Writes the validation CNAMEs of a pending certificate into the DNS zones this deployment manages
- * (Route 53 hosted zones, or the local zones), as ACM's console does with "Create records in Route 53".
- * Names outside those zones are left to the user. Returns the record names written.
+ * The workflow's first step: puts each pending name's proof request where its owner will see it.
+ * DNS: writes the validation CNAMEs into the DNS zones this deployment manages (Route 53 hosted zones, or
+ * the local zones), as ACM's console does with "Create records in Route 53"; names outside those zones are
+ * left to the user. EMAIL: mails an approval link for each domain that has no current link (a rerun of the
+ * workflow, or a retry after a domain was recorded, mails only the rest). EMAIL certificates never get
+ * DNS records.
  */
 export async function publishValidationRecords(
-  deps: { store: CertificateStore; zoneWriter: DnsZoneWriter },
+  deps: PublishValidationDeps,
   arn: string,
-): Promise<string[]> {
+): Promise<PublishedValidation> {
   const { accountId, certificateId } = parseCertificateArn(arn);
   const certificate = await deps.store.get(accountId, certificateId);
-  if (certificate?.status !== 'PENDING_VALIDATION') return [];
+  if (certificate?.status !== 'PENDING_VALIDATION') return { published: [], mailed: [] };
+  return { published: await writeRecords(deps, certificate), mailed: await mailApprovals(deps, certificate) };
+}
+
+async function writeRecords(deps: PublishValidationDeps, certificate: CertificateRecord): Promise<string[]> {
   const records = new Map<string, string>();
   for (const dv of certificate.domainValidations) {
     const record = dv.resourceRecord;
@@ -23,4 +41,15 @@ export async function publishValidationRecords(
   }
   for (const [name, value] of records) await deps.zoneWriter.upsertCname(name, value);
   return [...records.keys()];
+}
+
+async function mailApprovals(deps: PublishValidationDeps, certificate: CertificateRecord): Promise<string[]> {
+  // Links mailed after the deadline could never be used; the check step times the certificate out.
+  if (deps.clock.now().getTime() >= Date.parse(certificate.validationDeadline)) return [];
+  const mailed: string[] = [];
+  for (const dv of certificate.domainValidations) {
+    if (!awaitsApproval(dv) || dv.approval) continue;
+    if (await sendApprovalMail(deps, certificate, dv.domainName, 'first')) mailed.push(dv.domainName);
+  }
+  return mailed;
 }
