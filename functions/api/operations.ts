@@ -1,3 +1,4 @@
+import { resendValidationEmail } from '../core/approvals/resend-validation-email.ts';
 import { deleteCertificate } from '../core/certificates/delete-certificate.ts';
 import { findCertificate } from '../core/certificates/find-certificate.ts';
 import { getCertificatePem } from '../core/certificates/get-certificate.ts';
@@ -10,6 +11,7 @@ import {
 } from '../core/certificates/request-certificate.ts';
 import { checkLength } from '../core/constraint-violation.ts';
 import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
+import type { Mailer } from '../core/ports.ts';
 import { checkIdempotencyToken, checkTags } from '../core/tags.ts';
 import { WireError } from './acm-errors.ts';
 import { certificateDetail, certificateSummary } from './certificate-shapes.ts';
@@ -25,7 +27,8 @@ import {
   type WireInput,
 } from './wire-input.ts';
 
-export type ApiServices = RequestCertificateDeps;
+/** What the operations use: RequestCertificate's deps, and the mailer ResendValidationEmail sends with. */
+export type ApiServices = RequestCertificateDeps & { mailer: Mailer };
 
 type Operation = (services: ApiServices, accountId: string, input: WireInput) => Promise<object>;
 
@@ -126,6 +129,26 @@ const deleteCertificateOperation: Operation = async (services, accountId, input)
   return {};
 };
 
+const resendValidationEmailOperation: Operation = async (services, accountId, input) => {
+  await resendValidationEmail(
+    {
+      store: services.store,
+      mailer: services.mailer,
+      clock: services.clock,
+      random: services.random,
+      approvalBaseUrl: services.settings.approvalBaseUrl,
+      region: services.settings.region,
+    },
+    accountId,
+    {
+      certificateArn: requiredString(input, 'CertificateArn', 'certificateArn'),
+      domain: requiredString(input, 'Domain', 'domain'),
+      validationDomain: requiredString(input, 'ValidationDomain', 'validationDomain'),
+    },
+  );
+  return {};
+};
+
 /** Operations by X-Amz-Target name (the part after `CertificateManager.`). */
 export const OPERATIONS: Record<string, Operation> = {
   RequestCertificate: requestCertificateOperation,
@@ -133,4 +156,5 @@ export const OPERATIONS: Record<string, Operation> = {
   ListCertificates: listCertificatesOperation,
   GetCertificate: getCertificateOperation,
   DeleteCertificate: deleteCertificateOperation,
+  ResendValidationEmail: resendValidationEmailOperation,
 };
