@@ -337,6 +337,47 @@ describe('DynamoDbCertificateStore on dynalite', () => {
     await expect(store.reserveSerial('7f00ab', 'arn:second', now)).resolves.toBeUndefined();
   });
 
+  it('finds an approval link by its token hash, and nothing under another hash', async () => {
+    const approval = {
+      tokenHash: 'a'.repeat(64),
+      certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/aaaaaaaa-0000-4000-8000-00000000a001',
+      accountId: '111122223333',
+      certificateId: 'aaaaaaaa-0000-4000-8000-00000000a001',
+      domainName: 'www.example.test',
+      expiresAt: '2026-03-04T12:00:00.000Z',
+    };
+    await store.saveApproval(approval);
+    await store.saveApproval({ ...approval, tokenHash: 'b'.repeat(64), domainName: 'example.test' });
+    expect(await store.findApproval('a'.repeat(64))).toEqual(approval);
+    expect((await store.findApproval('b'.repeat(64)))?.domainName).toBe('example.test');
+    expect(await store.findApproval('c'.repeat(64))).toBeUndefined();
+  });
+
+  it('keeps the EMAIL parts of a domain validation, and drops a removed approval', async () => {
+    const record = certificateRecord({
+      domainValidations: [
+        {
+          domainName: 'example.test',
+          validationDomain: 'example.test',
+          validationMethod: 'EMAIL',
+          status: 'PENDING_VALIDATION',
+          validationEmails: ['admin@example.test', 'webmaster@example.test'],
+          approval: { tokenHash: 'd'.repeat(64), sentAt: '2026-03-01T12:00:00.000Z' },
+        },
+      ],
+      version: 0,
+    });
+    await store.create(record);
+    expect(await store.get(record.accountId, record.id)).toEqual(record);
+    const { approval: _removed, ...approved } = record.domainValidations[0] as NonNullable<
+      (typeof record.domainValidations)[0]
+    >;
+    const saved = await store.save({ ...record, domainValidations: [{ ...approved, status: 'SUCCESS' }] });
+    const reread = await store.get(record.accountId, record.id);
+    expect(reread).toEqual(saved);
+    expect(reread?.domainValidations[0]).not.toHaveProperty('approval');
+  });
+
   it('lists pending validation across accounts until the certificate leaves that status', async () => {
     const pendingHere = certificateRecord({ accountId: '100000000001' });
     const pendingThere = certificateRecord({ accountId: '100000000002' });
