@@ -8,7 +8,8 @@ import { shellQuote } from '../local/shell-quote.ts';
 const USAGE = `Usage: certwright <command> [--setting value ...]
 
 Commands:
-  start         Run the whole service locally (ACM API, workflow, CA, DNS) on ${LOCAL_SETTINGS.host.default}.
+  start         Run the whole service locally (ACM API, approval site, workflow, CA, DNS, mail) on
+                ${LOCAL_SETTINGS.host.default}.
   ca-cert       Print the local CA certificate (PEM) for trust stores.
   credentials   Print shell exports for the first account's access key (eval "$(certwright credentials)").
   settings      List every setting with its environment variable and default.
@@ -93,6 +94,9 @@ async function start(settings: LocalSettings): Promise<void> {
       `                  account ${account?.accountId}, access key ${account?.accessKeys[0]?.accessKeyId}; shell exports: npm run -s cli -- credentials`,
       `  DNS (local zones ${settings.localZones.join(', ') || 'none'}): ${hostPort(settings.host, stack.dnsPort)} udp+tcp`,
       `  Events:         ${resolve(stack.eventLogPath)}  (one JSON line per certificate event)`,
+      'smtpServer' in stack.mail
+        ? `  Mail:           ${stack.mail.smtpServer}  (validation mail, sent from ${settings.emailSender})`
+        : `  Mail:           ${resolve(stack.mail.outboxDir)}  (validation mail, one .eml file per message)`,
       `  Data:           ${resolve(settings.dataDir)}`,
     ].join('\n'),
   );

@@ -3,12 +3,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorResponse } from '../functions/api/acm-errors.ts';
 import { acmProxyEvent } from '../functions/api/proxy-event.ts';
+import { approvalProxyEvent } from '../functions/approvals/proxy-event.ts';
 import { AuthError, verifySigV4 } from './auth/sigv4-verifier.ts';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** The approval site's pages: `/approvals/<token>`, served without SigV4 (approvers hold no AWS keys). */
+const APPROVAL_PATH = /^\/approvals\/([^/]*)$/;
+
+type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export interface LocalHttpServerOptions {
-  apiHandler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+  apiHandler: ProxyHandler;
+  /** The approval site's handler, for every method on `/approvals/<token>`. */
+  approvalHandler: ProxyHandler;
   authenticate: Omit<Parameters<typeof verifySigV4>[1], 'now'>;
   now: () => Date;
   /** Static documents served on GET (the CA certificate for trust stores). */
@@ -17,7 +24,7 @@ export interface LocalHttpServerOptions {
 
 /**
  * The local stand-in for API Gateway: checks the SigV4 signature as API Gateway's IAM authorizer would,
- * hands the ACM API handler the same event shape, and serves the CA certificate.
+ * hands the ACM API handler the same event shape, serves the approval site and the CA certificate.
  */
 export function createLocalRequestListener(options: LocalHttpServerOptions) {
   return (request: IncomingMessage, response: ServerResponse) => {
@@ -32,6 +39,9 @@ export function createLocalRequestListener(options: LocalHttpServerOptions) {
 async function handle(options: LocalHttpServerOptions, request: IncomingMessage, response: ServerResponse) {
   const requestId = randomUUID();
   const path = (request.url ?? '/').split('?')[0] ?? '/';
+  const approval = APPROVAL_PATH.exec(path);
+  if (approval)
+    return serveApproval(options, request, response, { path, token: approval[1] ?? '', requestId });
   if (request.method === 'GET' || request.method === 'HEAD') {
     const document = options.documents[path];
     if (!document)
@@ -73,6 +83,27 @@ async function handle(options: LocalHttpServerOptions, request: IncomingMessage,
   });
   const context = { awsRequestId: requestId } as Context;
   send(response, await options.apiHandler(event, context));
+}
+
+async function serveApproval(
+  options: LocalHttpServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: { path: string; token: string; requestId: string },
+) {
+  // The form's body carries nothing the site reads; it is read only to keep the connection usable.
+  if (!(await readBody(request)))
+    return send(response, {
+      statusCode: 413,
+      headers: { 'content-type': 'text/plain' },
+      body: 'Too large\n',
+    });
+  const event = approvalProxyEvent({
+    method: request.method ?? 'GET',
+    ...target,
+    headers: flattenHeaders(request.headers),
+  });
+  send(response, await options.approvalHandler(event, { awsRequestId: target.requestId } as Context));
 }
 
 function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {

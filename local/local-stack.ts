@@ -11,11 +11,15 @@ import { EventLog } from '../functions/adapters/local/event-log.ts';
 import { FileKeyVault } from '../functions/adapters/local/file-key-vault.ts';
 import { FileSecretMac } from '../functions/adapters/local/file-secret-mac.ts';
 import { LocalZones } from '../functions/adapters/local/local-zones.ts';
+import { OutboxMailer } from '../functions/adapters/local/outbox-mailer.ts';
+import { SmtpMailer } from '../functions/adapters/local/smtp-mailer.ts';
 import { cryptoRandom } from '../functions/adapters/runtime/crypto-random.ts';
 import { systemClock } from '../functions/adapters/runtime/system-clock.ts';
 import { createApiHandler } from '../functions/api/api-handler.ts';
+import { createApprovalHandler } from '../functions/approvals/approval-handler.ts';
+import { createApprovalDesk } from '../functions/core/approvals/approval-desk-service.ts';
 import { issuerDisplayName } from '../functions/core/issuance/ca-certificate-info.ts';
-import type { Clock } from '../functions/core/ports.ts';
+import type { Clock, Mailer } from '../functions/core/ports.ts';
 import { type CertwrightSettings, DEFAULT_SETTINGS } from '../functions/core/settings.ts';
 import { createScheduleHandler } from '../functions/schedule/run-schedule.ts';
 import { createWorkflowTaskHandlers } from '../functions/tasks/workflow-task-handlers.ts';
@@ -58,6 +62,8 @@ export interface LocalStack {
   zones: LocalZones;
   /** Where certificate events are appended (EVENT_LOG_FILE in the data directory). */
   eventLogPath: string;
+  /** Where validation mail goes: an SMTP server (its URL without credentials), or the outbox directory. */
+  mail: { smtpServer: string } | { outboxDir: string };
   stop(): Promise<void>;
 }
 
@@ -146,6 +152,7 @@ async function composeLocalStack(
   const vault = await FileKeyVault.fromFile(join(local.dataDir, 'secrets', 'key-vault.key'));
   const mac = await FileSecretMac.fromFile(join(local.dataDir, 'secrets', 'deployment.secret'));
   const events = new EventLog(join(local.dataDir, EVENT_LOG_FILE));
+  const { mailer, mail } = localMailer(local, clock);
   const runner = new LocalWorkflowRunner(
     createWorkflowTaskHandlers({
       store,
@@ -159,6 +166,8 @@ async function composeLocalStack(
       profile: settings.profile,
       events,
       zoneWriter: zones,
+      mailer,
+      approvalBaseUrl: settings.approvalBaseUrl,
     }),
     { ...options.workflow, log },
   );
@@ -175,9 +184,11 @@ async function composeLocalStack(
     settings,
     caAlgorithm: ca.signer.algorithm,
     issuerName: issuerDisplayName(ca.certificatePem),
+    mailer,
   });
   serveRequest = createLocalRequestListener({
     apiHandler,
+    approvalHandler: createApprovalHandler(createApprovalDesk({ store, clock })),
     authenticate: {
       lookup: (accessKeyId) => lookupCredential(accounts.accounts, accessKeyId),
       region: local.region,
@@ -237,8 +248,25 @@ async function composeLocalStack(
     dynamodb,
     zones,
     eventLogPath: events.path,
+    mail,
     stop: () => shutdown.run(),
   };
+}
+
+/** Validation mail goes to the SMTP server when one is set, else into the outbox directory. */
+function localMailer(local: LocalSettings, clock: Clock): { mailer: Mailer; mail: LocalStack['mail'] } {
+  if (local.smtpUrl) {
+    const mailer = new SmtpMailer({ url: local.smtpUrl, from: local.emailSender });
+    const { host, port, secure } = mailer.server;
+    return { mailer, mail: { smtpServer: `${secure ? 'smtps' : 'smtp'}://${hostPort(host, port)}` } };
+  }
+  const mailer = new OutboxMailer({
+    directory: local.outboxDir,
+    from: local.emailSender,
+    clock,
+    random: cryptoRandom,
+  });
+  return { mailer, mail: { outboxDir: local.outboxDir } };
 }
 
 function pemToDer(pem: string): Buffer {

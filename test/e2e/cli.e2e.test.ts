@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SETTINGS } from '../../local/settings.ts';
 import { ACCOUNT_A, makeDataDir, startTestStack, testSettings } from '../support/local-stack-harness.ts';
 import { runCommand } from '../support/run-command.ts';
+import { killStackProcesses, startStackProcess } from '../support/stack-process.ts';
 
 const cli = (...args: string[]) => runCommand('node_modules/.bin/tsx', ['bin/certwright.ts', ...args]);
 
@@ -16,6 +17,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await cleanup();
+});
+afterEach(async () => {
+  await killStackProcesses();
 });
 
 describe('the certwright CLI', () => {
@@ -70,5 +74,37 @@ describe('the certwright CLI', () => {
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toContain('Usage: certwright');
+  });
+
+  it('says in its banner where validation mail goes: the outbox, or the SMTP server without its credentials', async () => {
+    const flags = ['--port', '0', '--dns-port', '0', '--local-zones', 'local.test'];
+    const outbox = await makeDataDir();
+    const smtp = await makeDataDir();
+    try {
+      const first = await startStackProcess(['--data-dir', outbox.dataDir, ...flags]);
+      expect(first.output()).toContain(
+        `  Mail:           ${join(outbox.dataDir, 'outbox')}  (validation mail, one .eml file per message)\n`,
+      );
+      await first.terminate();
+
+      const second = await startStackProcess([
+        '--data-dir',
+        smtp.dataDir,
+        ...flags,
+        '--smtp-url',
+        'smtp://mailer:s3cret@127.0.0.1:2525',
+        '--email-sender',
+        'Example PKI <pki@example.com>',
+      ]);
+      const banner = second.output();
+      expect(banner).toContain(
+        '  Mail:           smtp://127.0.0.1:2525  (validation mail, sent from Example PKI <pki@example.com>)\n',
+      );
+      expect(banner).not.toContain('s3cret');
+      await second.terminate();
+    } finally {
+      await outbox.cleanup();
+      await smtp.cleanup();
+    }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The AWS twin of local/local-stack.ts: each Lambda function's handler, composed from the same handler
- * factories (functions/api, functions/tasks, functions/schedule) with the AWS adapters. This is the one module that reads
+ * factories (functions/api, functions/approvals, functions/tasks, functions/schedule) with the AWS adapters. This is the one module that reads
  * process.env. Composition is lazy: it runs on the first invocation (so a module imports without any
  * environment, in tests too), is kept for the life of the container, and is tried again on the next
  * invocation if it failed.
@@ -14,6 +14,8 @@ import type {
   ScheduledEvent,
 } from 'aws-lambda';
 import { createApiHandler } from '../../api/api-handler.ts';
+import { createApprovalHandler } from '../../approvals/approval-handler.ts';
+import { createApprovalDesk } from '../../core/approvals/approval-desk-service.ts';
 import { CaCertificateNotInstalledError } from '../../core/errors.ts';
 import {
   caCertificateAlgorithm,
@@ -21,6 +23,7 @@ import {
   pendingCaInfo,
 } from '../../core/issuance/ca-certificate-info.ts';
 import type { CaKeyAlgorithm } from '../../core/model.ts';
+import type { Mailer } from '../../core/ports.ts';
 import type { ScheduleRun } from '../../core/schedule/run-schedule.ts';
 import { createScheduleHandler } from '../../schedule/run-schedule.ts';
 import {
@@ -37,6 +40,7 @@ import { NodeDnsResolver } from '../dns/node-dns-resolver.ts';
 import { cryptoRandom } from '../runtime/crypto-random.ts';
 import { systemClock } from '../runtime/system-clock.ts';
 import {
+  AWS_ENV,
   type AwsEnvironment,
   awsSettingsFromEnv,
   certwrightSettings,
@@ -46,6 +50,7 @@ import {
   kmsClient,
   required,
   route53Client,
+  sesClient,
   sfnClient,
 } from './aws-environment.ts';
 import { DynamoDbIssuerCertificateStore, DynamoDbIssuerSource } from './dynamodb-issuer-source.ts';
@@ -55,7 +60,9 @@ import { KmsCaSigner } from './kms-ca-signer.ts';
 import { KmsKeyVault } from './kms-key-vault.ts';
 import { KmsSecretMac } from './kms-secret-mac.ts';
 import { Route53ZoneWriter } from './route53-zone-writer.ts';
+import { SesMailer } from './ses-mailer.ts';
 import { StepFunctionsStarter } from './step-functions-starter.ts';
+import { UnconfiguredMailer } from './unconfigured-mailer.ts';
 
 /** Per-query timeout and tries of validation DNS lookups (a task must answer well inside its Lambda timeout). */
 const DNS_TIMEOUT_MS = 2000;
@@ -103,7 +110,16 @@ export async function composeApiHandler(
     settings,
     caAlgorithm: ca.caAlgorithm,
     issuerName: ca.issuerName,
+    mailer: validationMailer(aws),
   });
+}
+
+/** The approval site's pages, public (no IAM authorization): GET shows an approval, POST gives it. */
+export async function composeApprovalHandler(
+  env: Environment = process.env,
+): Promise<Handler<APIGatewayProxyEvent, APIGatewayProxyResult>> {
+  const { store } = common(env);
+  return createApprovalHandler(createApprovalDesk({ store, clock: systemClock }));
 }
 
 /**
@@ -132,7 +148,14 @@ export async function composePublishValidationRecordsHandler(
   env: Environment = process.env,
 ): Promise<Handler<CertificateTaskEvent, unknown>> {
   const { aws, store } = common(env);
-  return createPublishValidationRecordsHandler({ store, zoneWriter: zoneWriter(aws) });
+  return createPublishValidationRecordsHandler({
+    store,
+    zoneWriter: zoneWriter(aws),
+    mailer: validationMailer(aws),
+    clock: systemClock,
+    random: cryptoRandom,
+    approvalBaseUrl: aws.settings.approvalBaseUrl,
+  });
 }
 
 export async function composeCheckValidationHandler(
@@ -198,6 +221,24 @@ export async function composeScheduleHandler(
 ): Promise<Handler<ScheduledEvent, ScheduleRun>> {
   const { aws, store } = common(env);
   return createScheduleHandler({ store, events: eventPublisher(aws), clock: systemClock });
+}
+
+/**
+ * SES from the configured sender. Without a sender, or without the approval site's URL for the links, a
+ * mailer that fails every send naming the missing variable: DNS validation never mails and works as before,
+ * EMAIL validation fails at its first mail with that message.
+ */
+function validationMailer(aws: AwsEnvironment): Mailer {
+  if (aws.emailSender === undefined)
+    return new UnconfiguredMailer(`this deployment has no email sender (${AWS_ENV.emailSender} is not set).`);
+  if (aws.settings.approvalBaseUrl === '')
+    return new UnconfiguredMailer(
+      `this deployment has no approval site URL for the links (${AWS_ENV.approvalBaseUrl} is not set).`,
+    );
+  return new SesMailer(sesClient(aws.settings.region), {
+    from: aws.emailSender,
+    identityArn: aws.sesIdentityArn,
+  });
 }
 
 function eventPublisher(aws: AwsEnvironment): EventBridgePublisher {

@@ -1,11 +1,12 @@
 /**
- * The six Lambda entry files: importable without any environment (composition waits for the first
+ * The seven Lambda entry files: importable without any environment (composition waits for the first
  * invocation), a composition that fails names the variable at fault, and a failed composition is tried
  * again on the next invocation.
  */
 import type { APIGatewayProxyEvent, Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as apiHandler } from '../../../functions/api/lambda.ts';
+import { handler as approvalHandler } from '../../../functions/approvals/lambda.ts';
 import { handler as scheduleHandler } from '../../../functions/schedule/lambda.ts';
 import { handler as checkHandler } from '../../../functions/tasks/lambda/check-validation.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
@@ -59,6 +60,7 @@ describe('the Lambda entry files', () => {
       issueHandler,
       recordFailureHandler,
       scheduleHandler,
+      approvalHandler,
     ]) {
       expect(typeof handler).toBe('function');
     }
@@ -122,6 +124,7 @@ describe('the Lambda entry files', () => {
     await expect(publishHandler({ certificateArn: UNKNOWN_ARN }, context)).resolves.toEqual({
       attempt: 0,
       published: [],
+      mailed: [],
     });
   });
 
@@ -147,5 +150,27 @@ describe('the Lambda entry files', () => {
       }),
     );
     await expect(apiHandler(event, context)).rejects.toThrow('the CA certificate has not been bootstrapped');
+  });
+
+  it('the approval function needs only the table: an unknown link answers its page, a malformed one too', async () => {
+    const page = (token: string) =>
+      ({
+        httpMethod: 'GET',
+        path: `/approvals/${token}`,
+        resource: '/approvals/{token}',
+        pathParameters: { token },
+        headers: {},
+        requestContext: {},
+      }) as unknown as APIGatewayProxyEvent;
+    const token = 'A'.repeat(43);
+    setEnv(baseEnv({ CERTWRIGHT_TABLE_NAME: undefined }));
+    await expect(approvalHandler(page(token), context)).rejects.toThrow('CERTWRIGHT_TABLE_NAME is not set');
+    setEnv(baseEnv());
+    for (const candidate of [token, 'not-a-token']) {
+      const response = await approvalHandler(page(candidate), context);
+      expect(response.statusCode).toBe(404);
+      expect(response.headers?.['content-type']).toBe('text/html; charset=utf-8');
+      expect(response.body).toContain('Unknown approval link');
+    }
   });
 });
