@@ -1,6 +1,6 @@
 /**
  * The Lambda entry files composed as in AWS, with only the services themselves replaced (see
- * lambda-environment.ts): an in-process table, and fakes for KMS, Step Functions and EventBridge.
+ * lambda-environment.ts): an in-process table, and fakes for KMS, Step Functions, EventBridge and SES.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -8,23 +8,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, ScheduledEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveIssuerCertificate } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import { KmsCaSigner } from '../../../functions/adapters/aws/kms-ca-signer.ts';
-import { composeIssueCertificateHandler } from '../../../functions/adapters/aws/lambda-composition.ts';
+import {
+  composeIssueCertificateHandler,
+  composePublishValidationRecordsHandler,
+} from '../../../functions/adapters/aws/lambda-composition.ts';
 import { handler as apiHandler } from '../../../functions/api/lambda.ts';
+import { handler as approvalHandler } from '../../../functions/approvals/lambda.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { createSelfSignedCaCertificate } from '../../../functions/core/issuance/ca-certificate.ts';
 import { newSerialHex } from '../../../functions/core/issuance/serial.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import { handler as scheduleHandler } from '../../../functions/schedule/lambda.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
+import { handler as publishHandler } from '../../../functions/tasks/lambda/publish-validation-records.ts';
 import { pendingCertificate } from '../../unit/core/core-fixtures.ts';
 import { cryptoRandom, openssl } from '../../unit/issuance/test-ca.ts';
 import { callApiLambda } from './api-lambda-call.ts';
 import { FakeEventBridge } from './fake-eventbridge.ts';
+import { FakeSes } from './fake-ses.ts';
 import {
   EVENT_BUS_NAME,
   type LambdaEnvironment,
@@ -37,6 +45,8 @@ const TABLE_NAME = 'certwright-lambda-test';
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const DAY_MS = 24 * 60 * 60 * 1000;
+const EMAIL_SENDER = 'Certwright <no-reply@certwright.test>';
+const APPROVAL_BASE_URL = 'https://abc123.execute-api.us-east-1.amazonaws.com/v1';
 
 let lambda: LambdaEnvironment;
 let dynamodb: DynamoDBClient;
@@ -44,6 +54,11 @@ let workDir: string;
 let caCertificatePem: string;
 let stateMachineArn: string;
 const eventBridge = new FakeEventBridge(ACCOUNT, REGION);
+// Every SESv2Client's SendEmail goes to the fake's own (instance-mocked) client.
+const ses = new FakeSes();
+const sesIdentityArn = ses.verifyIdentity('certwright.test');
+const sesStub = mockClient(SESv2Client);
+sesStub.on(SendEmailCommand).callsFake((input) => ses.client.send(new SendEmailCommand(input)));
 
 beforeAll(async () => {
   lambda = await startLambdaEnvironment({
@@ -58,6 +73,9 @@ beforeAll(async () => {
       CERTWRIGHT_POLL_MAX_SECONDS: '300',
       CERTWRIGHT_VALIDATION_TIMEOUT_HOURS: '72',
       CERTWRIGHT_CA_ISSUERS_URL: 'https://pki.certwright.test/ca.crt',
+      CERTWRIGHT_EMAIL_SENDER: EMAIL_SENDER,
+      CERTWRIGHT_SES_IDENTITY_ARN: sesIdentityArn,
+      CERTWRIGHT_APPROVAL_BASE_URL: APPROVAL_BASE_URL,
     },
   });
   dynamodb = lambda.table.client;
@@ -78,6 +96,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  sesStub.restore();
   await lambda?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
@@ -215,6 +234,95 @@ describe('the API Lambda', () => {
       );
       expect(lambda.kmsStub.commandCalls(SignCommand)).toHaveLength(signs);
     });
+  });
+});
+
+describe('EMAIL validation through the Lambda functions', () => {
+  const approvalEvent = (method: string, token: string, headers: Record<string, string> = {}) =>
+    ({
+      httpMethod: method,
+      path: `/approvals/${token}`,
+      resource: '/approvals/{token}',
+      pathParameters: { token },
+      headers: { Host: new URL(APPROVAL_BASE_URL).host, ...headers },
+      body: null,
+      requestContext: { stage: 'v1' },
+    }) as unknown as APIGatewayProxyEvent;
+
+  async function requestEmailCertificate(domainName: string): Promise<string> {
+    const { CertificateArn } = await callApiOk<{ CertificateArn: string }>('RequestCertificate', {
+      DomainName: domainName,
+      ValidationMethod: 'EMAIL',
+      DomainValidationOptions: [{ DomainName: domainName, ValidationDomain: 'example.test' }],
+    });
+    return CertificateArn;
+  }
+
+  async function validationStatus(certificateArn: string): Promise<string | undefined> {
+    const { Certificate } = await callApiOk<Described>('DescribeCertificate', {
+      CertificateArn: certificateArn,
+    });
+    return Certificate.DomainValidationOptions[0]?.ValidationStatus;
+  }
+
+  it('the publish function mails the link through SES, the approval function shows it on GET and approves on POST', async () => {
+    const certificateArn = await requestEmailCertificate('approve.example.test');
+    const sent = ses.messages.length;
+
+    await publishHandler({ certificateArn }, {} as Context);
+
+    const messages = ses.messages.slice(sent).map((message) => message.input);
+    expect(messages.map((input) => input.Destination?.ToAddresses).sort()).toEqual(
+      ['admin', 'administrator', 'hostmaster', 'postmaster', 'webmaster'].map((box) => [
+        `${box}@example.test`,
+      ]),
+    );
+    for (const input of messages) {
+      expect(input.FromEmailAddress).toBe(EMAIL_SENDER);
+      expect(input.FromEmailAddressIdentityArn).toBe(sesIdentityArn);
+    }
+    const links = messages.map((input) => {
+      const text = input.Content?.Simple?.Body?.Text?.Data ?? '';
+      return new RegExp(`${APPROVAL_BASE_URL}/approvals/([A-Za-z0-9_-]{43})`).exec(text)?.[1];
+    });
+    const token = links[0] ?? '';
+    expect(new Set(links)).toEqual(new Set([token]));
+
+    const page = await approvalHandler(approvalEvent('GET', token), {} as Context);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('approve.example.test');
+    expect(page.body).toContain(certificateArn);
+    expect(await validationStatus(certificateArn)).toBe('PENDING_VALIDATION');
+
+    const approved = await approvalHandler(
+      approvalEvent('POST', token, { 'Sec-Fetch-Site': 'same-origin', Origin: 'null' }),
+      {} as Context,
+    );
+    expect(approved.statusCode).toBe(200);
+    expect(approved.body).toContain('<h1>Approved</h1>');
+    expect(await validationStatus(certificateArn)).toBe('SUCCESS');
+    const again = await approvalHandler(approvalEvent('POST', token), {} as Context);
+    expect(again.statusCode).toBe(410);
+
+    const issued = (await issueHandler({ certificateArn }, {} as Context)) as { outcome: string };
+    expect(issued.outcome).toBe('ISSUED');
+  });
+
+  it('without an email sender, the publish function fails an EMAIL certificate naming the variable, and mails nothing', async () => {
+    const certificateArn = await requestEmailCertificate('unsent.example.test');
+    const withoutSender = await composePublishValidationRecordsHandler({
+      ...process.env,
+      CERTWRIGHT_EMAIL_SENDER: undefined,
+    });
+    const sent = ses.sendEmailCalls().length;
+
+    await expect(withoutSender({ certificateArn }, {} as Context)).rejects.toMatchObject({
+      name: 'MailNotConfigured',
+      message:
+        'Validation mail cannot be sent: this deployment has no email sender (CERTWRIGHT_EMAIL_SENDER is not set).',
+    });
+    expect(ses.sendEmailCalls()).toHaveLength(sent);
+    expect(await validationStatus(certificateArn)).toBe('PENDING_VALIDATION');
   });
 });
 
