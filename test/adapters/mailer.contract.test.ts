@@ -16,6 +16,7 @@ import { parseSmtpUrl, SmtpMailer } from '../../functions/adapters/local/smtp-ma
 import { MAX_MAIL_RECIPIENTS } from '../../functions/core/mail-recipients.ts';
 import type { Clock, Mailer, MailMessage, Random } from '../../functions/core/ports.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { decodeHeader, mimeParts, splitEntity } from '../support/mime-message.ts';
 import { newP256KeyArgs } from '../support/openssl-key-args.ts';
 import { runCommand } from '../support/run-command.ts';
 import { type SmtpSink, type SmtpSinkOptions, startSmtpSink } from '../support/smtp-sink.ts';
@@ -687,87 +688,4 @@ function emlDelivery(raw: string): DeliveredMail {
     html: part('text/html').replace(/\r\n/g, '\n'),
     messageId: headers.get('message-id') ?? '',
   };
-}
-
-/** Headers (names lowercase, unfolded) and body of a MIME entity. */
-function splitEntity(raw: string): { headers: Map<string, string>; body: string } {
-  const end = raw.indexOf('\r\n\r\n');
-  expect(end).toBeGreaterThan(0);
-  const headers = new Map<string, string>();
-  for (const line of raw
-    .slice(0, end)
-    .replace(/\r\n(?=[ \t])/g, '')
-    .split('\r\n')) {
-    const colon = line.indexOf(':');
-    expect(colon).toBeGreaterThan(0);
-    const name = line.slice(0, colon).toLowerCase();
-    expect(headers.has(name)).toBe(false);
-    headers.set(name, line.slice(colon + 1).trim());
-  }
-  return { headers, body: raw.slice(end + 4) };
-}
-
-/** The parts of a multipart body, each with its Content-Type and its decoded UTF-8 text. */
-function mimeParts(contentType: string, body: string): Array<{ contentType: string; text: string }> {
-  const boundary = /^multipart\/alternative;\s*boundary="?([^";]+)"?$/.exec(contentType)?.[1];
-  expect(boundary, `a multipart/alternative Content-Type, not ${contentType}`).toBeDefined();
-  const sections = `\r\n${body}`.split(`\r\n--${boundary}`);
-  expect(sections[0]).toBe('');
-  expect(sections.at(-1)).toMatch(/^--\r\n$/);
-  return sections.slice(1, -1).map((section) => {
-    expect(section.startsWith('\r\n')).toBe(true);
-    const { headers, body: encoded } = splitEntity(section.slice(2));
-    const encoding = headers.get('content-transfer-encoding') ?? '7bit';
-    return { contentType: headers.get('content-type') ?? '', text: decodeBody(encoded, encoding) };
-  });
-}
-
-function decodeBody(encoded: string, encoding: string): string {
-  switch (encoding.toLowerCase()) {
-    case 'quoted-printable':
-      return quotedPrintableBytes(encoded.replace(/=\r\n/g, '')).toString('utf8');
-    case 'base64':
-      return Buffer.from(encoded.replace(/\r\n/g, ''), 'base64').toString('utf8');
-    case '7bit':
-    case '8bit':
-      return encoded;
-    default:
-      throw new Error(`unexpected Content-Transfer-Encoding ${encoding}`);
-  }
-}
-
-/** RFC 2047: each encoded word to its bytes; whitespace between two adjacent encoded words is dropped. */
-function decodeHeader(value: string): string {
-  const binary = value
-    .replace(/(\?=)\s+(?==\?)/g, '$1')
-    .replace(
-      /=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g,
-      (_word, charset: string, encoding: string, text: string) => {
-        expect(charset.toLowerCase()).toBe('utf-8');
-        const bytes =
-          encoding.toUpperCase() === 'B'
-            ? Buffer.from(text, 'base64')
-            : quotedPrintableBytes(text.replace(/_/g, ' '));
-        return bytes.toString('latin1');
-      },
-    );
-  // The words' bytes joined, then decoded once: a character may not be split across words, but this
-  // does not depend on it. Everything outside the encoded words is ASCII, which latin1 keeps as is.
-  return Buffer.from(binary, 'latin1').toString('utf8');
-}
-
-function quotedPrintableBytes(text: string): Buffer {
-  const bytes: number[] = [];
-  for (let index = 0; index < text.length; index += 1) {
-    const hex = text.slice(index + 1, index + 3);
-    if (text[index] === '=' && /^[0-9A-F]{2}$/.test(hex)) {
-      bytes.push(Number.parseInt(hex, 16));
-      index += 2;
-    } else {
-      const code = text.charCodeAt(index);
-      expect(code).toBeLessThan(0x80);
-      bytes.push(code);
-    }
-  }
-  return Buffer.from(bytes);
 }
