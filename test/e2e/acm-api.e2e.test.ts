@@ -476,18 +476,6 @@ describe('errors', () => {
         message: "Value 'a.*.example.test' at 'domainName'",
       },
       {
-        what: 'ValidationMethod EMAIL',
-        input: { DomainName: 'email.example.test', ValidationMethod: 'EMAIL' },
-        name: 'InvalidParameterException',
-        message: 'EMAIL',
-      },
-      {
-        what: 'no ValidationMethod (EMAIL, the ACM default)',
-        input: { DomainName: 'email.example.test', ValidationMethod: undefined },
-        name: 'InvalidParameterException',
-        message: 'EMAIL',
-      },
-      {
         what: 'KeyAlgorithm RSA_1024',
         input: { DomainName: 'rsa1024.example.test', KeyAlgorithm: 'RSA_1024' },
         name: 'ValidationException',
@@ -529,7 +517,8 @@ describe('errors', () => {
         what: 'ValidationMethod HTTP',
         input: { DomainName: 'http.example.test', ValidationMethod: 'HTTP' },
         name: 'InvalidParameterException',
-        message: 'ValidationMethod HTTP is not supported yet',
+        message:
+          'ValidationMethod HTTP is not supported; request the certificate with ValidationMethod DNS or EMAIL',
       },
       {
         what: 'a CertificateAuthorityArn',
