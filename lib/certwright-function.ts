@@ -21,6 +21,7 @@ export const ENTRY_FILES = {
   issueCertificate: '../functions/tasks/lambda/issue-certificate.ts',
   recordFailure: '../functions/tasks/lambda/record-failure.ts',
   schedule: '../functions/schedule/lambda.ts',
+  approval: '../functions/approvals/lambda.ts',
 } as const;
 
 export type FunctionName = keyof typeof ENTRY_FILES;

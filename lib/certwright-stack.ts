@@ -74,6 +74,9 @@ const KEY_ADMIN_ACTIONS = [
   'kms:UpdateKeyDescription',
 ];
 
+/** The API's one stage: endpoints are https://<api id>.execute-api.<region>.amazonaws.com/v1/. */
+const STAGE_NAME = 'v1';
+
 /** The task each workflow placeholder stands for, as the function that runs it. */
 const TASK_FUNCTIONS: Record<WorkflowTaskName, FunctionName> = {
   'publish-validation-records': 'publishValidationRecords',
@@ -91,8 +94,11 @@ const API_TABLE_ACTIONS = [
   'dynamodb:Query',
 ];
 const TASK_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
-/** The schedule re-reads and saves single items; it finds them through the work-queue index. */
-const SCHEDULE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/**
+ * The schedule and the approval site read and save single items (the schedule finds them through the
+ * work-queue index, the approval site by the token's hash).
+ */
+const READ_SAVE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
 
 export interface CertwrightStackProps extends StackProps {
   /** Defaults to the settings in CDK context (cdk.json and `-c key=value`). */
@@ -190,7 +196,6 @@ export class CertwrightStack extends Stack {
         environment: {
           ...tableName,
           CERTWRIGHT_HOSTED_ZONES: JSON.stringify(settings.hostedZones),
-          ...optional('CERTWRIGHT_EMAIL_SENDER', settings.emailSender?.from),
         },
       }),
       checkValidation: new CertwrightFunction(this, 'CheckValidation', {
@@ -234,6 +239,11 @@ export class CertwrightStack extends Stack {
         timeout: Duration.minutes(5),
         environment: { ...tableName, CERTWRIGHT_EVENT_BUS_NAME: this.eventBus.eventBusName },
       }),
+      approval: new CertwrightFunction(this, 'Approval', {
+        entry: 'approval',
+        description: 'Certwright approval site: the public page an approver opens from the validation mail',
+        environment: { ...tableName },
+      }),
       // The API's environment gets the state machine ARN below, once the state machine exists.
       api: new CertwrightFunction(this, 'Api', {
         entry: 'api',
@@ -257,8 +267,8 @@ export class CertwrightStack extends Stack {
           actions:
             name === 'api'
               ? API_TABLE_ACTIONS
-              : name === 'schedule'
-                ? SCHEDULE_TABLE_ACTIONS
+              : name === 'schedule' || name === 'approval'
+                ? READ_SAVE_TABLE_ACTIONS
                 : TASK_TABLE_ACTIONS,
           resources: [this.table.tableArn],
         }),
@@ -343,21 +353,27 @@ export class CertwrightStack extends Stack {
       );
     }
 
-    // --- SES: the publish function (which starts each domain's validation) may send mail from the sender only.
+    // --- SES: the functions that send approval mail (the publish task, and the API for ResendValidationEmail)
+    // may send from the sender only.
     if (settings.emailSender) {
-      this.functions.publishValidationRecords.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: ['ses:SendEmail'],
-          resources: [
-            Stack.of(this).formatArn({
-              service: 'ses',
-              resource: 'identity',
-              resourceName: settings.emailSender.sesIdentity,
-            }),
-          ],
-          conditions: { StringEquals: { 'ses:FromAddress': settings.emailSender.address } },
-        }),
-      );
+      const sender = settings.emailSender;
+      const identityArn = Stack.of(this).formatArn({
+        service: 'ses',
+        resource: 'identity',
+        resourceName: sender.sesIdentity,
+      });
+      for (const name of ['publishValidationRecords', 'api'] as const) {
+        const fn = this.functions[name];
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['ses:SendEmail'],
+            resources: [identityArn],
+            conditions: { StringEquals: { 'ses:FromAddress': sender.address } },
+          }),
+        );
+        fn.function.addEnvironment('CERTWRIGHT_EMAIL_SENDER', sender.from);
+        fn.function.addEnvironment('CERTWRIGHT_SES_IDENTITY_ARN', identityArn);
+      }
     }
 
     // --- Events: the CA announces what it issued; the schedule, what expired.
@@ -432,7 +448,7 @@ export class CertwrightStack extends Stack {
       endpointTypes: [EndpointType.REGIONAL],
       cloudWatchRole: true,
       deployOptions: {
-        stageName: 'v1',
+        stageName: STAGE_NAME,
         throttlingRateLimit: settings.apiRateLimit,
         throttlingBurstLimit: settings.apiBurstLimit,
         loggingLevel: MethodLoggingLevel.ERROR,
@@ -456,12 +472,27 @@ export class CertwrightStack extends Stack {
       description: 'An ACM request body: a JSON object',
       schema: { schema: JsonSchemaVersion.DRAFT4, title: 'AcmRequest', type: JsonSchemaType.OBJECT },
     });
-    this.api.root.addMethod('POST', new LambdaIntegration(api.function, { proxy: true }), {
+    const acmMethod = this.api.root.addMethod('POST', new LambdaIntegration(api.function, { proxy: true }), {
       authorizationType: AuthorizationType.IAM,
       requestValidator: validator,
       requestModels: { 'application/x-amz-json-1.1': acmRequest },
       requestParameters: { 'method.request.header.X-Amz-Target': true },
     });
+    // The approval site: public pages (the token in the path is the credential), GET shows, POST approves.
+    const approvalRoutes = this.api.root.addResource('approvals');
+    const approvals = approvalRoutes.addResource('{token}');
+    const approvalIntegration = new LambdaIntegration(this.functions.approval.function, { proxy: true });
+    for (const method of ['GET', 'POST']) {
+      approvals.addMethod(method, approvalIntegration, { authorizationType: AuthorizationType.NONE });
+    }
+    // Mail links point at this stage of this API (or at approvalBaseUrl, a custom domain in front of it).
+    const approvalBaseUrl =
+      settings.approvalBaseUrl ??
+      `https://${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${STAGE_NAME}`;
+    for (const name of ['publishValidationRecords', 'api'] as const) {
+      this.functions[name].function.addEnvironment('CERTWRIGHT_APPROVAL_BASE_URL', approvalBaseUrl);
+    }
+
     new Alarm(this, 'ApiServerErrorsAlarm', {
       alarmDescription: 'Certwright API returned 5xx responses',
       metric: this.api.metricServerError({ period: Duration.minutes(5) }),
@@ -500,6 +531,8 @@ export class CertwrightStack extends Stack {
       stack: this,
       stateMachine: this.stateMachine,
       api: this.api,
+      acmMethod,
+      approvalRoutes,
       caBootstrapProviderRole: this.caBootstrapProviderRole,
     });
   }

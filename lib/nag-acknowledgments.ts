@@ -5,6 +5,8 @@ export interface NagScopes {
   stack: IConstruct;
   stateMachine: IConstruct;
   api: IConstruct;
+  acmMethod: IConstruct;
+  approvalRoutes: IConstruct;
   caBootstrapProviderRole: IConstruct;
 }
 
@@ -38,16 +40,34 @@ export const NAG_ACKNOWLEDGMENTS = {
         'can assume it, and the AWS-managed policy is the one the service documents for it.',
     },
     {
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'ACM API requests must be SigV4-signed by an IAM principal of the account before they reach the ' +
+        'integration, approval pages need a 256-bit single-use token, and the stage is throttled; a WAF web ' +
+        'ACL can be attached by the operator where wanted.',
+    },
+  ],
+  acmMethod: [
+    {
       id: 'AwsSolutions-COG4',
       reason:
         'The ACM API authenticates callers with IAM (SigV4, AuthorizationType AWS_IAM), as ACM itself does; ' +
         'stock AWS CLIs and SDKs sign requests and have no Cognito tokens.',
     },
+  ],
+  approvalRoutes: [
     {
-      id: 'AwsSolutions-APIG3',
+      id: 'AwsSolutions-APIG4',
       reason:
-        'Every request must be SigV4-signed by an IAM principal of the account before it reaches the ' +
-        'integration, and the stage is throttled; a WAF web ACL can be attached by the operator where wanted.',
+        'The approval pages are opened from a validation mail by a domain owner who has no AWS identity, as ' +
+        "ACM's approval site is. The 256-bit single-use token in the path is the credential; GET only shows " +
+        'the request, and only a POST with a current token approves one domain of one certificate.',
+    },
+    {
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Public approval pages for domain owners without accounts; the unguessable, single-use, expiring token ' +
+        'in the path authorizes the one action they allow.',
     },
   ],
   caBootstrapProviderRole: [

@@ -53,6 +53,8 @@ export interface DeploySettings {
   apiBurstLimit: number;
   /** Region to deploy into; without it, the CLI profile's region (CDK_DEFAULT_REGION). */
   region?: string;
+  /** Where approval links point when a custom domain fronts the API; default: the API's own stage URL. */
+  approvalBaseUrl?: string;
 }
 
 export interface EmailSender {
@@ -87,6 +89,7 @@ export const SETTING_KEYS = {
   apiRateLimit: 'apiRateLimit',
   apiBurstLimit: 'apiBurstLimit',
   region: 'region',
+  approvalBaseUrl: 'approvalBaseUrl',
 } as const satisfies Record<keyof DeploySettings, string>;
 
 /** Read with emailSender: the SES identity, when it is not the sender address's domain. */
@@ -206,6 +209,7 @@ export function readDeploySettings(node: Node): DeploySettings {
       5_000,
     ),
     ...optionalRegion(raw('region')),
+    ...optionalUrl('approvalBaseUrl', raw('approvalBaseUrl')),
   };
   if (settings.caCertificate && settings.caMode !== 'INTERMEDIATE') {
     throw new DeploySettingsError(
@@ -390,7 +394,7 @@ function integer(key: string, value: unknown, fallback: number, min: number, max
   return parsed;
 }
 
-function optionalUrl<K extends 'caIssuersUrl' | 'crlUrl'>(
+function optionalUrl<K extends 'caIssuersUrl' | 'crlUrl' | 'approvalBaseUrl'>(
   key: K,
   value: unknown,
 ): Partial<Record<K, string>> {

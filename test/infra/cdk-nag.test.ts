@@ -49,6 +49,10 @@ describe('cdk-nag (AwsSolutions)', { timeout: 60_000 }, () => {
       expect(id).toMatch(/^AwsSolutions-[A-Z]+\d+/);
       expect(reason.length, id).toBeGreaterThan(80);
     }
-    expect(new Set(acknowledgments.map((ack) => ack.id)).size).toBe(acknowledgments.length);
+    // One finding is acknowledged at most once per scope (the same rule may be accepted on two scopes, each
+    // for its own reason).
+    for (const [scope, list] of Object.entries(NAG_ACKNOWLEDGMENTS)) {
+      expect(new Set(list.map((ack) => ack.id)).size, scope).toBe(list.length);
+    }
   });
 });

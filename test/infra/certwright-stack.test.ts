@@ -251,7 +251,7 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
       grantsOf('dynamodb:UpdateItem')
         .map((grant) => grant.principal)
         .sort(),
-    ).toEqual(everyRole.filter((role) => role !== roleOf('schedule')));
+    ).toEqual(everyRole.filter((role) => role !== roleOf('schedule') && role !== roleOf('approval')));
     expect(grantsOf('dynamodb:DeleteItem').map((grant) => grant.principal)).toEqual([roleOf('api')]);
     const queries = grantsOf('dynamodb:Query');
     expect(queries.map((grant) => grant.principal).sort()).toEqual(
@@ -283,8 +283,23 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
       ValidateRequestBody: true,
       ValidateRequestParameters: true,
     });
+    // Everything but the approval pages needs IAM; those are GET and POST /approvals/{token} only.
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
-    for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    const publicMethods = methods.filter((method) => method.Properties.AuthorizationType !== 'AWS_IAM');
+    expect(publicMethods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    for (const method of publicMethods) {
+      expect(method.Properties.AuthorizationType).toBe('NONE');
+      expect(method.Properties.Integration.Uri).toEqual({
+        'Fn::Join': ['', expect.arrayContaining([{ 'Fn::GetAtt': [functionOf('approval'), 'Arn'] }])],
+      });
+    }
+    const [approvalsResource] = Object.entries(template.findResources('AWS::ApiGateway::Resource')).filter(
+      ([, resource]) => resource.Properties.PathPart === '{token}',
+    );
+    expect(publicMethods.every((method) => method.Properties.ResourceId.Ref === approvalsResource?.[0])).toBe(
+      true,
+    );
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'approvals' });
     const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage'));
     expect(stage?.Properties.AccessLogSetting?.DestinationArn).toBeDefined();
     expect(stage?.Properties.TracingEnabled).toBe(true);
@@ -404,6 +419,7 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     expect(environment('api')).toEqual(
       [
         ...common,
+        'CERTWRIGHT_APPROVAL_BASE_URL',
         'CERTWRIGHT_MAC_KEY_ID',
         'CERTWRIGHT_STATE_MACHINE_ARN',
         'CERTWRIGHT_VALIDATION_DOMAIN',
@@ -420,7 +436,14 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
         'CERTWRIGHT_EVENT_BUS_NAME',
       ].sort(),
     );
-    expect(environment('publishValidationRecords')).toEqual([...common, 'CERTWRIGHT_HOSTED_ZONES'].sort());
+    expect(environment('publishValidationRecords')).toEqual(
+      [...common, 'CERTWRIGHT_HOSTED_ZONES', 'CERTWRIGHT_APPROVAL_BASE_URL'].sort(),
+    );
+    expect(environment('approval')).toEqual(common);
+    // Mail links lead to the approval pages of this API's stage.
+    const api = resources[functionOf('api')]?.Properties?.Environment as { Variables: Json };
+    expect(JSON.stringify(api.Variables.CERTWRIGHT_APPROVAL_BASE_URL)).toContain(logicalId(stack.api));
+    expect(JSON.stringify(api.Variables.CERTWRIGHT_APPROVAL_BASE_URL)).toMatch(/\/v1"/);
     expect(environment('checkValidation')).toEqual(
       [
         ...common,

@@ -18,6 +18,7 @@ beforeAll(() => {
       emailSender: 'Example PKI <pki@mail.example.org>',
       apiRateLimit: '7',
       apiBurstLimit: '9',
+      approvalBaseUrl: 'https://approve.example.org/pki',
     },
   });
   template = Template.fromStack(new CertwrightStack(app, 'Variant'));
@@ -32,26 +33,36 @@ describe('the CDK stack with other settings', { timeout: 60_000 }, () => {
     expect(JSON.stringify(template.toJSON())).not.toContain('route53:');
   });
 
-  it('lets the publish function alone send mail, from the sender address, through its SES identity', () => {
+  it('lets the mail senders (publish function, API) send from the sender address, through its SES identity', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const sesStatements = policies.flatMap((policy) =>
       (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>)
         .filter((statement) => JSON.stringify(statement.Action).includes('ses:'))
-        .map((statement) => ({ statement, roles: policy.Properties.Roles })),
+        .map((statement) => ({ statement, roles: JSON.stringify(policy.Properties.Roles) })),
     );
-    expect(sesStatements).toHaveLength(1);
-    const { statement, roles } = sesStatements[0] ?? { statement: {}, roles: [] };
-    expect(statement.Action).toBe('ses:SendEmail');
-    expect(JSON.stringify(statement.Resource)).toContain(':identity/mail.example.org');
-    expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'pki@mail.example.org' } });
-    expect(JSON.stringify(roles)).toMatch(/PublishValidationRecordsRole/);
+    expect(sesStatements.map(({ roles }) => roles.match(/"Ref":"(\w+?)Role/)?.[1]).sort()).toEqual([
+      'Api',
+      'PublishValidationRecords',
+    ]);
+    for (const { statement } of sesStatements) {
+      expect(statement.Action).toBe('ses:SendEmail');
+      expect(JSON.stringify(statement.Resource)).toContain(':identity/mail.example.org');
+      expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'pki@mail.example.org' } });
+    }
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const senders = functions.filter(
       (fn) => fn.Properties.Environment?.Variables?.CERTWRIGHT_EMAIL_SENDER !== undefined,
     );
-    expect(senders.map((fn) => fn.Properties.Environment.Variables.CERTWRIGHT_EMAIL_SENDER)).toEqual([
-      'Example PKI <pki@mail.example.org>',
-    ]);
+    expect(senders).toHaveLength(2);
+    for (const sender of senders) {
+      expect(sender.Properties.Environment.Variables).toMatchObject({
+        CERTWRIGHT_EMAIL_SENDER: 'Example PKI <pki@mail.example.org>',
+        CERTWRIGHT_APPROVAL_BASE_URL: 'https://approve.example.org/pki',
+      });
+      expect(JSON.stringify(sender.Properties.Environment.Variables.CERTWRIGHT_SES_IDENTITY_ARN)).toContain(
+        ':identity/mail.example.org',
+      );
+    }
   });
 
   it('throttles the API stage as configured', () => {
