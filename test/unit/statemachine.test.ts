@@ -143,6 +143,11 @@ describe('certificate-workflow.asl.json', () => {
     }
   });
 
+  it('fails an EMAIL request at once when the deployment has no mail sender: retrying cannot help', () => {
+    const retriers = STATES.PublishValidationRecords?.Retry ?? [];
+    expect(retriers[0]).toEqual({ ErrorEquals: ['MailNotConfigured'], MaxAttempts: 0 });
+  });
+
   it('never retries issuance errors that would recur (lint failure, unvalidated names): the CA signs once', () => {
     const retriers =
       (STATES.IssueCertificate as State & { Retry?: Array<{ ErrorEquals: string[]; MaxAttempts?: number }> })
