@@ -196,6 +196,7 @@ export class CertwrightStack extends Stack {
         environment: {
           ...tableName,
           CERTWRIGHT_HOSTED_ZONES: JSON.stringify(settings.hostedZones),
+          ...optional('CERTWRIGHT_WHOIS_SERVER', settings.whoisServer),
         },
       }),
       checkValidation: new CertwrightFunction(this, 'CheckValidation', {

@@ -55,6 +55,8 @@ export interface DeploySettings {
   region?: string;
   /** Where approval links point when a custom domain fronts the API; default: the API's own stage URL. */
   approvalBaseUrl?: string;
+  /** `host:port` of a WHOIS server (RFC 3912) whose contacts also get approval mail; unset: none. */
+  whoisServer?: string;
 }
 
 export interface EmailSender {
@@ -90,6 +92,7 @@ export const SETTING_KEYS = {
   apiBurstLimit: 'apiBurstLimit',
   region: 'region',
   approvalBaseUrl: 'approvalBaseUrl',
+  whoisServer: 'whoisServer',
 } as const satisfies Record<keyof DeploySettings, string>;
 
 /** Read with emailSender: the SES identity, when it is not the sender address's domain. */
@@ -210,6 +213,7 @@ export function readDeploySettings(node: Node): DeploySettings {
     ),
     ...optionalRegion(raw('region')),
     ...optionalUrl('approvalBaseUrl', raw('approvalBaseUrl')),
+    ...optionalHostPort('whoisServer', raw('whoisServer')),
   };
   if (settings.caCertificate && settings.caMode !== 'INTERMEDIATE') {
     throw new DeploySettingsError(
@@ -444,6 +448,19 @@ function scheduleExpression(value: unknown): string {
     );
   }
   return expression;
+}
+
+function optionalHostPort<K extends 'whoisServer'>(key: K, value: unknown): Partial<Record<K, string>> {
+  if (value === undefined || value === null || value === '') return {};
+  const text = typeof value === 'string' ? value.trim() : '';
+  const match = /^([a-z0-9.-]+|\[[0-9a-f:]+\])(?::(\d{1,5}))?$/i.exec(text);
+  const port = match?.[2] === undefined ? 43 : Number(match[2]);
+  if (!match || port < 1 || port > 65_535) {
+    throw new DeploySettingsError(
+      `${key} must be host or host:port, such as whois.example.net:43, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return { [key]: text } as Partial<Record<K, string>>;
 }
 
 function optionalRegion(value: unknown): { region?: string } {

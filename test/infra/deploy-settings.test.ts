@@ -70,6 +70,7 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       apiRateLimit: '20',
       apiBurstLimit: '40',
       region: 'eu-central-1',
+      whoisServer: 'whois.example.net',
     });
     expect(settings).toEqual({
       validationDomain: 'validations.example.com',
@@ -95,6 +96,7 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       apiRateLimit: 20,
       apiBurstLimit: 40,
       region: 'eu-central-1',
+      whoisServer: 'whois.example.net',
     });
   });
 
@@ -145,6 +147,9 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
     expect(settingsError({ ...DOMAIN, schedule: 'rate(2 day)' })).toMatch(/schedule must be an EventBridge/);
     expect(settingsError({ ...DOMAIN, apiRateLimit: '0' })).toMatch(/apiRateLimit must be a number from 1/);
     expect(settingsError({ ...DOMAIN, region: 'Frankfurt' })).toMatch(/region must be an AWS region/);
+    expect(settingsError({ ...DOMAIN, whoisServer: 'whois.example.net:99999' })).toMatch(
+      /whoisServer must be host or host:port/,
+    );
     expect(settingsError({ ...DOMAIN, pollInitialSeconds: '60', pollMaxSeconds: '30' })).toMatch(
       /pollMaxSeconds \(30\) must be at least pollInitialSeconds \(60\)/,
     );

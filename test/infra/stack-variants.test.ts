@@ -19,6 +19,7 @@ beforeAll(() => {
       apiRateLimit: '7',
       apiBurstLimit: '9',
       approvalBaseUrl: 'https://approve.example.org/pki',
+      whoisServer: 'whois.example.org:4343',
     },
   });
   template = Template.fromStack(new CertwrightStack(app, 'Variant'));
@@ -63,6 +64,17 @@ describe('the CDK stack with other settings', { timeout: 60_000 }, () => {
         ':identity/mail.example.org',
       );
     }
+  });
+
+  it('gives the WHOIS server to the publish function only, which mails the approvers', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const withWhois = functions.filter(
+      (fn) => fn.Properties.Environment?.Variables?.CERTWRIGHT_WHOIS_SERVER !== undefined,
+    );
+    expect(withWhois.map((fn) => fn.Properties.Environment.Variables.CERTWRIGHT_WHOIS_SERVER)).toEqual([
+      'whois.example.org:4343',
+    ]);
+    expect(withWhois[0]?.Properties.Environment.Variables.CERTWRIGHT_HOSTED_ZONES).toBeDefined();
   });
 
   it('throttles the API stage as configured', () => {
