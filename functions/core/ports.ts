@@ -212,3 +212,14 @@ export interface Mailer {
   /** Resolves once the message is accepted for delivery (sent, queued, or written to the outbox). */
   send(message: MailMessage): Promise<{ messageId: string }>;
 }
+
+/**
+ * A domain's WHOIS contacts, which EMAIL validation may mail besides the five approver addresses (off
+ * unless a deployment configures a WHOIS server). Never rejects: any failure (no answer, a timeout, an
+ * answer too large or without usable contacts) answers an empty list, because a WHOIS failure must never
+ * block validation; the approver addresses are mailed either way.
+ */
+export interface WhoisLookup {
+  /** The registrant, administrative and technical contacts' addresses, lowercase, without duplicates. */
+  contacts(domain: string): Promise<string[]>;
+}

@@ -1,6 +1,7 @@
 import { baseDomain } from '../domain-names.ts';
+import type { DomainValidation } from '../model.ts';
 
-/** The mailboxes ACM writes to at the validation domain (WHOIS contacts are not used). */
+/** The mailboxes ACM writes to at the validation domain (WHOIS contacts, when enabled, come on top). */
 export const APPROVER_MAILBOXES = [
   'admin',
   'administrator',
@@ -28,4 +29,13 @@ export function approverDomain(domainName: string, givenValidationDomain?: strin
 export function approverAddresses(domainName: string, givenValidationDomain?: string): string[] {
   const domain = approverDomain(domainName, givenValidationDomain);
   return APPROVER_MAILBOXES.map((mailbox) => `${mailbox}@${domain}`);
+}
+
+/**
+ * The domain a recorded EMAIL validation's approver addresses are at: that of its first address, since the
+ * five come first and any WHOIS contacts (at domains of their own) after them.
+ */
+export function recordedApproverDomain(dv: DomainValidation): string {
+  const first = dv.validationEmails?.[0];
+  return first === undefined ? dv.validationDomain : first.slice(first.lastIndexOf('@') + 1);
 }

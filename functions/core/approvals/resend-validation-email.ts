@@ -3,6 +3,7 @@ import { findCertificate } from '../certificates/find-certificate.ts';
 import { checkDomainName } from '../domain-names.ts';
 import { InvalidDomainValidationOptionsError, InvalidStateError } from '../errors.ts';
 import type { DomainValidation } from '../model.ts';
+import { recordedApproverDomain } from './approver-addresses.ts';
 import { type ApprovalMailDeps, sendApprovalMail } from './send-approval-mail.ts';
 
 export type ResendValidationEmailDeps = ApprovalMailDeps & { region: string };
@@ -15,8 +16,9 @@ export interface ResendValidationEmailRequest {
 }
 
 /**
- * Mails a fresh approval link for one domain of a certificate waiting for EMAIL validation. The new link
- * replaces the current one, so an earlier link answers USED from then on.
+ * Mails a fresh approval link for one domain of a certificate waiting for EMAIL validation, to the addresses
+ * recorded for it (WHOIS contacts included, when the workflow added them; the API itself does no WHOIS or
+ * DNS lookups). The new link replaces the current one, so an earlier link answers USED from then on.
  */
 export async function resendValidationEmail(
   deps: ResendValidationEmailDeps,
@@ -65,9 +67,8 @@ export async function resendValidationEmail(
 
 /**
  * The domain's ValidationDomain, or the domain its approver addresses are at (www.example.com's mail goes
- * to example.com, which is what ACM's own example passes).
+ * to example.com, which is what ACM's own example passes); never the domain of a WHOIS contact's address.
  */
 function validationDomainMatches(dv: DomainValidation, validationDomain: string): boolean {
-  if (validationDomain === dv.validationDomain) return true;
-  return (dv.validationEmails ?? []).some((address) => address.endsWith(`@${validationDomain}`));
+  return validationDomain === dv.validationDomain || validationDomain === recordedApproverDomain(dv);
 }

@@ -28,6 +28,9 @@ export type ApprovalMailMode = 'first' | 'replace';
  * previous link (if any) current and a retry mails a new one: mail is at least once, and the link recorded
  * last is the one that works. Recording first would let a retry skip a domain whose mail never left.
  *
+ * `moreAddresses` (the domain's WHOIS contacts) are mailed too and added to its recorded addresses in the
+ * same write, after the ones it has, so later resends reach them as well.
+ *
  * Returns true when this link became the current one.
  */
 export async function sendApprovalMail(
@@ -35,11 +38,11 @@ export async function sendApprovalMail(
   certificate: CertificateRecord,
   domainName: string,
   mode: ApprovalMailMode,
+  moreAddresses: readonly string[] = [],
 ): Promise<boolean> {
-  const addresses = certificate.domainValidations.find(
-    (dv) => dv.domainName === domainName,
-  )?.validationEmails;
-  if (!addresses || addresses.length === 0) return false;
+  const known = certificate.domainValidations.find((dv) => dv.domainName === domainName)?.validationEmails;
+  if (!known || known.length === 0) return false;
+  const addresses = withAddresses(known, moreAddresses);
 
   const token = newApprovalToken(deps.random);
   const tokenHash = approvalTokenHash(token);
@@ -67,21 +70,32 @@ export async function sendApprovalMail(
   }
 
   const approval = { tokenHash, sentAt: deps.clock.now().toISOString() };
-  let recorded = false;
+  let madeCurrent = false;
   await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) => {
-    recorded = false;
+    madeCurrent = false;
     const dv = current.domainValidations.find((candidate) => candidate.domainName === domainName);
     if (current.status !== 'PENDING_VALIDATION' || !dv || !awaitsApproval(dv)) return undefined;
-    if (mode === 'first' && dv.approval) return undefined;
-    recorded = true;
+    const before = dv.validationEmails ?? [];
+    const validationEmails = withAddresses(before, moreAddresses);
+    // A link a resend recorded meanwhile stays current; the addresses mailed now are recorded all the same.
+    madeCurrent = !(mode === 'first' && dv.approval);
+    if (!madeCurrent && validationEmails.length === before.length) return undefined;
+    const changed: DomainValidation = madeCurrent
+      ? { ...dv, validationEmails, approval }
+      : { ...dv, validationEmails };
     return {
       ...current,
       domainValidations: current.domainValidations.map((candidate) =>
-        candidate === dv ? { ...candidate, approval } : candidate,
+        candidate === dv ? changed : candidate,
       ),
     };
   });
-  return recorded;
+  return madeCurrent;
+}
+
+/** `addresses` followed by those of `more` it does not have yet. */
+function withAddresses(addresses: readonly string[], more: readonly string[]): string[] {
+  return [...new Set([...addresses, ...more])];
 }
 
 /** An EMAIL-validated domain nobody has approved yet. */

@@ -1,10 +1,16 @@
 import { type ApprovalMailDeps, awaitsApproval, sendApprovalMail } from '../approvals/send-approval-mail.ts';
+import { whoisApprovers } from '../approvals/whois-approvers.ts';
 import { parseCertificateArn } from '../arn.ts';
 import type { CertificateRecord } from '../model.ts';
-import type { CertificateStore, DnsZoneWriter } from '../ports.ts';
+import type { CertificateStore, DnsZoneWriter, WhoisLookup } from '../ports.ts';
 import { withoutTrailingDot } from './validation-record.ts';
 
-export type PublishValidationDeps = ApprovalMailDeps & { store: CertificateStore; zoneWriter: DnsZoneWriter };
+export type PublishValidationDeps = ApprovalMailDeps & {
+  store: CertificateStore;
+  zoneWriter: DnsZoneWriter;
+  /** Set only where a WHOIS server is configured: then each domain's WHOIS contacts are mailed too. */
+  whois?: WhoisLookup;
+};
 
 export interface PublishedValidation {
   /** DNS: the record names written into managed zones. */
@@ -18,8 +24,9 @@ export interface PublishedValidation {
  * DNS: writes the validation CNAMEs into the DNS zones this deployment manages (Route 53 hosted zones, or
  * the local zones), as ACM's console does with "Create records in Route 53"; names outside those zones are
  * left to the user. EMAIL: mails an approval link for each domain that has no current link (a rerun of the
- * workflow, or a retry after a domain was recorded, mails only the rest). EMAIL certificates never get
- * DNS records.
+ * workflow, or a retry after a domain was recorded, mails only the rest), to its approver addresses and,
+ * with a WhoisLookup, to its WHOIS contacts, which are recorded among its ValidationEmails. EMAIL
+ * certificates never get DNS records.
  */
 export async function publishValidationRecords(
   deps: PublishValidationDeps,
@@ -46,10 +53,12 @@ async function writeRecords(deps: PublishValidationDeps, certificate: Certificat
 async function mailApprovals(deps: PublishValidationDeps, certificate: CertificateRecord): Promise<string[]> {
   // Links mailed after the deadline could never be used; the check step times the certificate out.
   if (deps.clock.now().getTime() >= Date.parse(certificate.validationDeadline)) return [];
+  const unmailed = certificate.domainValidations.filter((dv) => awaitsApproval(dv) && !dv.approval);
+  const whoisContacts = await whoisApprovers(deps.whois, unmailed);
   const mailed: string[] = [];
-  for (const dv of certificate.domainValidations) {
-    if (!awaitsApproval(dv) || dv.approval) continue;
-    if (await sendApprovalMail(deps, certificate, dv.domainName, 'first')) mailed.push(dv.domainName);
+  for (const { domainName } of unmailed) {
+    const contacts = whoisContacts.get(domainName) ?? [];
+    if (await sendApprovalMail(deps, certificate, domainName, 'first', contacts)) mailed.push(domainName);
   }
   return mailed;
 }
