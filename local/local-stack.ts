@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import type { DynamoDbCertificateStore } from '../functions/adapters/aws/dynamodb-store.ts';
 import { NodeDnsResolver } from '../functions/adapters/dns/node-dns-resolver.ts';
 import { RoutingDnsResolver } from '../functions/adapters/dns/routing-dns-resolver.ts';
+import { WhoisClient } from '../functions/adapters/dns/whois-client.ts';
 import { EventLog } from '../functions/adapters/local/event-log.ts';
 import { FileKeyVault } from '../functions/adapters/local/file-key-vault.ts';
 import { FileSecretMac } from '../functions/adapters/local/file-secret-mac.ts';
@@ -168,6 +169,12 @@ async function composeLocalStack(
       zoneWriter: zones,
       mailer,
       approvalBaseUrl: settings.approvalBaseUrl,
+      whois: local.whoisServer
+        ? new WhoisClient({
+            server: local.whoisServer,
+            onFailure: (failure) => log({ message: 'WHOIS lookup failed', ...failure }),
+          })
+        : undefined,
     }),
     { ...options.workflow, log },
   );

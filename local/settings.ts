@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { parseWhoisServer, type WhoisServer } from '../functions/adapters/dns/whois-client.ts';
 import { parseSmtpUrl } from '../functions/adapters/local/smtp-mailer.ts';
 import type { CaKeyAlgorithm } from '../functions/core/model.ts';
 
@@ -121,6 +122,11 @@ export const LOCAL_SETTINGS = {
     default: 'Certwright <no-reply@certwright.internal>',
     help: 'The From of validation mail: an address, or Name <address>.',
   },
+  whoisServer: {
+    env: 'CERTWRIGHT_WHOIS_SERVER',
+    default: '(none)',
+    help: 'WHOIS server (host or host:port, port 43 by default) whose registrant, admin and tech contacts EMAIL validation mails besides the five approver addresses. Unset: no WHOIS lookups.',
+  },
 } as const;
 
 export type LocalSettingName = keyof typeof LOCAL_SETTINGS;
@@ -152,6 +158,8 @@ export interface LocalSettings {
   smtpUrl?: string;
   outboxDir: string;
   emailSender: string;
+  /** Undefined when not set: EMAIL validation mails only the approver addresses. */
+  whoisServer?: WhoisServer;
 }
 
 const CA_ALGORITHMS: CaKeyAlgorithm[] = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'];
@@ -201,6 +209,15 @@ function smtpUrl(raw: string | undefined): string | undefined {
     throw invalid('smtpUrl', 'an smtp:// or smtps:// URL', raw);
   }
   return raw;
+}
+
+function whoisServer(raw: string | undefined): WhoisServer | undefined {
+  if (!raw) return undefined;
+  try {
+    return parseWhoisServer(raw);
+  } catch {
+    throw invalid('whoisServer', 'a host or host:port (IPv6 as [::1]:43)', raw);
+  }
 }
 
 /** `Name <address>` or a bare address, one of them. */
@@ -271,5 +288,6 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
     smtpUrl: smtpUrl(raw('smtpUrl')),
     outboxDir: raw('outboxDir') || `${dataDir}/outbox`,
     emailSender: emailSender(get('emailSender')),
+    whoisServer: whoisServer(raw('whoisServer')),
   };
 }

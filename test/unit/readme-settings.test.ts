@@ -113,6 +113,8 @@ describe('loadLocalSettings defaults', () => {
       smtpUrl: undefined,
       outboxDir: '.certwright/outbox',
       emailSender: 'Certwright <no-reply@certwright.internal>',
+      // Unset: no WHOIS lookups; EMAIL validation mails the five approver addresses only.
+      whoisServer: undefined,
     } satisfies LocalSettings);
   });
 
@@ -134,6 +136,15 @@ describe('loadLocalSettings defaults', () => {
     ]) {
       expect(load([], { CERTWRIGHT_EMAIL_SENDER: sender }).emailSender).toBe(sender);
     }
+  });
+
+  it('takes a WHOIS server as host, host:port or an IPv6 address, port 43 unless given', () => {
+    const whois = (value: string) => load([], { CERTWRIGHT_WHOIS_SERVER: value }).whoisServer;
+    expect(whois('whois.example.net')).toEqual({ host: 'whois.example.net', port: 43 });
+    expect(whois('127.0.0.1:4343')).toEqual({ host: '127.0.0.1', port: 4343 });
+    expect(whois('[2001:db8::43]:43')).toEqual({ host: '2001:db8::43', port: 43 });
+    expect(whois('2001:db8::43')).toEqual({ host: '2001:db8::43', port: 43 });
+    expect(whois('')).toBeUndefined();
   });
 
   it('derives the accounts file from the data directory unless it is set itself', () => {
@@ -308,6 +319,13 @@ const SAMPLES: Record<
     envValue: 'pki@env.example',
     flagValue: 'Flag PKI <pki@flag.example>',
   },
+  whoisServer: {
+    env: 'whois.env.example',
+    flag: '[::1]:4343',
+    read: (s) => s.whoisServer,
+    envValue: { host: 'whois.env.example', port: 43 },
+    flagValue: { host: '::1', port: 4343 },
+  },
 };
 
 describe('loadLocalSettings precedence', () => {
@@ -360,6 +378,12 @@ describe('loadLocalSettings refuses bad values, naming the variable', () => {
     ['CERTWRIGHT_EMAIL_SENDER', 'Certwright'],
     ['CERTWRIGHT_EMAIL_SENDER', 'a@example.com, b@example.com'],
     ['CERTWRIGHT_EMAIL_SENDER', 'Certwright <no-reply>'],
+    // The WHOIS query goes to one server: a host and an optional port, nothing else.
+    ['CERTWRIGHT_WHOIS_SERVER', 'whois://whois.example.net'],
+    ['CERTWRIGHT_WHOIS_SERVER', 'whois.example.net:0'],
+    ['CERTWRIGHT_WHOIS_SERVER', 'whois.example.net:70000'],
+    ['CERTWRIGHT_WHOIS_SERVER', 'whois.example.net, whois.example.org'],
+    ['CERTWRIGHT_WHOIS_SERVER', '[whois.example.net]:43'],
   ];
 
   it.each(bad)('%s=%j', (env, value) => {

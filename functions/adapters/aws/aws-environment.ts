@@ -11,6 +11,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type CertwrightSettings, DEFAULT_SETTINGS } from '../../core/settings.ts';
+import { parseWhoisServer, type WhoisServer } from '../dns/whois-client.ts';
 import type { Route53HostedZone } from './route53-zone-writer.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -39,6 +40,7 @@ export const AWS_ENV = {
   approvalBaseUrl: 'CERTWRIGHT_APPROVAL_BASE_URL',
   emailSender: 'CERTWRIGHT_EMAIL_SENDER',
   sesIdentityArn: 'CERTWRIGHT_SES_IDENTITY_ARN',
+  whoisServer: 'CERTWRIGHT_WHOIS_SERVER',
 } as const;
 
 export type AwsEnvName = keyof typeof AWS_ENV;
@@ -68,6 +70,8 @@ export interface AwsEnvironment {
   emailSender?: string;
   /** The SES identity to authorize sends against, when it is not the one SES would pick. */
   sesIdentityArn?: string;
+  /** The WHOIS server whose contacts EMAIL validation mails too (the publish function); none: no lookups. */
+  whoisServer?: WhoisServer;
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -128,6 +132,7 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
     dnsResolvers: dnsResolvers(env),
     emailSender: emailSender(env),
     sesIdentityArn: sesIdentityArn(env),
+    whoisServer: whoisServer(env),
   };
 }
 
@@ -265,6 +270,16 @@ function sesIdentityArn(env: Environment): string | undefined {
       raw,
     );
   return raw;
+}
+
+function whoisServer(env: Environment): WhoisServer | undefined {
+  const raw = optionalVariable(env, 'whoisServer');
+  if (raw === undefined) return undefined;
+  try {
+    return parseWhoisServer(raw);
+  } catch {
+    throw invalid('whoisServer', 'a host or host:port (IPv6 as [::1]:43)', raw);
+  }
 }
 
 function hostedZones(env: Environment): Route53HostedZone[] {

@@ -37,6 +37,7 @@ import { createPublishValidationRecordsHandler } from '../../tasks/publish-valid
 import { createRecordFailureHandler } from '../../tasks/record-failure.ts';
 import type { CertificateTaskEvent } from '../../tasks/task-event.ts';
 import { NodeDnsResolver } from '../dns/node-dns-resolver.ts';
+import { WhoisClient } from '../dns/whois-client.ts';
 import { cryptoRandom } from '../runtime/crypto-random.ts';
 import { systemClock } from '../runtime/system-clock.ts';
 import {
@@ -155,6 +156,16 @@ export async function composePublishValidationRecordsHandler(
     clock: systemClock,
     random: cryptoRandom,
     approvalBaseUrl: aws.settings.approvalBaseUrl,
+    whois: whoisLookup(aws),
+  });
+}
+
+/** Only with CERTWRIGHT_WHOIS_SERVER: a failed lookup is logged and mails the approver addresses alone. */
+function whoisLookup(aws: AwsEnvironment): WhoisClient | undefined {
+  if (aws.whoisServer === undefined) return undefined;
+  return new WhoisClient({
+    server: aws.whoisServer,
+    onFailure: (failure) => console.warn(JSON.stringify({ message: 'WHOIS lookup failed', ...failure })),
   });
 }
 

@@ -35,6 +35,7 @@ describe('awsSettingsFromEnv', () => {
       dnsResolvers: [],
       emailSender: undefined,
       sesIdentityArn: undefined,
+      whoisServer: undefined,
     });
     expect(aws.settings.profile.caIssuersUrl).toBeUndefined();
     expect(aws.settings.profile.crlUrl).toBeUndefined();
@@ -69,6 +70,7 @@ describe('awsSettingsFromEnv', () => {
         CERTWRIGHT_APPROVAL_BASE_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/',
         CERTWRIGHT_EMAIL_SENDER: 'Example PKI <pki@example.com>',
         CERTWRIGHT_SES_IDENTITY_ARN: 'arn:aws:ses:eu-west-1:111122223333:identity/example.com',
+        CERTWRIGHT_WHOIS_SERVER: 'whois.example.net:4343',
       }),
     );
     expect(certwrightSettings(aws)).toEqual({
@@ -97,6 +99,20 @@ describe('awsSettingsFromEnv', () => {
     expect(aws.dnsResolvers).toEqual(['192.0.2.53:53', '198.51.100.1', '[2001:db8::1]:5353']);
     expect(aws.emailSender).toBe('Example PKI <pki@example.com>');
     expect(aws.sesIdentityArn).toBe('arn:aws:ses:eu-west-1:111122223333:identity/example.com');
+    expect(aws.whoisServer).toEqual({ host: 'whois.example.net', port: 4343 });
+  });
+
+  it('takes a WHOIS server without a port as port 43, and an IPv6 one in brackets', () => {
+    expect(awsSettingsFromEnv(withEnv({ CERTWRIGHT_WHOIS_SERVER: 'whois.example.net' })).whoisServer).toEqual(
+      {
+        host: 'whois.example.net',
+        port: 43,
+      },
+    );
+    expect(awsSettingsFromEnv(withEnv({ CERTWRIGHT_WHOIS_SERVER: '[2001:db8::43]:43' })).whoisServer).toEqual(
+      { host: '2001:db8::43', port: 43 },
+    );
+    expect(awsSettingsFromEnv(withEnv({ CERTWRIGHT_WHOIS_SERVER: ' ' })).whoisServer).toBeUndefined();
   });
 
   it('takes a bare sender address, and an identity ARN of an address identity', () => {
@@ -174,6 +190,8 @@ describe('awsSettingsFromEnv', () => {
     ['CERTWRIGHT_EMAIL_SENDER', 'a@example.com, b@example.com'],
     ['CERTWRIGHT_SES_IDENTITY_ARN', 'example.com'],
     ['CERTWRIGHT_SES_IDENTITY_ARN', 'arn:aws:sesv2:eu-west-1:111122223333:identity/example.com'],
+    ['CERTWRIGHT_WHOIS_SERVER', 'whois://whois.example.net'],
+    ['CERTWRIGHT_WHOIS_SERVER', 'whois.example.net:99999'],
   ])('refuses %s=%s, naming the variable and the value', (variable, value) => {
     expect(() => awsSettingsFromEnv(withEnv({ [variable]: value }))).toThrow(
       `The environment variable ${variable} must be`,
@@ -206,6 +224,7 @@ describe('awsSettingsFromEnv', () => {
         'CERTWRIGHT_VALIDATION_TIMEOUT_HOURS',
         'CERTWRIGHT_VALIDITY_DAYS',
         'CERTWRIGHT_VAULT_KEY_ID',
+        'CERTWRIGHT_WHOIS_SERVER',
       ].sort(),
     );
   });
