@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Node } from 'constructs';
 import 'reflect-metadata';
 import { Name } from '@peculiar/x509';
+import { parseWhoisServer } from '../functions/adapters/dns/whois-client.ts';
 import { MAX_CA_VALIDITY_YEARS } from '../functions/core/issuance/bootstrap-ca.ts';
 import { pollDelaySeconds } from '../functions/core/validation/poll-schedule.ts';
 
@@ -213,7 +214,7 @@ export function readDeploySettings(node: Node): DeploySettings {
     ),
     ...optionalRegion(raw('region')),
     ...optionalUrl('approvalBaseUrl', raw('approvalBaseUrl')),
-    ...optionalHostPort('whoisServer', raw('whoisServer')),
+    ...optionalWhoisServer(raw('whoisServer')),
   };
   if (settings.caCertificate && settings.caMode !== 'INTERMEDIATE') {
     throw new DeploySettingsError(
@@ -450,17 +451,17 @@ function scheduleExpression(value: unknown): string {
   return expression;
 }
 
-function optionalHostPort<K extends 'whoisServer'>(key: K, value: unknown): Partial<Record<K, string>> {
+function optionalWhoisServer(value: unknown): { whoisServer?: string } {
   if (value === undefined || value === null || value === '') return {};
-  const text = typeof value === 'string' ? value.trim() : '';
-  const match = /^([a-z0-9.-]+|\[[0-9a-f:]+\])(?::(\d{1,5}))?$/i.exec(text);
-  const port = match?.[2] === undefined ? 43 : Number(match[2]);
-  if (!match || port < 1 || port > 65_535) {
+  try {
+    // The same parser the publish function uses, so a value synth accepts is one the function can use.
+    parseWhoisServer(String(value));
+  } catch {
     throw new DeploySettingsError(
-      `${key} must be host or host:port, such as whois.example.net:43, got ${JSON.stringify(value)}.`,
+      `whoisServer must be host or host:port (IPv6 as [::1]:43), such as whois.example.net:43, got ${JSON.stringify(value)}.`,
     );
   }
-  return { [key]: text } as Partial<Record<K, string>>;
+  return { whoisServer: String(value).trim() };
 }
 
 function optionalRegion(value: unknown): { region?: string } {

@@ -150,6 +150,9 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
     expect(settingsError({ ...DOMAIN, whoisServer: 'whois.example.net:99999' })).toMatch(
       /whoisServer must be host or host:port/,
     );
+    expect(settingsError({ ...DOMAIN, whoisServer: 'a..b' })).toMatch(
+      /whoisServer must be host or host:port/,
+    );
     expect(settingsError({ ...DOMAIN, pollInitialSeconds: '60', pollMaxSeconds: '30' })).toMatch(
       /pollMaxSeconds \(30\) must be at least pollInitialSeconds \(60\)/,
     );
