@@ -18,6 +18,21 @@ export interface IssuanceProfile {
   policyOids: string[];
 }
 
+/** Which names this deployment may certify. Entries: `example.com` (that name), `.example.com` (it and all below). */
+export interface DomainPolicy {
+  /** Names refused: the certificate ends FAILED with DOMAIN_NOT_ALLOWED. */
+  denied: string[];
+  /** When not empty, only names matching an entry may be requested (refused at request time). */
+  allowed: string[];
+}
+
+export interface Quotas {
+  /** Certificates an account may hold (as ACM counts: every status, expired and revoked included). */
+  certificatesPerAccount: number;
+  /** Certificates an account may request in any 365 days (deleted ones included). */
+  requestsPerYear: number;
+}
+
 export interface CertwrightSettings {
   partition: string;
   region: string;
@@ -32,6 +47,10 @@ export interface CertwrightSettings {
    * `<approvalBaseUrl>/approvals/<token>`.
    */
   approvalBaseUrl: string;
+  /** CAA issuer domain names (RFC 8659) that mean this CA: an `issue`/`issuewild` record naming one permits us. */
+  caaIdentities: string[];
+  domainPolicy: DomainPolicy;
+  quotas: Quotas;
 }
 
 export const DEFAULT_SETTINGS: Omit<CertwrightSettings, 'region' | 'validationDomain' | 'approvalBaseUrl'> = {
@@ -40,4 +59,7 @@ export const DEFAULT_SETTINGS: Omit<CertwrightSettings, 'region' | 'validationDo
   maxDomainsPerCertificate: 10,
   pollSchedule: { initialSeconds: 5, factor: 2, maxSeconds: 300 },
   profile: { validityDays: 395, policyOids: ['2.23.140.1.2.1'] },
+  caaIdentities: ['certwright'],
+  domainPolicy: { denied: [], allowed: [] },
+  quotas: { certificatesPerAccount: 100, requestsPerYear: 200 },
 };

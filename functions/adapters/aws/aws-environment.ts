@@ -95,6 +95,10 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
     partition,
     region,
     // Only the functions that send validation mail are given it; the others never build a link.
+    // Read from the environment by the plumbing that gives each function its policy settings.
+    caaIdentities: defaults.caaIdentities,
+    domainPolicy: defaults.domainPolicy,
+    quotas: defaults.quotas,
     approvalBaseUrl: (httpUrl(env, 'approvalBaseUrl') ?? '').replace(/\/+$/, ''),
     validationTimeoutHours: number(env, 'validationTimeoutHours', defaults.validationTimeoutHours, {
       min: 0,

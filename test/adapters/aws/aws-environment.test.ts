@@ -87,6 +87,9 @@ describe('awsSettingsFromEnv', () => {
         caIssuersUrl: 'https://pki.example.com/ca.crt',
         crlUrl: 'http://pki.example.com/ca.crl',
       },
+      caaIdentities: DEFAULT_SETTINGS.caaIdentities,
+      domainPolicy: DEFAULT_SETTINGS.domainPolicy,
+      quotas: DEFAULT_SETTINGS.quotas,
     });
     expect(aws.caKeyId).toBe('arn:aws:kms:eu-west-1:111122223333:key/ca');
     expect(aws.vaultKeyId).toBe('arn:aws:kms:eu-west-1:111122223333:key/vault');
