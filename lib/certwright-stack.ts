@@ -196,6 +196,7 @@ export class CertwrightStack extends Stack {
         environment: {
           ...tableName,
           CERTWRIGHT_HOSTED_ZONES: JSON.stringify(settings.hostedZones),
+          CERTWRIGHT_DENIED_DOMAINS: settings.deniedDomains.join(','),
           ...optional('CERTWRIGHT_WHOIS_SERVER', settings.whoisServer),
         },
       }),
@@ -210,6 +211,7 @@ export class CertwrightStack extends Stack {
           CERTWRIGHT_POLL_INITIAL_SECONDS: String(settings.pollInitialSeconds),
           CERTWRIGHT_POLL_FACTOR: String(settings.pollFactor),
           CERTWRIGHT_POLL_MAX_SECONDS: String(settings.pollMaxSeconds),
+          CERTWRIGHT_CAA_IDENTITIES: settings.caaIdentities.join(','),
           ...optional('CERTWRIGHT_DNS_RESOLVERS', settings.dnsResolvers),
         },
       }),
@@ -257,6 +259,9 @@ export class CertwrightStack extends Stack {
           CERTWRIGHT_VALIDATION_DOMAIN: settings.validationDomain,
           CERTWRIGHT_MAX_DOMAINS: String(settings.maxDomains),
           CERTWRIGHT_VALIDATION_TIMEOUT_HOURS: String(settings.validationTimeoutHours),
+          CERTWRIGHT_ALLOWED_DOMAINS: settings.allowedDomains.join(','),
+          CERTWRIGHT_MAX_CERTIFICATES: String(settings.maxCertificates),
+          CERTWRIGHT_MAX_REQUESTS_PER_YEAR: String(settings.maxRequestsPerYear),
         },
       }),
     };

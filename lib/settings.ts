@@ -58,6 +58,13 @@ export interface DeploySettings {
   approvalBaseUrl?: string;
   /** `host:port` of a WHOIS server (RFC 3912) whose contacts also get approval mail; unset: none. */
   whoisServer?: string;
+  /** CAA issuer domain names that mean this CA. */
+  caaIdentities: string[];
+  /** Domain policy entries: `example.com` (that name) or `.example.com` (it and everything below). */
+  deniedDomains: string[];
+  allowedDomains: string[];
+  maxCertificates: number;
+  maxRequestsPerYear: number;
 }
 
 export interface EmailSender {
@@ -94,6 +101,11 @@ export const SETTING_KEYS = {
   region: 'region',
   approvalBaseUrl: 'approvalBaseUrl',
   whoisServer: 'whoisServer',
+  caaIdentities: 'caaIdentities',
+  deniedDomains: 'deniedDomains',
+  allowedDomains: 'allowedDomains',
+  maxCertificates: 'maxCertificates',
+  maxRequestsPerYear: 'maxRequestsPerYear',
 } as const satisfies Record<keyof DeploySettings, string>;
 
 /** Read with emailSender: the SES identity, when it is not the sender address's domain. */
@@ -116,6 +128,11 @@ export const DEFAULT_DEPLOY_SETTINGS = {
   schedule: 'rate(1 day)',
   apiRateLimit: 50,
   apiBurstLimit: 100,
+  caaIdentities: ['certwright'],
+  deniedDomains: [] as string[],
+  allowedDomains: [] as string[],
+  maxCertificates: 100,
+  maxRequestsPerYear: 200,
 };
 
 /**
@@ -215,6 +232,32 @@ export function readDeploySettings(node: Node): DeploySettings {
     ...optionalRegion(raw('region')),
     ...optionalUrl('approvalBaseUrl', raw('approvalBaseUrl')),
     ...optionalWhoisServer(raw('whoisServer')),
+    caaIdentities: nameList('caaIdentities', raw('caaIdentities'), DEFAULT_DEPLOY_SETTINGS.caaIdentities, {
+      leadingDot: false,
+      atLeastOne: true,
+    }),
+    deniedDomains: nameList('deniedDomains', raw('deniedDomains'), [], {
+      leadingDot: true,
+      atLeastOne: false,
+    }),
+    allowedDomains: nameList('allowedDomains', raw('allowedDomains'), [], {
+      leadingDot: true,
+      atLeastOne: false,
+    }),
+    maxCertificates: integer(
+      'maxCertificates',
+      raw('maxCertificates'),
+      DEFAULT_DEPLOY_SETTINGS.maxCertificates,
+      1,
+      1_000_000,
+    ),
+    maxRequestsPerYear: integer(
+      'maxRequestsPerYear',
+      raw('maxRequestsPerYear'),
+      DEFAULT_DEPLOY_SETTINGS.maxRequestsPerYear,
+      1,
+      10_000_000,
+    ),
   };
   if (settings.caCertificate && settings.caMode !== 'INTERMEDIATE') {
     throw new DeploySettingsError(
@@ -449,6 +492,35 @@ function scheduleExpression(value: unknown): string {
     );
   }
   return expression;
+}
+
+/**
+ * A list of DNS names: a JSON array in cdk.json, a comma-separated string from `-c`. `leadingDot` allows
+ * `.example.com` (the name and everything below it).
+ */
+function nameList(
+  key: string,
+  value: unknown,
+  fallback: string[],
+  rules: { leadingDot: boolean; atLeastOne: boolean },
+): string[] {
+  if (value === undefined || value === null) return [...fallback];
+  const entries = Array.isArray(value)
+    ? value
+    : typeof value === 'string'
+      ? value.split(',').filter((entry) => entry.trim() !== '')
+      : undefined;
+  const names = entries?.map((entry) => (typeof entry === 'string' ? entry.trim().toLowerCase() : ''));
+  const valid = (name: string) => {
+    const bare = rules.leadingDot && name.startsWith('.') ? name.slice(1) : name;
+    return /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/.test(bare);
+  };
+  if (!names?.every(valid) || (rules.atLeastOne && names.length === 0)) {
+    throw new DeploySettingsError(
+      `${key} must be ${rules.atLeastOne ? 'one or more' : 'a list of'} DNS names${rules.leadingDot ? ' (".example.com" for a domain and everything below it)' : ''}, comma-separated or a JSON list, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return names;
 }
 
 function optionalWhoisServer(value: unknown): { whoisServer?: string } {

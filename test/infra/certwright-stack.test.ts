@@ -425,6 +425,9 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
         'CERTWRIGHT_VALIDATION_DOMAIN',
         'CERTWRIGHT_MAX_DOMAINS',
         'CERTWRIGHT_VALIDATION_TIMEOUT_HOURS',
+        'CERTWRIGHT_ALLOWED_DOMAINS',
+        'CERTWRIGHT_MAX_CERTIFICATES',
+        'CERTWRIGHT_MAX_REQUESTS_PER_YEAR',
       ].sort(),
     );
     expect(environment('issueCertificate')).toEqual(
@@ -437,7 +440,12 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
       ].sort(),
     );
     expect(environment('publishValidationRecords')).toEqual(
-      [...common, 'CERTWRIGHT_HOSTED_ZONES', 'CERTWRIGHT_APPROVAL_BASE_URL'].sort(),
+      [
+        ...common,
+        'CERTWRIGHT_HOSTED_ZONES',
+        'CERTWRIGHT_APPROVAL_BASE_URL',
+        'CERTWRIGHT_DENIED_DOMAINS',
+      ].sort(),
     );
     expect(environment('approval')).toEqual(common);
     // Mail links lead to the approval pages of this API's stage.
@@ -450,6 +458,7 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
         'CERTWRIGHT_POLL_INITIAL_SECONDS',
         'CERTWRIGHT_POLL_FACTOR',
         'CERTWRIGHT_POLL_MAX_SECONDS',
+        'CERTWRIGHT_CAA_IDENTITIES',
       ].sort(),
     );
     expect(environment('recordFailure')).toEqual(common);

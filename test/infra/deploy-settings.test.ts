@@ -71,6 +71,11 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       apiBurstLimit: '40',
       region: 'eu-central-1',
       whoisServer: 'whois.example.net',
+      caaIdentities: 'Certwright, pki.example.com',
+      deniedDomains: '.corp.example.com,secret.example.com',
+      allowedDomains: '.example.com',
+      maxCertificates: '500',
+      maxRequestsPerYear: '1000',
     });
     expect(settings).toEqual({
       validationDomain: 'validations.example.com',
@@ -97,6 +102,11 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       apiBurstLimit: 40,
       region: 'eu-central-1',
       whoisServer: 'whois.example.net',
+      caaIdentities: ['certwright', 'pki.example.com'],
+      deniedDomains: ['.corp.example.com', 'secret.example.com'],
+      allowedDomains: ['.example.com'],
+      maxCertificates: 500,
+      maxRequestsPerYear: 1000,
     });
   });
 
