@@ -149,6 +149,12 @@ async function composeLocalStack(
       caIssuersUrl: `${publicUrl}/ca.crt`,
       crlUrl: local.crlUrl,
     },
+    caaIdentities: local.caaIdentities,
+    domainPolicy: { denied: local.deniedDomains, allowed: local.allowedDomains },
+    quotas: {
+      certificatesPerAccount: local.maxCertificates,
+      requestsPerYear: local.maxRequestsPerYear,
+    },
   };
   const vault = await FileKeyVault.fromFile(join(local.dataDir, 'secrets', 'key-vault.key'));
   const mac = await FileSecretMac.fromFile(join(local.dataDir, 'secrets', 'deployment.secret'));

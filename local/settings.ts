@@ -127,6 +127,31 @@ export const LOCAL_SETTINGS = {
     default: '(none)',
     help: 'WHOIS server (host or host:port, port 43 by default) whose registrant, admin and tech contacts EMAIL validation mails besides the five approver addresses. Unset: no WHOIS lookups.',
   },
+  caaIdentities: {
+    env: 'CERTWRIGHT_CAA_IDENTITIES',
+    default: 'certwright',
+    help: 'Comma-separated CAA issuer domain names that mean this CA: a CAA issue or issuewild record naming one of them permits issuance. At least one.',
+  },
+  deniedDomains: {
+    env: 'CERTWRIGHT_DENIED_DOMAINS',
+    default: '(none)',
+    help: 'Comma-separated names never certified: example.com is that name only, .example.com is it and every name below it. A certificate for one ends FAILED (DOMAIN_NOT_ALLOWED).',
+  },
+  allowedDomains: {
+    env: 'CERTWRIGHT_ALLOWED_DOMAINS',
+    default: '(none)',
+    help: 'Comma-separated names that may be requested (example.com: that name only; .example.com: it and every name below it); a request for any other name is refused. Empty: every name.',
+  },
+  maxCertificates: {
+    env: 'CERTWRIGHT_MAX_CERTIFICATES',
+    default: '100',
+    help: 'Most certificates one account may hold, in every status (expired included).',
+  },
+  maxRequestsPerYear: {
+    env: 'CERTWRIGHT_MAX_REQUESTS_PER_YEAR',
+    default: '200',
+    help: 'Most certificates one account may request in any 365 days, deleted ones included.',
+  },
 } as const;
 
 export type LocalSettingName = keyof typeof LOCAL_SETTINGS;
@@ -160,12 +185,22 @@ export interface LocalSettings {
   emailSender: string;
   /** Undefined when not set: EMAIL validation mails only the approver addresses. */
   whoisServer?: WhoisServer;
+  /** CAA issuer domain names that mean this CA; never empty. */
+  caaIdentities: string[];
+  /** Domain policy entries: `example.com` (that name), `.example.com` (it and everything below). */
+  deniedDomains: string[];
+  /** Empty: every name may be requested. */
+  allowedDomains: string[];
+  maxCertificates: number;
+  maxRequestsPerYear: number;
 }
 
 const CA_ALGORITHMS: CaKeyAlgorithm[] = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'];
 /** The region part of an ARN, as the ARN parser accepts it. */
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const DNS_NAME_PATTERN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+/** A CAA issuer domain name or a domain policy entry's name: one label or more (`.internal` covers a TLD). */
+const NAME_PATTERN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/;
 
 function flagName(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
@@ -235,6 +270,22 @@ function list(raw: string): string[] {
     .filter(Boolean);
 }
 
+/** CAA issuer domain names (RFC 8659), lowercased: one or more. */
+function caaIdentities(raw: string): string[] {
+  const names = list(raw).map((name) => name.toLowerCase());
+  if (names.length === 0 || !names.every((name) => NAME_PATTERN.test(name)))
+    throw invalid('caaIdentities', 'one or more comma-separated issuer domain names', raw);
+  return names;
+}
+
+/** Domain policy entries, lowercased: `example.com` or `.example.com`; none is an empty list. */
+function domainList(name: 'deniedDomains' | 'allowedDomains', raw: string): string[] {
+  const entries = list(raw).map((entry) => entry.toLowerCase());
+  if (!entries.every((entry) => NAME_PATTERN.test(entry.startsWith('.') ? entry.slice(1) : entry)))
+    throw invalid(name, 'comma-separated DNS names (.example.com for it and every name below it)', raw);
+  return entries;
+}
+
 /** Reads settings from CLI flags first, then the environment, then the defaults. */
 export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): LocalSettings {
   const names = Object.keys(LOCAL_SETTINGS) as LocalSettingName[];
@@ -289,5 +340,10 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
     outboxDir: raw('outboxDir') || `${dataDir}/outbox`,
     emailSender: emailSender(get('emailSender')),
     whoisServer: whoisServer(raw('whoisServer')),
+    caaIdentities: caaIdentities(get('caaIdentities')),
+    deniedDomains: domainList('deniedDomains', raw('deniedDomains') ?? ''),
+    allowedDomains: domainList('allowedDomains', raw('allowedDomains') ?? ''),
+    maxCertificates: number('maxCertificates', get('maxCertificates'), { min: 1, integer: true }),
+    maxRequestsPerYear: number('maxRequestsPerYear', get('maxRequestsPerYear'), { min: 1, integer: true }),
   };
 }

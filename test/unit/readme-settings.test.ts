@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../functions/core/settings.ts';
 import {
   LOCAL_SETTINGS,
   type LocalSettingName,
@@ -115,7 +116,39 @@ describe('loadLocalSettings defaults', () => {
       emailSender: 'Certwright <no-reply@certwright.internal>',
       // Unset: no WHOIS lookups; EMAIL validation mails the five approver addresses only.
       whoisServer: undefined,
+      caaIdentities: ['certwright'],
+      // Empty lists: no name is denied, and every name may be requested.
+      deniedDomains: [],
+      allowedDomains: [],
+      maxCertificates: 100,
+      maxRequestsPerYear: 200,
     } satisfies LocalSettings);
+  });
+
+  it('takes the policy defaults core declares', () => {
+    const settings = load([]);
+    expect(settings.caaIdentities).toEqual(DEFAULT_SETTINGS.caaIdentities);
+    expect({ denied: settings.deniedDomains, allowed: settings.allowedDomains }).toEqual(
+      DEFAULT_SETTINGS.domainPolicy,
+    );
+    expect({
+      certificatesPerAccount: settings.maxCertificates,
+      requestsPerYear: settings.maxRequestsPerYear,
+    }).toEqual(DEFAULT_SETTINGS.quotas);
+  });
+
+  it('reads domain policy entries lowercased, with or without the leading dot, and allows empty lists', () => {
+    expect(
+      load([], { CERTWRIGHT_DENIED_DOMAINS: ' .Bank.Example , evil.example,.test' }).deniedDomains,
+    ).toEqual(['.bank.example', 'evil.example', '.test']);
+    expect(load([], { CERTWRIGHT_ALLOWED_DOMAINS: '' }).allowedDomains).toEqual([]);
+    expect(load(['--denied-domains', ''], { CERTWRIGHT_DENIED_DOMAINS: '.example' }).deniedDomains).toEqual(
+      [],
+    );
+    expect(load([], { CERTWRIGHT_CAA_IDENTITIES: 'certwright,LetsEncrypt.org' }).caaIdentities).toEqual([
+      'certwright',
+      'letsencrypt.org',
+    ]);
   });
 
   it('derives the outbox from the data directory unless it is set itself', () => {
@@ -326,6 +359,35 @@ const SAMPLES: Record<
     envValue: { host: 'whois.env.example', port: 43 },
     flagValue: { host: '::1', port: 4343 },
   },
+  caaIdentities: {
+    env: 'pki.env.example',
+    flag: 'Certwright, PKI.Flag.Example',
+    read: (s) => s.caaIdentities,
+    envValue: ['pki.env.example'],
+    flagValue: ['certwright', 'pki.flag.example'],
+  },
+  deniedDomains: {
+    env: '.env.example',
+    flag: 'bank.flag.example,.Internal',
+    read: (s) => s.deniedDomains,
+    envValue: ['.env.example'],
+    flagValue: ['bank.flag.example', '.internal'],
+  },
+  allowedDomains: {
+    env: 'www.env.example',
+    flag: '.flag.example, flag.example',
+    read: (s) => s.allowedDomains,
+    envValue: ['www.env.example'],
+    flagValue: ['.flag.example', 'flag.example'],
+  },
+  maxCertificates: { env: '5', flag: '1000', read: (s) => s.maxCertificates, envValue: 5, flagValue: 1000 },
+  maxRequestsPerYear: {
+    env: '12',
+    flag: '5000',
+    read: (s) => s.maxRequestsPerYear,
+    envValue: 12,
+    flagValue: 5000,
+  },
 };
 
 describe('loadLocalSettings precedence', () => {
@@ -384,6 +446,26 @@ describe('loadLocalSettings refuses bad values, naming the variable', () => {
     ['CERTWRIGHT_WHOIS_SERVER', 'whois.example.net:70000'],
     ['CERTWRIGHT_WHOIS_SERVER', 'whois.example.net, whois.example.org'],
     ['CERTWRIGHT_WHOIS_SERVER', '[whois.example.net]:43'],
+    // CAA identities: one issuer domain name or more, no wildcards, URLs or empty lists.
+    ['CERTWRIGHT_CAA_IDENTITIES', ''],
+    ['CERTWRIGHT_CAA_IDENTITIES', ' , '],
+    ['CERTWRIGHT_CAA_IDENTITIES', '.certwright'],
+    ['CERTWRIGHT_CAA_IDENTITIES', 'https://pki.example.com'],
+    ['CERTWRIGHT_CAA_IDENTITIES', 'certwright;validationmethods=dns-01'],
+    // Domain policy entries: a DNS name, or one with a single leading dot; no wildcards.
+    ['CERTWRIGHT_DENIED_DOMAINS', '*.example.com'],
+    ['CERTWRIGHT_DENIED_DOMAINS', 'good.example, bad_name.example'],
+    ['CERTWRIGHT_DENIED_DOMAINS', '..example.com'],
+    ['CERTWRIGHT_DENIED_DOMAINS', '.'],
+    ['CERTWRIGHT_ALLOWED_DOMAINS', '-lead.example'],
+    ['CERTWRIGHT_ALLOWED_DOMAINS', 'example.com.'],
+    ['CERTWRIGHT_ALLOWED_DOMAINS', `${'a'.repeat(64)}.example`],
+    ['CERTWRIGHT_MAX_CERTIFICATES', '0'],
+    ['CERTWRIGHT_MAX_CERTIFICATES', '10.5'],
+    ['CERTWRIGHT_MAX_CERTIFICATES', 'many'],
+    ['CERTWRIGHT_MAX_REQUESTS_PER_YEAR', '0'],
+    ['CERTWRIGHT_MAX_REQUESTS_PER_YEAR', '-5'],
+    ['CERTWRIGHT_MAX_REQUESTS_PER_YEAR', ''],
   ];
 
   it.each(bad)('%s=%j', (env, value) => {
