@@ -41,6 +41,11 @@ export const AWS_ENV = {
   emailSender: 'CERTWRIGHT_EMAIL_SENDER',
   sesIdentityArn: 'CERTWRIGHT_SES_IDENTITY_ARN',
   whoisServer: 'CERTWRIGHT_WHOIS_SERVER',
+  caaIdentities: 'CERTWRIGHT_CAA_IDENTITIES',
+  deniedDomains: 'CERTWRIGHT_DENIED_DOMAINS',
+  allowedDomains: 'CERTWRIGHT_ALLOWED_DOMAINS',
+  maxCertificates: 'CERTWRIGHT_MAX_CERTIFICATES',
+  maxRequestsPerYear: 'CERTWRIGHT_MAX_REQUESTS_PER_YEAR',
 } as const;
 
 export type AwsEnvName = keyof typeof AWS_ENV;
@@ -77,6 +82,8 @@ export interface AwsEnvironment {
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const PARTITION_PATTERN = /^aws(-[a-z]+)*$/;
 const DNS_NAME_PATTERN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+/** A CAA issuer domain name or a domain policy entry's name: one label or more (`.internal` covers a TLD). */
+const NAME_PATTERN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/;
 const SES_IDENTITY_ARN_PATTERN = /^arn:aws(-[a-z]+)*:ses:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:identity\/[^\s/]+$/;
 /** The address of `Name <address>` or of a bare address: one, with a domain. */
 const SENDER_ADDRESS_PATTERN = /^[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+$/;
@@ -94,11 +101,23 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
   const settings: AwsSettings = {
     partition,
     region,
+    // Each function is given only the policy settings it applies; the others keep the defaults.
+    caaIdentities: caaIdentities(env) ?? defaults.caaIdentities,
+    domainPolicy: {
+      denied: domainList(env, 'deniedDomains') ?? defaults.domainPolicy.denied,
+      allowed: domainList(env, 'allowedDomains') ?? defaults.domainPolicy.allowed,
+    },
+    quotas: {
+      certificatesPerAccount: number(env, 'maxCertificates', defaults.quotas.certificatesPerAccount, {
+        min: 1,
+        integer: true,
+      }),
+      requestsPerYear: number(env, 'maxRequestsPerYear', defaults.quotas.requestsPerYear, {
+        min: 1,
+        integer: true,
+      }),
+    },
     // Only the functions that send validation mail are given it; the others never build a link.
-    // Read from the environment by the plumbing that gives each function its policy settings.
-    caaIdentities: defaults.caaIdentities,
-    domainPolicy: defaults.domainPolicy,
-    quotas: defaults.quotas,
     approvalBaseUrl: (httpUrl(env, 'approvalBaseUrl') ?? '').replace(/\/+$/, ''),
     validationTimeoutHours: number(env, 'validationTimeoutHours', defaults.validationTimeoutHours, {
       min: 0,
@@ -284,6 +303,33 @@ function whoisServer(env: Environment): WhoisServer | undefined {
   } catch {
     throw invalid('whoisServer', 'a host or host:port (IPv6 as [::1]:43)', raw);
   }
+}
+
+function names(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** CAA issuer domain names (RFC 8659), lowercased: one or more when set. */
+function caaIdentities(env: Environment): string[] | undefined {
+  const raw = optionalVariable(env, 'caaIdentities');
+  if (raw === undefined) return undefined;
+  const identities = names(raw);
+  if (identities.length === 0 || !identities.every((name) => NAME_PATTERN.test(name)))
+    throw invalid('caaIdentities', 'one or more comma-separated issuer domain names', raw);
+  return identities;
+}
+
+/** Domain policy entries, lowercased: `example.com` (that name) or `.example.com` (it and all below). */
+function domainList(env: Environment, name: 'deniedDomains' | 'allowedDomains'): string[] | undefined {
+  const raw = optionalVariable(env, name);
+  if (raw === undefined) return undefined;
+  const entries = names(raw);
+  if (!entries.every((entry) => NAME_PATTERN.test(entry.startsWith('.') ? entry.slice(1) : entry)))
+    throw invalid(name, 'comma-separated DNS names (.example.com for it and every name below it)', raw);
+  return entries;
 }
 
 function hostedZones(env: Environment): Route53HostedZone[] {

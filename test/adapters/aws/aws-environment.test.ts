@@ -71,6 +71,11 @@ describe('awsSettingsFromEnv', () => {
         CERTWRIGHT_EMAIL_SENDER: 'Example PKI <pki@example.com>',
         CERTWRIGHT_SES_IDENTITY_ARN: 'arn:aws:ses:eu-west-1:111122223333:identity/example.com',
         CERTWRIGHT_WHOIS_SERVER: 'whois.example.net:4343',
+        CERTWRIGHT_CAA_IDENTITIES: 'Certwright, pki.example.com',
+        CERTWRIGHT_DENIED_DOMAINS: '.Bank.Example,evil.example',
+        CERTWRIGHT_ALLOWED_DOMAINS: '.example.com, example.org',
+        CERTWRIGHT_MAX_CERTIFICATES: '500',
+        CERTWRIGHT_MAX_REQUESTS_PER_YEAR: '1000',
       }),
     );
     expect(certwrightSettings(aws)).toEqual({
@@ -87,9 +92,12 @@ describe('awsSettingsFromEnv', () => {
         caIssuersUrl: 'https://pki.example.com/ca.crt',
         crlUrl: 'http://pki.example.com/ca.crl',
       },
-      caaIdentities: DEFAULT_SETTINGS.caaIdentities,
-      domainPolicy: DEFAULT_SETTINGS.domainPolicy,
-      quotas: DEFAULT_SETTINGS.quotas,
+      caaIdentities: ['certwright', 'pki.example.com'],
+      domainPolicy: {
+        denied: ['.bank.example', 'evil.example'],
+        allowed: ['.example.com', 'example.org'],
+      },
+      quotas: { certificatesPerAccount: 500, requestsPerYear: 1000 },
     });
     expect(aws.caKeyId).toBe('arn:aws:kms:eu-west-1:111122223333:key/ca');
     expect(aws.vaultKeyId).toBe('arn:aws:kms:eu-west-1:111122223333:key/vault');
@@ -138,6 +146,23 @@ describe('awsSettingsFromEnv', () => {
       'aws-us-gov',
     );
     expect(awsSettingsFromEnv(withEnv({ AWS_PARTITION: 'aws-iso' })).settings.partition).toBe('aws-iso');
+  });
+
+  it('takes an empty policy variable as unset, and a lone label as a CAA identity or a policy entry', () => {
+    const aws = awsSettingsFromEnv(
+      withEnv({
+        CERTWRIGHT_CAA_IDENTITIES: '',
+        CERTWRIGHT_DENIED_DOMAINS: '',
+        CERTWRIGHT_ALLOWED_DOMAINS: ' ',
+      }),
+    );
+    expect(aws.settings.caaIdentities).toEqual(DEFAULT_SETTINGS.caaIdentities);
+    expect(aws.settings.domainPolicy).toEqual({ denied: [], allowed: [] });
+    const single = awsSettingsFromEnv(
+      withEnv({ CERTWRIGHT_CAA_IDENTITIES: 'internalca', CERTWRIGHT_DENIED_DOMAINS: '.test, localhost' }),
+    );
+    expect(single.settings.caaIdentities).toEqual(['internalca']);
+    expect(single.settings.domainPolicy.denied).toEqual(['.test', 'localhost']);
   });
 
   it('accepts an empty hosted zone list', () => {
@@ -195,6 +220,17 @@ describe('awsSettingsFromEnv', () => {
     ['CERTWRIGHT_SES_IDENTITY_ARN', 'arn:aws:sesv2:eu-west-1:111122223333:identity/example.com'],
     ['CERTWRIGHT_WHOIS_SERVER', 'whois://whois.example.net'],
     ['CERTWRIGHT_WHOIS_SERVER', 'whois.example.net:99999'],
+    ['CERTWRIGHT_CAA_IDENTITIES', ',,'],
+    ['CERTWRIGHT_CAA_IDENTITIES', '.certwright'],
+    ['CERTWRIGHT_CAA_IDENTITIES', 'certwright; account=1'],
+    ['CERTWRIGHT_DENIED_DOMAINS', '*.example.com'],
+    ['CERTWRIGHT_DENIED_DOMAINS', 'good.example,bad_name.example'],
+    ['CERTWRIGHT_ALLOWED_DOMAINS', '..example.com'],
+    ['CERTWRIGHT_ALLOWED_DOMAINS', 'example.com.'],
+    ['CERTWRIGHT_MAX_CERTIFICATES', '0'],
+    ['CERTWRIGHT_MAX_CERTIFICATES', '2.5'],
+    ['CERTWRIGHT_MAX_REQUESTS_PER_YEAR', 'unlimited'],
+    ['CERTWRIGHT_MAX_REQUESTS_PER_YEAR', '-1'],
   ])('refuses %s=%s, naming the variable and the value', (variable, value) => {
     expect(() => awsSettingsFromEnv(withEnv({ [variable]: value }))).toThrow(
       `The environment variable ${variable} must be`,
@@ -207,16 +243,21 @@ describe('awsSettingsFromEnv', () => {
       [
         'AWS_PARTITION',
         'AWS_REGION',
+        'CERTWRIGHT_ALLOWED_DOMAINS',
         'CERTWRIGHT_APPROVAL_BASE_URL',
+        'CERTWRIGHT_CAA_IDENTITIES',
         'CERTWRIGHT_CA_ISSUERS_URL',
         'CERTWRIGHT_CA_KEY_ID',
         'CERTWRIGHT_CRL_URL',
+        'CERTWRIGHT_DENIED_DOMAINS',
         'CERTWRIGHT_DNS_RESOLVERS',
         'CERTWRIGHT_EMAIL_SENDER',
         'CERTWRIGHT_EVENT_BUS_NAME',
         'CERTWRIGHT_HOSTED_ZONES',
         'CERTWRIGHT_MAC_KEY_ID',
+        'CERTWRIGHT_MAX_CERTIFICATES',
         'CERTWRIGHT_MAX_DOMAINS',
+        'CERTWRIGHT_MAX_REQUESTS_PER_YEAR',
         'CERTWRIGHT_POLL_FACTOR',
         'CERTWRIGHT_POLL_INITIAL_SECONDS',
         'CERTWRIGHT_POLL_MAX_SECONDS',
