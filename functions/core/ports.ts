@@ -31,16 +31,19 @@ export interface IdempotencyClaim {
 }
 
 export interface CertificateStore {
-  /** Writes a new certificate; does nothing if a certificate with this ARN already exists. */
-  create(certificate: CertificateRecord): Promise<void>;
+  /**
+   * Writes a new certificate; does nothing if a certificate with this ARN already exists. Answers whether
+   * this call wrote it.
+   */
+  create(certificate: CertificateRecord): Promise<boolean>;
   get(accountId: string, certificateId: string): Promise<CertificateRecord | undefined>;
   /**
    * Replaces the certificate if its stored version is still `certificate.version`, and returns it with the
    * version incremented. Throws ConcurrentModificationError when another write came first or it is gone.
    */
   save(certificate: CertificateRecord): Promise<CertificateRecord>;
-  /** Deletes the certificate if it exists. */
-  delete(accountId: string, certificateId: string): Promise<void>;
+  /** Deletes the certificate if it exists. Answers whether this call deleted it. */
+  delete(accountId: string, certificateId: string): Promise<boolean>;
   /** One page of an account's certificates, optionally filtered by status and key algorithm, in a stable order. */
   list(
     accountId: string,
@@ -91,6 +94,47 @@ export interface CertificateStore {
   saveApproval(approval: ApprovalRecord): Promise<void>;
   /** The approval written under this token hash, if any. */
   findApproval(tokenHash: string): Promise<ApprovalRecord | undefined>;
+  /**
+   * Counts one more certificate held by the account and one more request on `window.day`, in one
+   * conditional write, if the account holds fewer than `limits.certificates` and made fewer than
+   * `limits.requests` requests from `window.firstDay` on. Otherwise counts nothing and names the limit
+   * reached (CERTIFICATES when both are). An account's first reservation seeds its counts from the
+   * certificates it holds (each counted as a request on its createdAt day).
+   */
+  reserveQuota(accountId: string, window: RequestWindow, limits: QuotaLimits): Promise<QuotaOutcome>;
+  /** Takes back a reservation whose certificate was not written: one certificate and one request fewer. */
+  releaseQuota(accountId: string, reservation: QuotaReservation): Promise<void>;
+  /** One certificate fewer held, after a certificate was deleted; the request that made it still counts. */
+  releaseHeldCertificate(accountId: string): Promise<void>;
+  /** The certificates the account holds and the requests it made from `window.firstDay` on, as counted. */
+  quotaUsage(accountId: string, window: RequestWindow): Promise<QuotaUsage>;
+}
+
+/** Requests made on UTC days `firstDay`..`day` (days since 1970-01-01) count toward the request quota. */
+export interface RequestWindow {
+  day: number;
+  firstDay: number;
+}
+
+export interface QuotaLimits {
+  /** Most certificates an account may hold. */
+  certificates: number;
+  /** Most requests an account may make within the request window. */
+  requests: number;
+}
+
+/** A granted reservation: one certificate held and one request counted on `day`. */
+export interface QuotaReservation {
+  day: number;
+}
+
+export type QuotaOutcome =
+  | { granted: true; reservation: QuotaReservation }
+  | { granted: false; exceeded: 'CERTIFICATES' | 'REQUESTS' };
+
+export interface QuotaUsage {
+  certificates: number;
+  requests: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCertificateStore } from '../../functions/adapters/aws/dynamodb-store.ts';
 import { ensureTable } from '../../functions/adapters/aws/table-schema.ts';
@@ -134,9 +134,44 @@ describe('DynamoDbCertificateStore on dynalite', () => {
   it('deletes a certificate, and deleting it again is harmless', async () => {
     const record = certificateRecord();
     await store.create(record);
-    await store.delete(record.accountId, record.id);
+    expect(await store.delete(record.accountId, record.id)).toBe(true);
     expect(await store.get(record.accountId, record.id)).toBeUndefined();
-    await expect(store.delete(record.accountId, record.id)).resolves.toBeUndefined();
+    await expect(store.delete(record.accountId, record.id)).resolves.toBe(false);
+  });
+
+  it('tells whether a create wrote the certificate', async () => {
+    const record = certificateRecord();
+    expect(await store.create(record)).toBe(true);
+    expect(await store.create({ ...record, domainName: 'other.test' })).toBe(false);
+  });
+
+  it('tells exactly one of several concurrent creates, and of several concurrent deletes, that it did it', async () => {
+    const record = certificateRecord();
+    const created = await Promise.all(Array.from({ length: 10 }, () => store.create(record)));
+    expect(created.filter(Boolean)).toHaveLength(1);
+    const deleted = await Promise.all(
+      Array.from({ length: 10 }, () => store.delete(record.accountId, record.id)),
+    );
+    expect(deleted.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('recognises its own write when a retried create finds the certificate there', async () => {
+    const documents = DynamoDBDocumentClient.from(dynamo.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    // The first put lands, its answer is lost and the client sends it again, as the SDK retries.
+    const retrying = {
+      send: async (command: Parameters<typeof documents.send>[0]) => {
+        if (command instanceof PutCommand) {
+          await documents.send(command);
+          return documents.send(command);
+        }
+        return documents.send(command);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const record = certificateRecord();
+    expect(await new DynamoDbCertificateStore(retrying, TABLE_NAME).create(record)).toBe(true);
+    expect(await store.create(record)).toBe(false);
   });
 
   describe('list', () => {
@@ -419,6 +454,180 @@ describe('DynamoDbCertificateStore on dynalite', () => {
     expect(new Set(scanned.map((entry) => entry.arn))).toEqual(
       new Set((await store.listPendingValidation()).map((entry) => entry.arn)),
     );
+  });
+});
+
+describe('DynamoDbCertificateStore: quota counts', () => {
+  let dynamo: EmbeddedTable;
+  let store: DynamoDbCertificateStore;
+  let accountCounter = 0;
+  let accountId: string;
+
+  const DAY = 20_500;
+  const windowOn = (day: number) => ({ day, firstDay: day - 364 });
+  const limits = (certificates: number, requests: number) => ({ certificates, requests });
+  const dayStart = (day: number) => new Date(day * 86_400_000).toISOString();
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    store = new DynamoDbCertificateStore(dynamo.client, TABLE_NAME);
+  });
+
+  afterAll(async () => {
+    await dynamo?.close();
+  });
+
+  beforeEach(() => {
+    accountCounter += 1;
+    accountId = String(900_000_000_000 + accountCounter);
+  });
+
+  async function quotaItem(): Promise<Record<string, unknown> | undefined> {
+    const documents = DynamoDBDocumentClient.from(dynamo.client);
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: TABLE_NAME, Key: { pk: `ACCOUNT#${accountId}`, sk: 'QUOTA' } }),
+    );
+    return Item;
+  }
+
+  it('grants reservations up to the certificate limit, then names that limit', async () => {
+    for (let index = 0; index < 3; index++) {
+      expect(await store.reserveQuota(accountId, windowOn(DAY), limits(3, 10))).toEqual({
+        granted: true,
+        reservation: { day: DAY },
+      });
+    }
+    expect(await store.reserveQuota(accountId, windowOn(DAY), limits(3, 10))).toEqual({
+      granted: false,
+      exceeded: 'CERTIFICATES',
+    });
+    expect(await store.quotaUsage(accountId, windowOn(DAY))).toEqual({ certificates: 3, requests: 3 });
+    expect(await quotaItem()).toEqual({
+      pk: `ACCOUNT#${accountId}`,
+      sk: 'QUOTA',
+      held: 3,
+      requests: 3,
+      [`d${DAY}`]: 3,
+      oldestDay: DAY,
+    });
+  });
+
+  it('names the request limit once a released certificate slot leaves only that one reached', async () => {
+    await store.reserveQuota(accountId, windowOn(DAY), limits(2, 2));
+    await store.reserveQuota(accountId, windowOn(DAY), limits(2, 2));
+    expect(await store.reserveQuota(accountId, windowOn(DAY), limits(2, 2))).toMatchObject({
+      exceeded: 'CERTIFICATES',
+    });
+    await store.releaseHeldCertificate(accountId);
+    expect(await store.quotaUsage(accountId, windowOn(DAY))).toEqual({ certificates: 1, requests: 2 });
+    expect(await store.reserveQuota(accountId, windowOn(DAY), limits(2, 2))).toEqual({
+      granted: false,
+      exceeded: 'REQUESTS',
+    });
+  });
+
+  it('takes a released reservation back from both counts and its day', async () => {
+    const outcome = await store.reserveQuota(accountId, windowOn(DAY), limits(1, 1));
+    if (!outcome.granted) throw new Error('the first reservation was refused');
+    await store.releaseQuota(accountId, outcome.reservation);
+    expect(await store.quotaUsage(accountId, windowOn(DAY))).toEqual({ certificates: 0, requests: 0 });
+    expect(await quotaItem()).toMatchObject({ held: 0, requests: 0, [`d${DAY}`]: 0 });
+    expect(await store.reserveQuota(accountId, windowOn(DAY), limits(1, 1))).toMatchObject({ granted: true });
+  });
+
+  it('never counts below zero', async () => {
+    await store.reserveQuota(accountId, windowOn(DAY), limits(5, 5));
+    await store.releaseHeldCertificate(accountId);
+    await store.releaseHeldCertificate(accountId);
+    await store.releaseQuota(accountId, { day: DAY });
+    expect(await quotaItem()).toMatchObject({ held: 0, requests: 1, [`d${DAY}`]: 1 });
+    await store.releaseQuota(accountId, { day: DAY - 3 });
+    expect(await quotaItem()).toMatchObject({ held: 0, requests: 1 });
+  });
+
+  it('does nothing on a release for an account it has not counted yet', async () => {
+    await store.releaseHeldCertificate(accountId);
+    await store.releaseQuota(accountId, { day: DAY });
+    expect(await quotaItem()).toBeUndefined();
+  });
+
+  it('stops counting a request 365 days after its day, and drops its day counter then', async () => {
+    await store.reserveQuota(accountId, windowOn(DAY), limits(10, 2));
+    await store.reserveQuota(accountId, windowOn(DAY + 100), limits(10, 2));
+    expect(await store.reserveQuota(accountId, windowOn(DAY + 364), limits(10, 2))).toEqual({
+      granted: false,
+      exceeded: 'REQUESTS',
+    });
+    expect(await store.quotaUsage(accountId, windowOn(DAY + 364))).toEqual({ certificates: 2, requests: 2 });
+    expect(await store.quotaUsage(accountId, windowOn(DAY + 365))).toEqual({ certificates: 2, requests: 1 });
+
+    expect(await store.reserveQuota(accountId, windowOn(DAY + 365), limits(10, 2))).toEqual({
+      granted: true,
+      reservation: { day: DAY + 365 },
+    });
+    const item = await quotaItem();
+    expect(item).not.toHaveProperty(`d${DAY}`);
+    expect(item).toMatchObject({
+      held: 3,
+      requests: 2,
+      [`d${DAY + 100}`]: 1,
+      [`d${DAY + 365}`]: 1,
+      oldestDay: DAY + 100,
+    });
+  });
+
+  it('drops every stale day counter at once, even when none is left in the window', async () => {
+    for (const day of [DAY, DAY + 1, DAY + 2])
+      await store.reserveQuota(accountId, windowOn(day), limits(10, 3));
+    expect(await store.reserveQuota(accountId, windowOn(DAY + 1000), limits(10, 3))).toMatchObject({
+      granted: true,
+    });
+    const item = await quotaItem();
+    expect(Object.keys(item ?? {}).filter((name) => /^d\d+$/.test(name))).toEqual([`d${DAY + 1000}`]);
+    expect(item).toMatchObject({ held: 4, requests: 1, oldestDay: DAY + 1000 });
+  });
+
+  it('seeds the counts from the certificates an account already holds', async () => {
+    const createdOn = [DAY - 400, DAY - 364, DAY - 1, DAY];
+    for (const day of createdOn)
+      await store.create(certificateRecord({ accountId, createdAt: dayStart(day) }));
+    await store.create(certificateRecord({ accountId: '999999999999', createdAt: dayStart(DAY) }));
+
+    expect(await store.quotaUsage(accountId, windowOn(DAY))).toEqual({ certificates: 4, requests: 3 });
+    expect(await quotaItem()).toMatchObject({
+      held: 4,
+      requests: 3,
+      [`d${DAY - 364}`]: 1,
+      [`d${DAY - 1}`]: 1,
+      [`d${DAY}`]: 1,
+      oldestDay: DAY - 364,
+    });
+    expect(await store.reserveQuota(accountId, windowOn(DAY), limits(5, 10))).toMatchObject({
+      granted: true,
+    });
+    expect(await store.reserveQuota(accountId, windowOn(DAY), limits(5, 10))).toMatchObject({
+      exceeded: 'CERTIFICATES',
+    });
+  });
+
+  it('seeds once and grants exactly the free slots to 40 concurrent reservations', async () => {
+    for (let index = 0; index < 5; index++) {
+      await store.create(certificateRecord({ accountId, createdAt: dayStart(DAY) }));
+    }
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, () => store.reserveQuota(accountId, windowOn(DAY), limits(15, 100))),
+    );
+    expect(outcomes.filter((outcome) => outcome.granted)).toHaveLength(10);
+    expect(
+      outcomes.filter((outcome) => !outcome.granted && outcome.exceeded === 'CERTIFICATES'),
+    ).toHaveLength(30);
+    expect(await store.quotaUsage(accountId, windowOn(DAY))).toEqual({ certificates: 15, requests: 15 });
+  });
+
+  it("keeps the quota item out of the account's certificate list", async () => {
+    await store.create(certificateRecord({ accountId }));
+    await store.reserveQuota(accountId, windowOn(DAY), limits(5, 5));
+    expect((await store.list(accountId, { limit: 10 })).certificates).toHaveLength(1);
   });
 });
 

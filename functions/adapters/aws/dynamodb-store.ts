@@ -11,7 +11,14 @@
  *   `created` (true once the claimer wrote the certificate and started its workflow)
  * - serial reservation: pk SERIAL#<hex>, sk SERIAL; `certificateArn`, `reservedAt`
  * - approval link: pk APPROVAL#<sha-256 of the token, hex>, sk APPROVAL; the ApprovalRecord fields
+ * - quota counts: pk ACCOUNT#<accountId>, sk QUOTA; `held` (certificates the account holds), `requests`
+ *   (the sum of the day counters), one counter `d<day>` per UTC day (days since the epoch) with requests,
+ *   `oldestDay` (the earliest day counter). See reserveQuota.
+ *
+ * No index serves the quotas: the quota item is read and written by its key.
  */
+
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -25,11 +32,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, InvalidArgsError, SerialCollisionError } from '../../core/errors.ts';
 import type { CertificateRecord, CertificateStatus } from '../../core/model.ts';
+import { utcDay } from '../../core/policy/request-window.ts';
 import type {
   ApprovalRecord,
   CertificatePage,
   CertificateStore,
   IdempotencyClaim,
+  QuotaLimits,
+  QuotaOutcome,
+  QuotaReservation,
+  QuotaUsage,
+  RequestWindow,
   StorePageKey,
 } from '../../core/ports.ts';
 import { WORK_QUEUE_INDEX } from './table-schema.ts';
@@ -40,6 +53,10 @@ const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
 const SERIAL_PREFIX = 'SERIAL#';
 const APPROVAL_PREFIX = 'APPROVAL#';
 const APPROVAL_SORT_KEY = 'APPROVAL';
+const QUOTA_SORT_KEY = 'QUOTA';
+const DAY_COUNTER_PREFIX = 'd';
+/** Rounds of reserveQuota's write-read loop before it gives up on an account whose counts keep changing. */
+const MAX_QUOTA_ROUNDS = 10;
 const PENDING_VALIDATION_QUEUE = 'PENDING_VALIDATION';
 const ISSUED_QUEUE = 'ISSUED';
 
@@ -61,6 +78,16 @@ interface CertificateItem {
   record: StoredRecord;
   workQueue?: string;
   workDueAt?: string;
+  /** Set by create only, to recognise its own write when a retried put finds the item there. */
+  createdBy?: string;
+}
+
+interface QuotaItem {
+  held: number;
+  requests: number;
+  oldestDay?: number;
+  /** `d<day>` day counters. */
+  [counter: string]: number | string | undefined;
 }
 
 interface PendingValidationEntry {
@@ -83,18 +110,30 @@ export class DynamoDbCertificateStore implements CertificateStore {
         : client;
   }
 
-  async create(certificate: CertificateRecord): Promise<void> {
+  async create(certificate: CertificateRecord): Promise<boolean> {
+    const createdBy = randomUUID();
     try {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: certificateItem(certificate, certificate.version),
+          Item: { ...certificateItem(certificate, certificate.version), createdBy },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    // The SDK retries a put whose answer was lost: the item found may be this call's own first attempt.
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: certificateKey(certificate.accountId, certificate.id),
+        ProjectionExpression: 'createdBy',
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.createdBy === createdBy;
   }
 
   async get(accountId: string, certificateId: string): Promise<CertificateRecord | undefined> {
@@ -130,10 +169,15 @@ export class DynamoDbCertificateStore implements CertificateStore {
     return { ...certificate, version: newVersion };
   }
 
-  async delete(accountId: string, certificateId: string): Promise<void> {
-    await this.documents.send(
-      new DeleteCommand({ TableName: this.tableName, Key: certificateKey(accountId, certificateId) }),
+  async delete(accountId: string, certificateId: string): Promise<boolean> {
+    const { Attributes } = await this.documents.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: certificateKey(accountId, certificateId),
+        ReturnValues: 'ALL_OLD',
+      }),
     );
+    return Attributes !== undefined;
   }
 
   /**
@@ -281,6 +325,194 @@ export class DynamoDbCertificateStore implements CertificateStore {
     return { tokenHash, certificateArn, accountId, certificateId, domainName, expiresAt };
   }
 
+  /**
+   * One conditional update adds 1 to `held`, `requests` and today's counter, on the condition that the
+   * item exists, `held` and `requests` are under their limits, and no day counter is older than the window
+   * (so `requests` is exactly the window's count). When it fails, the item is read to find why: missing
+   * (seed it from the certificates), stale day counters (remove them), a limit reached (refuse), or a
+   * change in between (try again).
+   */
+  async reserveQuota(accountId: string, window: RequestWindow, limits: QuotaLimits): Promise<QuotaOutcome> {
+    const key = quotaKey(accountId);
+    for (let round = 0; round < MAX_QUOTA_ROUNDS; round++) {
+      try {
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression:
+              'ADD held :one, requests :one, #day :one SET oldestDay = if_not_exists(oldestDay, :day)',
+            ConditionExpression:
+              'held < :certificates AND requests < :requests AND ' +
+              '(attribute_not_exists(oldestDay) OR oldestDay >= :firstDay)',
+            ExpressionAttributeNames: { '#day': dayCounter(window.day) },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':day': window.day,
+              ':firstDay': window.firstDay,
+              ':certificates': limits.certificates,
+              ':requests': limits.requests,
+            },
+          }),
+        );
+        return { granted: true, reservation: { day: window.day } };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      const item = await this.readQuota(accountId);
+      if (!item) await this.seedQuota(accountId, window);
+      else if (staleDays(item, window).length > 0 || (item.oldestDay ?? window.firstDay) < window.firstDay) {
+        await this.pruneQuota(accountId, item, window);
+      } else if (item.held >= limits.certificates) return { granted: false, exceeded: 'CERTIFICATES' };
+      else if (item.requests >= limits.requests) return { granted: false, exceeded: 'REQUESTS' };
+    }
+    throw new ConcurrentModificationError(`The quota counts of account ${accountId} kept changing`);
+  }
+
+  async releaseQuota(accountId: string, reservation: QuotaReservation): Promise<void> {
+    await this.decrementQuota(accountId, ['held', 'requests', dayCounter(reservation.day)]);
+  }
+
+  async releaseHeldCertificate(accountId: string): Promise<void> {
+    await this.decrementQuota(accountId, ['held']);
+  }
+
+  async quotaUsage(accountId: string, window: RequestWindow): Promise<QuotaUsage> {
+    let item = await this.readQuota(accountId);
+    if (!item) {
+      await this.seedQuota(accountId, window);
+      item = await this.readQuota(accountId);
+    }
+    if (!item) throw new ConcurrentModificationError(`The quota counts of account ${accountId} are missing`);
+    const requests = dayCounters(item)
+      .filter(([day]) => day >= window.firstDay)
+      .reduce((sum, [, count]) => sum + count, 0);
+    return { certificates: item.held, requests };
+  }
+
+  private async readQuota(accountId: string): Promise<QuotaItem | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: quotaKey(accountId), ConsistentRead: true }),
+    );
+    return Item as QuotaItem | undefined;
+  }
+
+  /**
+   * Writes an account's first quota item from the certificates it holds, each a request on its createdAt
+   * day, unless another call wrote it first. Certificates are only written after a reservation, and a
+   * reservation needs the item, so no certificate is written while they are counted.
+   */
+  private async seedQuota(accountId: string, window: RequestWindow): Promise<void> {
+    const days = new Map<number, number>();
+    let held = 0;
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :certificatePrefix)',
+          ProjectionExpression: '#record.#createdAt',
+          ExpressionAttributeNames: { '#record': 'record', '#createdAt': 'createdAt' },
+          ExpressionAttributeValues: {
+            ':pk': accountPartitionKey(accountId),
+            ':certificatePrefix': CERTIFICATE_PREFIX,
+          },
+          ExclusiveStartKey: exclusiveStartKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        held += 1;
+        const day = utcDay(new Date((item as Pick<CertificateItem, 'record'>).record.createdAt));
+        if (day >= window.firstDay) days.set(day, (days.get(day) ?? 0) + 1);
+      }
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+    const counters = Object.fromEntries([...days].map(([day, count]) => [dayCounter(day), count]));
+    const requests = [...days.values()].reduce((sum, count) => sum + count, 0);
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...quotaKey(accountId),
+            held,
+            requests,
+            ...counters,
+            ...(days.size > 0 ? { oldestDay: Math.min(...days.keys()) } : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * Removes the day counters older than the window and takes their counts off `requests`, on the condition
+   * that they still hold what was read. A lost race leaves the item as the winner wrote it.
+   */
+  private async pruneQuota(accountId: string, item: QuotaItem, window: RequestWindow): Promise<void> {
+    const stale = staleDays(item, window);
+    const kept = dayCounters(item).filter(([day]) => day >= window.firstDay);
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const conditions: string[] = [];
+    stale.forEach(([day, count], index) => {
+      names[`#stale${index}`] = dayCounter(day);
+      values[`:stale${index}`] = count;
+      conditions.push(`#stale${index} = :stale${index}`);
+    });
+    const removed = stale.reduce((sum, [, count]) => sum + count, 0);
+    const oldest = kept.length > 0 ? Math.min(...kept.map(([day]) => day)) : undefined;
+    conditions.push(item.oldestDay === undefined ? 'attribute_not_exists(oldestDay)' : 'oldestDay = :oldest');
+    if (item.oldestDay !== undefined) values[':oldest'] = item.oldestDay;
+    const remove = [...Object.keys(names), ...(oldest === undefined ? ['oldestDay'] : [])];
+    const clauses = [
+      ...(oldest === undefined ? [] : ['SET oldestDay = :newOldest']),
+      ...(remove.length > 0 ? [`REMOVE ${remove.join(', ')}`] : []),
+      'ADD requests :removed',
+    ];
+    if (oldest !== undefined) values[':newOldest'] = oldest;
+    values[':removed'] = -removed;
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: quotaKey(accountId),
+          UpdateExpression: clauses.join(' '),
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Subtracts 1 from each attribute, if each is at least 1 (so a count never goes below zero). */
+  private async decrementQuota(accountId: string, attributes: string[]): Promise<void> {
+    const names = Object.fromEntries(attributes.map((attribute, index) => [`#count${index}`, attribute]));
+    const placeholders = Object.keys(names);
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: quotaKey(accountId),
+          UpdateExpression: `ADD ${placeholders.map((name) => `${name} :minusOne`).join(', ')}`,
+          ConditionExpression: placeholders.map((name) => `${name} >= :one`).join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1, ':minusOne': -1 },
+        }),
+      );
+    } catch (error) {
+      // Nothing counted to take back: the account's counts are seeded from its certificates later.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async listPendingValidation(): Promise<PendingValidationEntry[]> {
     return this.collectPending((exclusiveStartKey) =>
       this.documents.send(
@@ -405,6 +637,25 @@ function accountPartitionKey(accountId: string): string {
 
 function idempotencyKey(accountId: string, token: string): { pk: string; sk: string } {
   return { pk: accountPartitionKey(accountId), sk: `${IDEMPOTENCY_PREFIX}${token}` };
+}
+
+function quotaKey(accountId: string): { pk: string; sk: string } {
+  return { pk: accountPartitionKey(accountId), sk: QUOTA_SORT_KEY };
+}
+
+function dayCounter(day: number): string {
+  return `${DAY_COUNTER_PREFIX}${day}`;
+}
+
+/** The item's day counters as [day, count]. */
+function dayCounters(item: QuotaItem): Array<[day: number, count: number]> {
+  return Object.entries(item)
+    .filter(([name, value]) => /^d\d+$/.test(name) && typeof value === 'number')
+    .map(([name, value]) => [Number(name.slice(DAY_COUNTER_PREFIX.length)), value as number]);
+}
+
+function staleDays(item: QuotaItem, window: RequestWindow): Array<[day: number, count: number]> {
+  return dayCounters(item).filter(([day]) => day < window.firstDay);
 }
 
 function certificateKey(accountId: string, certificateId: string): { pk: string; sk: string } {

@@ -149,6 +149,10 @@ function hookedStore(hooks: StoreHooks): CertificateStore {
     },
     listPendingValidation: () => store.listPendingValidation(),
     listIssuedDueBy: (until, limit, startKey) => store.listIssuedDueBy(until, limit, startKey),
+    reserveQuota: (accountId, window, limits) => store.reserveQuota(accountId, window, limits),
+    releaseQuota: (accountId, reservation) => store.releaseQuota(accountId, reservation),
+    releaseHeldCertificate: (accountId) => store.releaseHeldCertificate(accountId),
+    quotaUsage: (accountId, window) => store.quotaUsage(accountId, window),
   };
 }
 
@@ -375,7 +379,9 @@ describe('issueCertificate', () => {
     const certificate = await validatedCertificate(['deleted-midway.example.test']);
     const issuing = deps({
       store: hookedStore({
-        afterReserveSerial: () => store.delete(certificate.accountId, certificate.id),
+        afterReserveSerial: async () => {
+          await store.delete(certificate.accountId, certificate.id);
+        },
       }),
     });
 

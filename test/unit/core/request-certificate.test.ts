@@ -602,7 +602,9 @@ describe('requestCertificate', () => {
         id: parseCertificateArn(claimed).certificateId,
         domainName: 'claimer.example.com',
       });
-      claimerWrites = () => dynamo.store.create(written);
+      claimerWrites = async () => {
+        await dynamo.store.create(written);
+      };
 
       expect(await request({ domainName: 'repeat.example.com', idempotencyToken: 'slowClaimer' })).toBe(
         claimed,

@@ -46,6 +46,10 @@ function withInterference(): { store: CertificateStore; interfere(write: Promise
       listIssuedDueBy: () => Promise.reject(new Error('not used')),
       saveApproval: () => Promise.reject(new Error('not used')),
       findApproval: () => Promise.reject(new Error('not used')),
+      reserveQuota: () => Promise.reject(new Error('not used')),
+      releaseQuota: () => Promise.reject(new Error('not used')),
+      releaseHeldCertificate: () => Promise.reject(new Error('not used')),
+      quotaUsage: () => Promise.reject(new Error('not used')),
     },
     interfere: (write) => {
       pending.push(write);
