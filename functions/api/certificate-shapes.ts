@@ -1,4 +1,5 @@
-import type { CertificateRecord, DomainValidation, KeyAlgorithm } from '../core/model.ts';
+import type { CertificateRecord, CertificateStatus, DomainValidation, KeyAlgorithm } from '../core/model.ts';
+import { diagnoseValidation } from '../core/validation/validation-diagnosis.ts';
 
 /** ACM's wire quirk: KeyAlgorithm comes back hyphenated ("RSA-2048") though the enum says RSA_2048. */
 export function wireKeyAlgorithm(algorithm: KeyAlgorithm): string {
@@ -15,8 +16,12 @@ function colonHex(hex: string): string {
   return (hex.length % 2 ? `0${hex}` : hex).match(/../g)?.join(':') ?? hex;
 }
 
-/** DomainValidation on the wire: the record (DNS) or the approver addresses (EMAIL); never the approval link. */
-function domainValidationShape(dv: DomainValidation) {
+/**
+ * DomainValidation on the wire: the record (DNS) or the approver addresses (EMAIL); never the approval link.
+ * ValidationDiagnosis is Certwright's own member (no ACM shape has it), which stock clients skip.
+ */
+function domainValidationShape(dv: DomainValidation, certificateStatus: CertificateStatus) {
+  const diagnosis = validationDiagnosisShape(dv, certificateStatus);
   return {
     DomainName: dv.domainName,
     ValidationDomain: dv.validationDomain,
@@ -24,6 +29,20 @@ function domainValidationShape(dv: DomainValidation) {
     ValidationMethod: dv.validationMethod,
     ...(dv.resourceRecord ? { ResourceRecord: dv.resourceRecord } : {}),
     ...(dv.validationMethod === 'EMAIL' ? { ValidationEmails: dv.validationEmails ?? [] } : {}),
+    ...(diagnosis ? { ValidationDiagnosis: diagnosis } : {}),
+  };
+}
+
+function validationDiagnosisShape(dv: DomainValidation, certificateStatus: CertificateStatus) {
+  const diagnosis = diagnoseValidation(dv, certificateStatus);
+  if (!diagnosis) return undefined;
+  return {
+    CheckedAt: epochSeconds(diagnosis.checkedAt),
+    NextCheckAt: epochSeconds(diagnosis.nextCheckAt),
+    Outcome: diagnosis.outcome,
+    Message: diagnosis.message,
+    Found: diagnosis.found,
+    Server: diagnosis.server,
   };
 }
 
@@ -34,7 +53,9 @@ export function certificateDetail(certificate: CertificateRecord) {
     CertificateArn: certificate.arn,
     DomainName: certificate.domainName,
     SubjectAlternativeNames: certificate.subjectAlternativeNames,
-    DomainValidationOptions: certificate.domainValidations.map(domainValidationShape),
+    DomainValidationOptions: certificate.domainValidations.map((dv) =>
+      domainValidationShape(dv, certificate.status),
+    ),
     Serial: issued ? colonHex(issued.serialHex) : undefined,
     Subject: certificate.subject,
     Issuer: certificate.issuer,

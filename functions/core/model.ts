@@ -43,6 +43,19 @@ export interface ResourceRecord {
   Value: string;
 }
 
+/** One name's most recent validation check, as the check step recorded it. */
+export interface LastCheck {
+  at: string;
+  outcome: string;
+  detail?: string;
+  /** The record values found at the validation name when they were not the expected one. */
+  found?: string[];
+  /** The DNS server that answered (host:port), or the servers tried when none did. */
+  server?: string;
+  /** When the workflow plans to check this name again; unset once it is validated. */
+  nextCheckAt?: string;
+}
+
 export interface DomainValidation {
   domainName: string;
   validationDomain: string;
@@ -50,7 +63,7 @@ export interface DomainValidation {
   status: DomainValidationStatus;
   resourceRecord?: ResourceRecord;
   /** What the most recent DNS check saw, for diagnosis. */
-  lastCheck?: { at: string; outcome: string; detail?: string };
+  lastCheck?: LastCheck;
   /** EMAIL validation: the approver addresses the approval mail goes to. */
   validationEmails?: string[];
   /**
@@ -115,6 +128,8 @@ export interface CertificateRecord {
   validationDeadline: string;
   issued?: IssuedCertificate;
   inUseBy: string[];
+  /** When a ValidateNow last started a check: at most one every few seconds per certificate. */
+  checkRequestedAt?: string;
   /** Optimistic-locking version; the store increments it on every write. */
   version: number;
 }
