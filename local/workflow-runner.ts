@@ -6,7 +6,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import type { WorkflowStarter } from '../functions/core/ports.ts';
+import type { WorkflowInput, WorkflowStarter } from '../functions/core/ports.ts';
 import type { CertificateTaskEvent } from '../functions/tasks/task-event.ts';
 import {
   CERTIFICATE_WORKFLOW_FILE,
@@ -66,10 +66,11 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     this.stateMachine = new StateMachine(definition);
   }
 
-  async start(executionName: string, input: { certificateArn: string }): Promise<void> {
+  async start(executionName: string, input: WorkflowInput): Promise<void> {
     if (this.running.has(executionName)) return;
     const retryIntervalMs = this.options.retryIntervalMs;
-    const execution = this.stateMachine.run(input, {
+    const json = { certificateArn: input.certificateArn, ...(input.once ? { once: true } : {}) };
+    const execution = this.stateMachine.run(json, {
       overrides: {
         taskResourceLocalHandlers: this.handlersByState,
         waitTimeOverrides: this.options.waitTimeOverrides,

@@ -9,6 +9,7 @@ import {
   requestCertificate,
   type ValidationMethod,
 } from '../core/certificates/request-certificate.ts';
+import { validateNow } from '../core/certificates/validate-now.ts';
 import { checkLength } from '../core/constraint-violation.ts';
 import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
 import type { Mailer } from '../core/ports.ts';
@@ -149,6 +150,16 @@ const resendValidationEmailOperation: Operation = async (services, accountId, in
   return {};
 };
 
+/** Certwright's own operation: check a pending certificate's names now instead of at the next poll. */
+const validateNowOperation: Operation = async (services, accountId, input) => {
+  await validateNow(
+    { ...storeDeps(services), workflow: services.workflow, clock: services.clock },
+    accountId,
+    requiredString(input, 'CertificateArn', 'certificateArn'),
+  );
+  return {};
+};
+
 /** Operations by X-Amz-Target name (the part after `CertificateManager.`). */
 export const OPERATIONS: Record<string, Operation> = {
   RequestCertificate: requestCertificateOperation,
@@ -157,4 +168,5 @@ export const OPERATIONS: Record<string, Operation> = {
   GetCertificate: getCertificateOperation,
   DeleteCertificate: deleteCertificateOperation,
   ResendValidationEmail: resendValidationEmailOperation,
+  ValidateNow: validateNowOperation,
 };

@@ -214,7 +214,16 @@ export interface DnsZoneWriter {
  * only certificates that have work to do.
  */
 export interface WorkflowStarter {
-  start(executionName: string, input: { certificateArn: string }): Promise<void>;
+  start(executionName: string, input: WorkflowInput): Promise<void>;
+}
+
+/**
+ * A workflow execution's input. `once`: check the names once and issue if they are proven, else end (a
+ * ValidateNow's short run, named `<certificate id>-now-<n>` beside the certificate's own execution).
+ */
+export interface WorkflowInput {
+  certificateArn: string;
+  once?: boolean;
 }
 
 /** ACM's EventBridge detail-types, which Certwright's events carry unchanged. */

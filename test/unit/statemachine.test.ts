@@ -197,21 +197,63 @@ describe('certificate-workflow.asl.json', () => {
     }
   });
 
-  it('routes every outcome checkValidation can return', () => {
-    const decision = STATES.ValidationDecision as Omit<State, 'Choices'> & {
-      Choices: Array<{ Variable: string; StringEquals: string; Next: string }>;
-    };
-    const routes = Object.fromEntries(decision.Choices.map((choice) => [choice.StringEquals, choice.Next]));
-    expect(decision.Choices.every((choice) => choice.Variable === '$.check.outcome')).toBe(true);
-    expect(routes).toEqual({
-      VALIDATED: 'IssueCertificate',
-      PENDING: 'WaitForValidation',
-      TIMED_OUT: 'ValidationTimedOut',
-    });
+  it('routes every outcome checkValidation can return; a once run ends instead of waiting', () => {
+    const decision = STATES.ValidationDecision as Omit<State, 'Choices'> & { Choices: ChoiceRule[] };
+    expect(decision.Choices).toEqual([
+      { Variable: '$.check.outcome', StringEquals: 'VALIDATED', Next: 'IssueCertificate' },
+      {
+        And: [
+          { Variable: '$.check.outcome', StringEquals: 'PENDING' },
+          { Variable: '$.once', BooleanEquals: true },
+        ],
+        Next: 'CheckedNowStillPending',
+      },
+      { Variable: '$.check.outcome', StringEquals: 'PENDING', Next: 'WaitForValidation' },
+      { Variable: '$.check.outcome', StringEquals: 'TIMED_OUT', Next: 'ValidationTimedOut' },
+    ]);
     expect(decision.Default).toBe('Stopped');
+    expect(STATES.CheckedNowStillPending?.Type).toBe('Succeed');
     expect(STATES.WaitForValidation).toMatchObject({
       SecondsPath: '$.check.waitSeconds',
       Next: 'CheckValidation',
     });
   });
+
+  it('starts a run with once: true at the check, and every other run at publishing with once false', () => {
+    const runKind = STATES[DEFINITION.StartAt] as Omit<State, 'Choices'> & { Choices: ChoiceRule[] };
+    expect(runKind.Type).toBe('Choice');
+    // A missing $.once is tested first: comparing a missing path is a runtime error in Step Functions.
+    expect(runKind.Choices).toEqual([
+      { Variable: '$.once', IsPresent: false, Next: 'ScheduledRun' },
+      { Variable: '$.once', BooleanEquals: true, Next: 'CheckNow' },
+    ]);
+    expect(runKind.Default).toBe('ScheduledRun');
+    expect(STATES.ScheduledRun).toMatchObject({
+      Type: 'Pass',
+      Result: false,
+      ResultPath: '$.once',
+      Next: 'PublishValidationRecords',
+    });
+    expect(STATES.CheckNow).toMatchObject({
+      Type: 'Pass',
+      Result: { attempt: 0 },
+      ResultPath: '$.check',
+      Next: 'CheckValidation',
+    });
+    expect((STATES.CheckValidation as State & { Parameters?: unknown }).Parameters).toEqual({
+      'certificateArn.$': '$.certificateArn',
+      'attempt.$': '$.check.attempt',
+      'once.$': '$.once',
+    });
+    // Both kinds of run reach the check with $.once set, so the decision may compare it.
+    expect(reachableFrom('CheckNow').has('PublishValidationRecords')).toBe(false);
+    expect(reachableFrom('ScheduledRun').has('IssueCertificate')).toBe(true);
+  });
 });
+
+interface ChoiceRule {
+  Variable?: string;
+  Next?: string;
+  And?: ChoiceRule[];
+  [comparison: string]: unknown;
+}

@@ -6,8 +6,8 @@
  * and the same input as a running execution with success (the original execution). A name used in the
  * last 90 days otherwise (the execution has closed, or the input differs) answers ExecutionAlreadyExists;
  * this adapter swallows that and resolves as if it had started it, so a repeat start is a no-op. The input
- * is derived from the name (the certificate's ARN for its id), so "different input" does not arise in
- * practice. After 90 days from its close a name can be reused, and a start runs the workflow again, which
+ * is derived from the name (the certificate's ARN for its id; `once` for a `<id>-now-<n>` run), so
+ * "different input" does not arise in practice. After 90 days from its close a name can be reused, and a start runs the workflow again, which
  * stops at once for a certificate with nothing left to do.
  *
  * Names are checked against Step Functions' rules before calling it, so a bad name fails with a clear
@@ -15,7 +15,7 @@
  * ExecutionLimitExceeded...) propagates; throttling is retried by the SDK first.
  */
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { WorkflowStarter } from '../../core/ports.ts';
+import type { WorkflowInput, WorkflowStarter } from '../../core/ports.ts';
 
 /** Step Functions' longest execution name. */
 export const MAX_EXECUTION_NAME_LENGTH = 80;
@@ -33,7 +33,7 @@ export class StepFunctionsStarter implements WorkflowStarter {
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(executionName: string, input: { certificateArn: string }): Promise<void> {
+  async start(executionName: string, input: WorkflowInput): Promise<void> {
     const problem = executionNameProblem(executionName);
     if (problem !== undefined) {
       throw new InvalidExecutionNameError(
