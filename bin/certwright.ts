@@ -13,6 +13,10 @@ Commands:
   ca-cert       Print the local CA certificate (PEM) for trust stores.
   credentials   Print shell exports for the first account's access key (eval "$(certwright credentials)").
   settings      List every setting with its environment variable and default.
+  diagnose <certificate-arn> [--endpoint-url <url>] [--signing-name acm|execute-api] [--json]
+                Say per name why a certificate is not issued yet: what the last check saw, when, and when
+                the next one runs. Calls DescribeCertificate (default endpoint: the local stack; credentials
+                and region from the environment, as the AWS CLI takes them).
   aws-cli-model <dir> [--aws-cli <path>]
                 Write a copy of the AWS CLI's ACM model that signs for execute-api (API Gateway's IAM
                 authorization) into <dir>; AWS_DATA_PATH=<dir> aws acm ... then calls a deployed stack.
@@ -27,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'credentials') return printCredentials(loadLocalSettings(rest, process.env));
   if (command === 'settings') return printSettings();
   if (command === 'aws-cli-model') return writeCliModel(rest);
+  if (command === 'diagnose') return diagnose(rest);
   console.log(USAGE);
   if (command !== 'help' && command !== '--help') process.exitCode = 2;
 }
@@ -78,6 +83,14 @@ async function writeCliModel(args: string[]): Promise<void> {
       'Write it again after upgrading the AWS CLI.',
     ].join('\n'),
   );
+}
+
+async function diagnose(args: string[]): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { describeRaw, parseDiagnoseArgs, renderDiagnosis } = await import('../local/diagnose.ts');
+  const options = parseDiagnoseArgs(args, process.env);
+  const raw = await describeRaw(options);
+  process.stdout.write(options.json ? `${JSON.stringify(raw, null, 2)}\n` : renderDiagnosis(raw, new Date()));
 }
 
 async function start(settings: LocalSettings): Promise<void> {
