@@ -2,7 +2,9 @@ import { type ApprovalMailDeps, awaitsApproval, sendApprovalMail } from '../appr
 import { whoisApprovers } from '../approvals/whois-approvers.ts';
 import { parseCertificateArn } from '../arn.ts';
 import type { CertificateRecord } from '../model.ts';
+import { passesDomainPolicy } from '../policy/policy-gate.ts';
 import type { CertificateStore, DnsZoneWriter, WhoisLookup } from '../ports.ts';
+import type { DomainPolicy } from '../settings.ts';
 import { withoutTrailingDot } from './validation-record.ts';
 
 export type PublishValidationDeps = ApprovalMailDeps & {
@@ -10,6 +12,8 @@ export type PublishValidationDeps = ApprovalMailDeps & {
   zoneWriter: DnsZoneWriter;
   /** Set only where a WHOIS server is configured: then each domain's WHOIS contacts are mailed too. */
   whois?: WhoisLookup;
+  /** The deployment's domain policy; only its deny list is read here. Unset: no name is denied. */
+  domainPolicy?: DomainPolicy;
 };
 
 export interface PublishedValidation {
@@ -27,6 +31,10 @@ export interface PublishedValidation {
  * workflow, or a retry after a domain was recorded, mails only the rest), to its approver addresses and,
  * with a WhoisLookup, to its WHOIS contacts, which are recorded among its ValidationEmails. EMAIL
  * certificates never get DNS records.
+ *
+ * Before any of that, the domain policy: a certificate with a public suffix (or a wildcard directly under
+ * one) becomes FAILED with INVALID_PUBLIC_DOMAIN, one with a denied name FAILED with DOMAIN_NOT_ALLOWED,
+ * and nothing is published or mailed for it.
  */
 export async function publishValidationRecords(
   deps: PublishValidationDeps,
@@ -35,6 +43,11 @@ export async function publishValidationRecords(
   const { accountId, certificateId } = parseCertificateArn(arn);
   const certificate = await deps.store.get(accountId, certificateId);
   if (certificate?.status !== 'PENDING_VALIDATION') return { published: [], mailed: [] };
+  const rules = {
+    denied: deps.domainPolicy?.denied ?? [],
+    ownZone: (name: string) => deps.zoneWriter.manages(name),
+  };
+  if (!(await passesDomainPolicy(deps.store, certificate, rules))) return { published: [], mailed: [] };
   return { published: await writeRecords(deps, certificate), mailed: await mailApprovals(deps, certificate) };
 }
 
