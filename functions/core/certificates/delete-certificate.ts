@@ -2,7 +2,11 @@ import { ResourceInUseError } from '../errors.ts';
 import type { CertificateStore } from '../ports.ts';
 import { findCertificate } from './find-certificate.ts';
 
-/** Deletes a certificate and its sealed key. A pending certificate's workflow stops at its next step. */
+/**
+ * Deletes a certificate and its sealed key. A pending certificate's workflow stops at its next step. The
+ * call that deleted it frees its slot in the account's certificate quota; the request that made it keeps
+ * counting toward the yearly request quota.
+ */
 export async function deleteCertificate(
   deps: { store: CertificateStore; region: string },
   accountId: string,
@@ -12,5 +16,5 @@ export async function deleteCertificate(
   if (certificate.inUseBy.length > 0) {
     throw new ResourceInUseError(`Certificate ${arn} is in use by ${certificate.inUseBy.join(', ')}.`);
   }
-  await deps.store.delete(accountId, certificate.id);
+  if (await deps.store.delete(accountId, certificate.id)) await deps.store.releaseHeldCertificate(accountId);
 }

@@ -1,7 +1,7 @@
 import { approverAddresses } from '../approvals/approver-addresses.ts';
 import { certificateArn, parseCertificateArn } from '../arn.ts';
 import { checkDomainName, collectCertificateNames } from '../domain-names.ts';
-import { InvalidDomainValidationOptionsError, InvalidParameterError } from '../errors.ts';
+import { InvalidDomainValidationOptionsError, InvalidParameterError, LimitExceededError } from '../errors.ts';
 import type {
   CaKeyAlgorithm,
   CertificateOptions,
@@ -10,6 +10,8 @@ import type {
   RequestableKeyAlgorithm,
   Tag,
 } from '../model.ts';
+import { checkAllowedDomains } from '../policy/allowed-domains.ts';
+import { reserveRequestQuota } from '../policy/request-quota.ts';
 import type { CertificateStore, Clock, Random, SecretMac, WorkflowStarter } from '../ports.ts';
 import type { CertwrightSettings } from '../settings.ts';
 import { validationRecordFor } from '../validation/validation-record.ts';
@@ -94,6 +96,11 @@ export function unsupportedValidationMethod(method: ValidationMethod): InvalidPa
  * back, as ACM keeps answering a token with its ARN. A repeat of an unconfirmed claim waits briefly for the
  * claimer's certificate and finishes the job itself (write if still missing, start, confirm), which heals
  * a claimer that crashed half way; every step is idempotent, so racing the live claimer is harmless.
+ *
+ * Names outside the deployment's allow list are refused here; the deny list and public suffixes fail the
+ * certificate in the workflow's first step, as ACM fails them after accepting the request. The account's
+ * quotas (certificates held, requests in the last 365 days) are reserved just before the certificate is
+ * written, once per certificate written: a repeat that finds its certificate counts nothing.
  */
 export async function requestCertificate(
   deps: RequestCertificateDeps,
@@ -107,6 +114,7 @@ export async function requestCertificate(
     deps.settings.maxDomainsPerCertificate,
   );
   const validationDomains = checkDomainValidationOptions(names, request.domainValidationOptions ?? []);
+  checkAllowedDomains(names, deps.settings.domainPolicy.allowed);
   const now = deps.clock.now();
   const candidate = certificateArn({
     partition: deps.settings.partition,
@@ -115,8 +123,10 @@ export async function requestCertificate(
     certificateId: deps.random.uuid(),
   });
   const create = async (arn: string) => {
-    await deps.store.create(
+    await createWithinQuota(
+      deps,
       await newCertificate(deps, accountId, arn, names, validationDomains, request, now),
+      now,
     );
     await startWorkflow(deps, arn);
   };
@@ -134,9 +144,18 @@ export async function requestCertificate(
     IDEMPOTENCY_WINDOW_SECONDS,
   );
   if (claim.created) return claim.arn;
-  const existing = claim.claimedNow ? undefined : await awaitClaimerCertificate(deps, accountId, claim.arn);
-  if (!existing) await create(claim.arn);
-  else if (existing.status === 'PENDING_VALIDATION') await startWorkflow(deps, claim.arn);
+  let existing = claim.claimedNow ? undefined : await awaitClaimerCertificate(deps, accountId, claim.arn);
+  if (!existing) {
+    try {
+      await create(claim.arn);
+    } catch (error) {
+      // A repeat refused a slot may be racing a slow claimer, whose certificate holds the slot it reserved.
+      if (claim.claimedNow || !(error instanceof LimitExceededError)) throw error;
+      existing = await deps.store.get(accountId, parseCertificateArn(claim.arn).certificateId);
+      if (!existing) throw error;
+    }
+  }
+  if (existing?.status === 'PENDING_VALIDATION') await startWorkflow(deps, claim.arn);
   await deps.store.confirmIdempotencyClaim(accountId, token, claim.arn);
   return claim.arn;
 }
@@ -148,6 +167,30 @@ function checkSupported(request: CertificateRequest): void {
       "CertificateAuthorityArn is not supported: certificates are signed by this deployment's CA.",
     );
   }
+}
+
+/**
+ * Reserves the account's quotas, then writes the certificate. A reservation whose certificate was not
+ * written (a racing request for the same idempotency token wrote it first, or the write failed) is given
+ * back, so each certificate written is counted once and nothing else is.
+ */
+async function createWithinQuota(
+  deps: RequestCertificateDeps,
+  certificate: CertificateRecord,
+  now: Date,
+): Promise<void> {
+  const { accountId } = certificate;
+  const reservation = await reserveRequestQuota(deps.store, accountId, now, deps.settings.quotas);
+  let written: boolean;
+  try {
+    written = await deps.store.create(certificate);
+  } catch (error) {
+    // A write that failed may still have landed: the slot goes back only when the certificate is surely absent.
+    const stored = await deps.store.get(accountId, certificate.id).catch(() => certificate);
+    if (!stored) await deps.store.releaseQuota(accountId, reservation).catch(() => {});
+    throw error;
+  }
+  if (!written) await deps.store.releaseQuota(accountId, reservation);
 }
 
 /** Starts the workflow named after the certificate id (a start of a running execution is a no-op). */
