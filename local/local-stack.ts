@@ -175,6 +175,7 @@ async function composeLocalStack(
       zoneWriter: zones,
       mailer,
       approvalBaseUrl: settings.approvalBaseUrl,
+      domainPolicy: settings.domainPolicy,
       whois: local.whoisServer
         ? new WhoisClient({
             server: local.whoisServer,

@@ -156,6 +156,7 @@ export async function composePublishValidationRecordsHandler(
     clock: systemClock,
     random: cryptoRandom,
     approvalBaseUrl: aws.settings.approvalBaseUrl,
+    domainPolicy: aws.settings.domainPolicy,
     whois: whoisLookup(aws),
   });
 }
