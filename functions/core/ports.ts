@@ -183,16 +183,32 @@ export type DnsOutcome = 'FOUND' | 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'REFUSED
 
 export interface DnsLookup {
   outcome: DnsOutcome;
-  /** Record data when FOUND: CNAME targets (without trailing dot) or TXT strings (chunks joined). */
+  /**
+   * Record data when FOUND: CNAME targets (without trailing dot), TXT strings (chunks joined), or CAA
+   * records in presentation form (`0 issue "certwright"`).
+   */
   values: string[];
   /** The server that answered (host:port), or the servers tried. */
   server: string;
   detail?: string;
+  /** CAA answers (resolveCaa) when FOUND, in answer order. */
+  caa?: CaaRecord[];
+}
+
+/** One CAA resource record (RFC 8659 §4.1). */
+export interface CaaRecord {
+  /** The flags octet; 128 is the Issuer Critical Flag. */
+  flags: number;
+  /** The property tag as published (tags match case-insensitively). */
+  tag: string;
+  value: string;
 }
 
 export interface DnsResolver {
   resolveCname(name: string): Promise<DnsLookup>;
   resolveTxt(name: string): Promise<DnsLookup>;
+  /** The CAA RRset at `name` by normal resolution: a CNAME at the name is followed. */
+  resolveCaa(name: string): Promise<DnsLookup>;
 }
 
 /** Writes validation records into DNS zones the deployment manages (Route 53 or the local zones). */

@@ -1,6 +1,7 @@
-import { promises as dns } from 'node:dns';
+import { promises as dns, type CaaRecord as NodeCaaRecord } from 'node:dns';
 import { isIP } from 'node:net';
-import type { DnsLookup, DnsOutcome, DnsResolver } from '../../core/ports.ts';
+import { presentCaa } from '../../core/caa/caa-presentation.ts';
+import type { CaaRecord, DnsLookup, DnsOutcome, DnsResolver } from '../../core/ports.ts';
 
 export interface NodeDnsResolverOptions {
   /** `host:port` (or bare IP for port 53; IPv6 as `[::1]:5300`). Empty or omitted: the system resolvers. */
@@ -50,6 +51,15 @@ export class NodeDnsResolver implements DnsResolver {
     });
   }
 
+  async resolveCaa(name: string): Promise<DnsLookup> {
+    let caa: CaaRecord[] = [];
+    const lookup = await this.lookup(async () => {
+      caa = (await this.resolver.resolveCaa(name)).map(toCaaRecord);
+      return caa.map(presentCaa);
+    });
+    return lookup.outcome === 'FOUND' ? { ...lookup, caa } : lookup;
+  }
+
   private async lookup(query: () => Promise<string[]>): Promise<DnsLookup> {
     try {
       const values = await query();
@@ -59,6 +69,15 @@ export class NodeDnsResolver implements DnsResolver {
       return { outcome: OUTCOME_BY_CODE[code] ?? 'ERROR', values: [], server: this.server, detail: code };
     }
   }
+}
+
+/**
+ * node (c-ares) gives `{ critical, <tag>: value }`: `critical` is the whole flags octet, and the one other
+ * key is the tag as published.
+ */
+function toCaaRecord(record: NodeCaaRecord): CaaRecord {
+  const [tag = '', value = ''] = Object.entries(record).find(([key]) => key !== 'critical') ?? [];
+  return { flags: record.critical, tag, value: String(value) };
 }
 
 /** node wants `1.2.3.4`, `1.2.3.4:5300` or `[::1]:5300`; a bare IPv6 address has no port. */

@@ -25,6 +25,10 @@ export class RoutingDnsResolver implements DnsResolver {
     return this.resolverFor(name).resolveTxt(name);
   }
 
+  resolveCaa(name: string): Promise<DnsLookup> {
+    return this.resolverFor(name).resolveCaa(name);
+  }
+
   private resolverFor(name: string): DnsResolver {
     const zone = closestZone(
       name,

@@ -239,6 +239,7 @@ describe('checkValidation', () => {
         return lookup('NXDOMAIN');
       },
       resolveTxt: async () => lookup('NXDOMAIN'),
+      resolveCaa: async () => lookup('NXDOMAIN'),
     };
     const result = await checkValidation({ ...deps(), resolver }, certificate.arn, 0);
     expect(result).toMatchObject({ outcome: 'PENDING' });
@@ -258,6 +259,7 @@ describe('checkValidation', () => {
         return lookup('FOUND', [recordOf(certificate, 'vanishing.example.com').Value]);
       },
       resolveTxt: async () => lookup('NXDOMAIN'),
+      resolveCaa: async () => lookup('NXDOMAIN'),
     };
     expect(await checkValidation({ ...deps(), resolver }, certificate.arn, 0)).toEqual({
       outcome: 'STOPPED',

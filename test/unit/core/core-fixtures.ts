@@ -5,8 +5,10 @@
 import { createHmac } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
+import { presentCaa } from '../../../functions/core/caa/caa-presentation.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import type {
+  CaaRecord,
   DnsLookup,
   DnsOutcome,
   DnsResolver,
@@ -84,36 +86,53 @@ type Answer = DnsLookup | ((name: string) => DnsLookup);
 
 /**
  * A DNS resolver answering from a script: per record type, a map from name (lowercase, no trailing dot) to
- * the answer; names not in the script get NXDOMAIN. Records every query.
+ * the answer; names not in the script get NXDOMAIN. Records every query: validation-record lookups in
+ * `queries`, CAA lookups in `caaQueries`.
  */
 export class ScriptedResolver implements DnsResolver {
   readonly queries: Array<{ type: 'CNAME' | 'TXT'; name: string }> = [];
-  private readonly answers = { CNAME: new Map<string, Answer>(), TXT: new Map<string, Answer>() };
+  readonly caaQueries: string[] = [];
+  private readonly answers = {
+    CNAME: new Map<string, Answer>(),
+    TXT: new Map<string, Answer>(),
+    CAA: new Map<string, Answer>(),
+  };
 
-  answer(type: 'CNAME' | 'TXT', name: string, answer: Answer): this {
+  answer(type: 'CNAME' | 'TXT' | 'CAA', name: string, answer: Answer): this {
     this.answers[type].set(key(name), answer);
     return this;
   }
 
-  forget(type: 'CNAME' | 'TXT', name: string): this {
+  forget(type: 'CNAME' | 'TXT' | 'CAA', name: string): this {
     this.answers[type].delete(key(name));
     return this;
   }
 
   async resolveCname(name: string): Promise<DnsLookup> {
+    this.queries.push({ type: 'CNAME', name });
     return this.resolve('CNAME', name);
   }
 
   async resolveTxt(name: string): Promise<DnsLookup> {
+    this.queries.push({ type: 'TXT', name });
     return this.resolve('TXT', name);
   }
 
-  private resolve(type: 'CNAME' | 'TXT', name: string): DnsLookup {
-    this.queries.push({ type, name });
+  async resolveCaa(name: string): Promise<DnsLookup> {
+    this.caaQueries.push(name);
+    return this.resolve('CAA', name);
+  }
+
+  private resolve(type: 'CNAME' | 'TXT' | 'CAA', name: string): DnsLookup {
     const answer = this.answers[type].get(key(name));
     if (!answer) return lookup('NXDOMAIN');
     return typeof answer === 'function' ? answer(name) : answer;
   }
+}
+
+/** A FOUND answer to a CAA query. */
+export function caaLookup(...records: CaaRecord[]): DnsLookup {
+  return { ...lookup('FOUND', records.map(presentCaa)), caa: records };
 }
 
 function key(name: string): string {
