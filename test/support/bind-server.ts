@@ -25,16 +25,28 @@ export interface BindServer {
   stop(): Promise<void>;
 }
 
+export interface BindServerOptions {
+  zone: string;
+  /**
+   * Also serve an empty root zone (default true): every name outside the served zones is then NXDOMAIN,
+   * as a recursive resolver answers for a TLD that does not exist, instead of REFUSED. CAA checks climb to
+   * the TLD, so a server standing in for "the DNS" needs it.
+   */
+  root?: boolean;
+  /** Zones configured with a zone file that does not load: BIND answers SERVFAIL for every name in them. */
+  brokenZones?: string[];
+}
+
 /**
  * A real BIND 9 named in the foreground, authoritative only (no recursion, so it never reaches out), for
  * one dynamic zone that accepts updates from 127.0.0.1. Everything it writes lives in a temp dir.
  */
-export async function startBindServer(options: { zone: string }): Promise<BindServer> {
+export async function startBindServer(options: BindServerOptions): Promise<BindServer> {
   const zone = options.zone.replace(/\.$/, '').toLowerCase();
   for (let attempt = 1; ; attempt += 1) {
     const directory = await mkdtemp(join(tmpdir(), 'certwright-bind-'));
     const port = await freePort();
-    const named = await launchNamed(directory, zone, port);
+    const named = await launchNamed(directory, zone, port, options);
     try {
       await waitUntilAnswering(named, zone, port);
       return bindServer(named, directory, zone, port);
@@ -52,10 +64,26 @@ interface RunningNamed {
   output: () => string;
 }
 
-async function launchNamed(directory: string, zone: string, port: number): Promise<RunningNamed> {
+async function launchNamed(
+  directory: string,
+  zone: string,
+  port: number,
+  options: BindServerOptions,
+): Promise<RunningNamed> {
   const configPath = join(directory, 'named.conf');
+  const root = options.root ?? true;
+  const broken = options.brokenZones ?? [];
   await writeFile(join(directory, `${zone}.zone`), zoneFile(zone));
-  await writeFile(configPath, namedConf(directory, zone, port));
+  if (root) await writeFile(join(directory, 'root.zone'), ROOT_ZONE);
+  // A zone file without an SOA record never loads.
+  for (const name of broken) await writeFile(join(directory, `${name}.zone`), `$TTL 1\nwww IN A 127.0.0.1\n`);
+  const extraZones = [...(root ? [['.', 'root.zone']] : []), ...broken.map((name) => [name, `${name}.zone`])]
+    .map(
+      ([name, file]) =>
+        `zone ${JSON.stringify(name)} { type primary; file ${JSON.stringify(join(directory, file))}; };\n`,
+    )
+    .join('');
+  await writeFile(configPath, namedConf(directory, zone, port) + extraZones);
   // -g: foreground, log to stderr. No -u: stay the current user (root in CI, no bind user needed).
   const child = spawn(NAMED, ['-g', '-4', '-n', '1', '-p', String(port), '-c', configPath], {
     cwd: directory,
@@ -95,6 +123,12 @@ zone ${JSON.stringify(zone)} {
 };
 `;
 }
+
+const ROOT_ZONE = `$TTL 1
+@ IN SOA localhost. hostmaster.localhost. 1 60 60 600 1
+@ IN NS localhost.
+localhost. IN A 127.0.0.1
+`;
 
 /** TTL and negative-cache minimum of 1 s, so nothing lingers between steps of a test. */
 function zoneFile(zone: string): string {
