@@ -192,7 +192,23 @@ function recordsOfType(owner: string, zone: string, records: LocalRecord[], type
   if (isApex(owner, zone) && wanted('NS')) {
     answers.push({ type: 'NS', name: zone, ttl: APEX_TTL, class: 'IN', data: `ns.${zone}` });
   }
+  if (isApex(owner, zone) && wanted('CAA')) answers.push(apexCaa(zone));
   return answers;
+}
+
+/**
+ * The apex's CAA RRset: iodef only, so it restricts no CA (RFC 8659 §4.2) yet is the relevant set for every
+ * name in the zone. The RFC 8659 climb for a local name thus ends inside the local zone instead of asking
+ * the outside resolvers about the zone's parents, which have never heard of it.
+ */
+function apexCaa(zone: string): Answer {
+  return {
+    type: 'CAA',
+    name: zone,
+    ttl: APEX_TTL,
+    class: 'IN',
+    data: { flags: 0, tag: 'iodef', value: `mailto:hostmaster@${zone}` },
+  };
 }
 
 function toAnswer(owner: string, record: LocalRecord): Answer {
