@@ -94,3 +94,9 @@ export class CaCertificateNotInstalledError extends CertwrightError {
   override name = 'CaCertificateNotInstalled' as const;
   readonly code = 'CaCertificateNotInstalled';
 }
+
+/** CAA forbids this CA to issue for a name on the certificate: final, never retried. */
+export class CaaForbiddenError extends CertwrightError {
+  override name = 'CaaForbidden' as const;
+  readonly code = 'CaaForbidden';
+}

@@ -1,8 +1,9 @@
 import { parseCertificateArn } from '../arn.ts';
+import { enforceCaa } from '../caa/enforce-caa.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import type { CertificateRecord, DomainValidation } from '../model.ts';
 import type { CertificateStore, Clock, DnsResolver } from '../ports.ts';
-import type { PollSchedule } from '../settings.ts';
+import { DEFAULT_SETTINGS, type PollSchedule } from '../settings.ts';
 import { type DnsProof, findDnsProof } from './dns-proof.ts';
 import { pollDelaySeconds } from './poll-schedule.ts';
 
@@ -21,13 +22,16 @@ export interface CheckValidationDeps {
   resolver: DnsResolver;
   clock: Clock;
   pollSchedule: PollSchedule;
+  /** settings.caaIdentities; the default identity when not given. */
+  caaIdentities?: readonly string[];
 }
 
 /**
  * One round of the validation loop: look for each pending domain's proof, record what was seen, and say
  * what the workflow does next. DNS proof is looked up here; EMAIL proof is an approval the approval desk
- * records on the certificate, so for those domains this only reads the store. Gives up
- * (VALIDATION_TIMED_OUT) once the validation deadline has passed, whatever the method.
+ * records on the certificate, so for those domains this only reads the store. Once every name is proven,
+ * CAA decides (enforceCaa): VALIDATED, still pending after a failed CAA lookup, or CaaForbiddenError.
+ * Gives up (VALIDATION_TIMED_OUT) once the validation deadline has passed, whatever the method.
  */
 export async function checkValidation(
   deps: CheckValidationDeps,
@@ -67,7 +71,10 @@ export async function checkValidation(
         );
   if (saved?.status !== 'PENDING_VALIDATION') return { outcome: 'STOPPED', attempt, waitSeconds: 0 };
   if (saved.domainValidations.every((dv) => dv.status === 'SUCCESS')) {
-    return { outcome: 'VALIDATED', attempt, waitSeconds: 0 };
+    const caaIdentities = deps.caaIdentities ?? DEFAULT_SETTINGS.caaIdentities;
+    const caa = await enforceCaa({ ...deps, caaIdentities }, saved, checkedAt);
+    if (caa === 'STOPPED') return { outcome: 'STOPPED', attempt, waitSeconds: 0 };
+    if (caa === 'PERMITTED') return { outcome: 'VALIDATED', attempt, waitSeconds: 0 };
   }
   const secondsToDeadline = Math.ceil((Date.parse(saved.validationDeadline) - now.getTime()) / 1000);
   const waitSeconds = Math.min(pollDelaySeconds(attempt, deps.pollSchedule), Math.max(1, secondsToDeadline));
