@@ -4,6 +4,6 @@ import type { CertificateTaskEvent } from './task-event.ts';
 
 export function createCheckValidationHandler(deps: CheckValidationDeps) {
   return middy(async (event: CertificateTaskEvent) =>
-    checkValidation(deps, event.certificateArn, event.attempt ?? 0),
+    checkValidation(deps, event.certificateArn, event.attempt ?? 0, { once: event.once === true }),
   );
 }

@@ -5,6 +5,7 @@ import type { CertificateRecord, DomainValidation } from '../model.ts';
 import type { CertificateStore, Clock, DnsResolver } from '../ports.ts';
 import { DEFAULT_SETTINGS, type PollSchedule } from '../settings.ts';
 import { type DnsProof, findDnsProof } from './dns-proof.ts';
+import { noteNextCheck } from './note-next-check.ts';
 import { pollDelaySeconds } from './poll-schedule.ts';
 
 export type ValidationCheckOutcome = 'VALIDATED' | 'PENDING' | 'TIMED_OUT' | 'STOPPED';
@@ -32,11 +33,14 @@ export interface CheckValidationDeps {
  * records on the certificate, so for those domains this only reads the store. Once every name is proven,
  * CAA decides (enforceCaa): VALIDATED, still pending after a failed CAA lookup, or CaaForbiddenError.
  * Gives up (VALIDATION_TIMED_OUT) once the validation deadline has passed, whatever the method.
+ * Each name still waiting is told when the next check runs; a `once` check (ValidateNow's, outside the
+ * poll schedule) leaves the schedule's next check as it was.
  */
 export async function checkValidation(
   deps: CheckValidationDeps,
   arn: string,
   previousAttempt: number,
+  options: { once?: boolean } = {},
 ): Promise<ValidationCheckResult> {
   const attempt = previousAttempt + 1;
   const { accountId, certificateId } = parseCertificateArn(arn);
@@ -55,6 +59,9 @@ export async function checkValidation(
     };
   }
 
+  const secondsToDeadline = Math.ceil((Date.parse(certificate.validationDeadline) - now.getTime()) / 1000);
+  const waitSeconds = Math.min(pollDelaySeconds(attempt, deps.pollSchedule), Math.max(1, secondsToDeadline));
+  const nextCheckAt = options.once ? undefined : new Date(now.getTime() + waitSeconds * 1000).toISOString();
   const proofs = await collectProofs(deps.resolver, certificate);
   const checkedAt = now.toISOString();
   // Nothing looked up, nothing to record: a write would only race the approval desk's.
@@ -65,7 +72,9 @@ export async function checkValidation(
           current.status === 'PENDING_VALIDATION'
             ? {
                 ...current,
-                domainValidations: current.domainValidations.map((dv) => applyProof(dv, proofs, checkedAt)),
+                domainValidations: current.domainValidations.map((dv) =>
+                  applyProof(dv, proofs, checkedAt, nextCheckAt),
+                ),
               }
             : undefined,
         );
@@ -75,9 +84,8 @@ export async function checkValidation(
     const caa = await enforceCaa({ ...deps, caaIdentities }, saved, checkedAt);
     if (caa === 'STOPPED') return { outcome: 'STOPPED', attempt, waitSeconds: 0 };
     if (caa === 'PERMITTED') return { outcome: 'VALIDATED', attempt, waitSeconds: 0 };
+    if (nextCheckAt) await noteNextCheck(deps.store, saved, checkedAt, nextCheckAt);
   }
-  const secondsToDeadline = Math.ceil((Date.parse(saved.validationDeadline) - now.getTime()) / 1000);
-  const waitSeconds = Math.min(pollDelaySeconds(attempt, deps.pollSchedule), Math.max(1, secondsToDeadline));
   return { outcome: 'PENDING', attempt, waitSeconds };
 }
 
@@ -95,12 +103,24 @@ async function collectProofs(
   return new Map(proofs.flat());
 }
 
-function applyProof(dv: DomainValidation, proofs: Map<string, DnsProof>, at: string): DomainValidation {
+function applyProof(
+  dv: DomainValidation,
+  proofs: Map<string, DnsProof>,
+  at: string,
+  nextCheckAt: string | undefined,
+): DomainValidation {
   const proof = proofs.get(dv.domainName);
   if (!proof || dv.status !== 'PENDING_VALIDATION') return dv;
+  const next = proof.proven ? undefined : (nextCheckAt ?? dv.lastCheck?.nextCheckAt);
+  const { detail, found, server } = proof;
   return {
     ...dv,
     status: proof.proven ? 'SUCCESS' : 'PENDING_VALIDATION',
-    lastCheck: { at, outcome: proof.outcome, ...(proof.detail ? { detail: proof.detail } : {}) },
+    lastCheck: { at, outcome: proof.outcome, ...defined({ detail, found, server, nextCheckAt: next }) },
   };
+}
+
+/** The entries whose value is set: the store keeps no empty members. */
+function defined<T extends object>(entries: T): Partial<T> {
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -118,18 +118,69 @@ describe('checkValidation', () => {
     dns.answer('CNAME', wrong.Name, lookup('FOUND', ['_nope.acm-validations.certwright.test']));
     clock.advance(90_000);
 
-    await checkValidation(deps(), certificate.arn, 0);
+    const { waitSeconds } = await checkValidation(deps(), certificate.arn, 0);
     const after = await stored(certificate.arn);
     const at = clock.now().toISOString();
+    const nextCheckAt = new Date(clock.now().getTime() + waitSeconds * 1000).toISOString();
+    const server = '192.0.2.53:53';
     expect(after.domainValidations.map((dv) => [dv.domainName, dv.status, dv.lastCheck])).toEqual([
-      ['seen.example.com', 'PENDING_VALIDATION', { at, outcome: 'NXDOMAIN' }],
+      ['seen.example.com', 'PENDING_VALIDATION', { at, outcome: 'NXDOMAIN', server, nextCheckAt }],
       [
         'wrong.example.com',
         'PENDING_VALIDATION',
-        { at, outcome: 'CNAME_MISMATCH', detail: '_nope.acm-validations.certwright.test' },
+        {
+          at,
+          outcome: 'CNAME_MISMATCH',
+          detail: '_nope.acm-validations.certwright.test',
+          found: ['_nope.acm-validations.certwright.test'],
+          server,
+          nextCheckAt,
+        },
       ],
     ]);
     expect(after.version).toBe(certificate.version + 1);
+  });
+
+  it('tells each waiting name when the schedule checks next; a once check leaves that time as it was', async () => {
+    const certificate = await request('next.example.com');
+    const record = recordOf(certificate, 'next.example.com');
+    const first = await checkValidation(deps(), certificate.arn, 2);
+    const planned = new Date(clock.now().getTime() + first.waitSeconds * 1000).toISOString();
+    expect(first.waitSeconds).toBe(pollDelaySeconds(3, SCHEDULE));
+    expect((await stored(certificate.arn)).domainValidations[0]?.lastCheck?.nextCheckAt).toBe(planned);
+
+    dns.answer('CNAME', record.Name, lookup('FOUND', ['elsewhere.example.net']));
+    clock.advance(2_000);
+    expect(await checkValidation(deps(), certificate.arn, 0, { once: true })).toMatchObject({
+      outcome: 'PENDING',
+    });
+    expect((await stored(certificate.arn)).domainValidations[0]?.lastCheck).toMatchObject({
+      at: clock.now().toISOString(),
+      outcome: 'CNAME_MISMATCH',
+      found: ['elsewhere.example.net'],
+      nextCheckAt: planned,
+    });
+
+    publishCname(certificate, 'next.example.com');
+    expect(await checkValidation(deps(), certificate.arn, 0, { once: true })).toMatchObject({
+      outcome: 'VALIDATED',
+    });
+    expect((await stored(certificate.arn)).domainValidations[0]?.lastCheck).not.toHaveProperty('nextCheckAt');
+  });
+
+  it('tells a proven name whose CAA lookup failed when the next check runs', async () => {
+    const certificate = await request('caa-wait.example.com');
+    publishCname(certificate, 'caa-wait.example.com');
+    dns.answer('CAA', 'caa-wait.example.com', lookup('SERVFAIL'));
+    const result = await checkValidation(deps(), certificate.arn, 0);
+    expect(result).toMatchObject({ outcome: 'PENDING', waitSeconds: SCHEDULE.initialSeconds });
+    const dv = (await stored(certificate.arn)).domainValidations[0];
+    expect(dv?.status).toBe('SUCCESS');
+    expect(dv?.lastCheck).toMatchObject({
+      at: clock.now().toISOString(),
+      outcome: 'CAA_LOOKUP_FAILED',
+      nextCheckAt: new Date(clock.now().getTime() + SCHEDULE.initialSeconds * 1000).toISOString(),
+    });
   });
 
   it('keeps checking through resolver errors, recording them', async () => {
@@ -142,6 +193,8 @@ describe('checkValidation', () => {
       at: clock.now().toISOString(),
       outcome: 'RESOLVER_ERROR',
       detail: 'SERVFAIL from 192.0.2.53:53',
+      server: '192.0.2.53:53',
+      nextCheckAt: new Date(clock.now().getTime() + SCHEDULE.initialSeconds * 1000).toISOString(),
     });
   });
 
@@ -197,7 +250,11 @@ describe('checkValidation', () => {
       'second.example.com': 'PENDING_VALIDATION',
     });
     const firstCheck = halfway.domainValidations[0]?.lastCheck;
-    expect(firstCheck).toEqual({ at: clock.now().toISOString(), outcome: 'CNAME_MATCH' });
+    expect(firstCheck).toEqual({
+      at: clock.now().toISOString(),
+      outcome: 'CNAME_MATCH',
+      server: '192.0.2.53:53',
+    });
 
     // The first record disappears and the second appears: the first name stays validated.
     const firstRecord = recordOf(certificate, 'first.example.com');
@@ -216,6 +273,7 @@ describe('checkValidation', () => {
     expect(done.domainValidations[1]?.lastCheck).toEqual({
       at: clock.now().toISOString(),
       outcome: 'CNAME_MATCH',
+      server: '192.0.2.53:53',
     });
     expect(dns.queries.map((query) => query.name.replace(/^_[0-9a-f]+\./, ''))).toEqual([
       'second.example.com',

@@ -13,6 +13,8 @@ const RECORD: ResourceRecord = {
 const QUERY_NAME = '_0123456789abcdef0123456789abcdef.www.example.com';
 const TARGET = '_fedcba9876543210fedcba9876543210.acm-validations.certwright.test';
 
+/** The server every scripted answer comes from. */
+const SERVER = '192.0.2.53:53';
 const NON_FOUND: DnsOutcome[] = ['NXDOMAIN', 'NODATA', 'SERVFAIL', 'REFUSED', 'TIMEOUT', 'ERROR'];
 const ALL_OUTCOMES: DnsOutcome[] = ['FOUND', ...NON_FOUND];
 
@@ -29,7 +31,7 @@ describe('findDnsProof', () => {
 
   it('is proven by a CNAME to the value, and does not look at TXT then', async () => {
     const dns = resolver().answer('CNAME', QUERY_NAME, lookup('FOUND', [TARGET]));
-    expect(await findDnsProof(dns, RECORD)).toEqual({ proven: true, outcome: 'CNAME_MATCH' });
+    expect(await findDnsProof(dns, RECORD)).toEqual({ proven: true, outcome: 'CNAME_MATCH', server: SERVER });
     expect(dns.queries.map((query) => query.type)).toEqual(['CNAME']);
   });
 
@@ -55,6 +57,8 @@ describe('findDnsProof', () => {
       proven: false,
       outcome: 'CNAME_MISMATCH',
       detail: '_wrong.acm-validations.certwright.test, other.example.net',
+      found: ['_wrong.acm-validations.certwright.test', 'other.example.net'],
+      server: SERVER,
     });
     // A CNAME at the name excludes any other record there: TXT is not consulted.
     expect(dns.queries.map((query) => query.type)).toEqual(['CNAME']);
@@ -67,7 +71,7 @@ describe('findDnsProof', () => {
 
   it('reports NXDOMAIN without looking for a TXT record', async () => {
     const dns = resolver().answer('CNAME', QUERY_NAME, lookup('NXDOMAIN'));
-    expect(await findDnsProof(dns, RECORD)).toEqual({ proven: false, outcome: 'NXDOMAIN' });
+    expect(await findDnsProof(dns, RECORD)).toEqual({ proven: false, outcome: 'NXDOMAIN', server: SERVER });
     expect(dns.queries.map((query) => query.type)).toEqual(['CNAME']);
   });
 
@@ -75,7 +79,7 @@ describe('findDnsProof', () => {
     const dns = resolver()
       .answer('CNAME', QUERY_NAME, lookup('NODATA'))
       .answer('TXT', QUERY_NAME, lookup('FOUND', [`${TARGET}.`]));
-    expect(await findDnsProof(dns, RECORD)).toEqual({ proven: true, outcome: 'TXT_MATCH' });
+    expect(await findDnsProof(dns, RECORD)).toEqual({ proven: true, outcome: 'TXT_MATCH', server: SERVER });
     expect(dns.queries).toEqual([
       { type: 'CNAME', name: QUERY_NAME },
       { type: 'TXT', name: QUERY_NAME },
@@ -99,6 +103,8 @@ describe('findDnsProof', () => {
       proven: false,
       outcome: 'TXT_MISMATCH',
       detail: 'hello, v=spf1 -all',
+      found: ['hello', 'v=spf1 -all'],
+      server: SERVER,
     });
   });
 
@@ -106,13 +112,21 @@ describe('findDnsProof', () => {
     const nodataTwice = resolver()
       .answer('CNAME', QUERY_NAME, lookup('NODATA'))
       .answer('TXT', QUERY_NAME, lookup('NODATA'));
-    expect(await findDnsProof(nodataTwice, RECORD)).toEqual({ proven: false, outcome: 'NO_RECORD' });
+    expect(await findDnsProof(nodataTwice, RECORD)).toEqual({
+      proven: false,
+      outcome: 'NO_RECORD',
+      server: SERVER,
+    });
 
     // The name vanished between the two queries.
     const thenGone = resolver()
       .answer('CNAME', QUERY_NAME, lookup('NODATA'))
       .answer('TXT', QUERY_NAME, lookup('NXDOMAIN'));
-    expect(await findDnsProof(thenGone, RECORD)).toEqual({ proven: false, outcome: 'NO_RECORD' });
+    expect(await findDnsProof(thenGone, RECORD)).toEqual({
+      proven: false,
+      outcome: 'NO_RECORD',
+      server: SERVER,
+    });
   });
 
   it.each(['SERVFAIL', 'REFUSED', 'TIMEOUT', 'ERROR'] as const)(
@@ -122,7 +136,8 @@ describe('findDnsProof', () => {
       expect(await findDnsProof(dns, RECORD)).toEqual({
         proven: false,
         outcome: 'RESOLVER_ERROR',
-        detail: `${outcome} after 2 tries from 192.0.2.53:53`,
+        detail: `${outcome} after 2 tries from ${SERVER}`,
+        server: SERVER,
       });
       expect(dns.queries.map((query) => query.type)).toEqual(['CNAME']);
     },
@@ -137,7 +152,8 @@ describe('findDnsProof', () => {
       expect(await findDnsProof(dns, RECORD)).toEqual({
         proven: false,
         outcome: 'RESOLVER_ERROR',
-        detail: `${outcome} from 192.0.2.53:53`,
+        detail: `${outcome} from ${SERVER}`,
+        server: SERVER,
       });
     },
   );
