@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { CertificateLintError, CertificateNotValidatedError } from '../../functions/core/errors.ts';
+import {
+  CaaForbiddenError,
+  CertificateLintError,
+  CertificateNotValidatedError,
+} from '../../functions/core/errors.ts';
 import { CERTIFICATE_WORKFLOW_FILE, WORKFLOW_TASKS } from '../../statemachines/workflow-tasks.ts';
 
 interface AslValidationResult {
@@ -159,6 +163,11 @@ describe('certificate-workflow.asl.json', () => {
     expect(retriers[first]?.ErrorEquals).toContain(new CertificateNotValidatedError('x').name);
     expect(retriers[first]?.ErrorEquals).toContain(new CertificateLintError('x').name);
     expect(retriers[first]?.MaxAttempts).toBe(0);
+  });
+
+  it('does not retry a check that CAA forbade: the certificate has already failed for good', () => {
+    const retriers = STATES.CheckValidation?.Retry ?? [];
+    expect(retriers[0]).toEqual({ ErrorEquals: [new CaaForbiddenError('x').name], MaxAttempts: 0 });
   });
 
   it('records the failure and then fails the execution', () => {

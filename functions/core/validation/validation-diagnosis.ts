@@ -12,6 +12,7 @@ export type DiagnosisOutcome =
   | 'RESOLVER_ERROR'
   | 'CAA_FORBIDDEN'
   | 'CAA_LOOKUP_FAILED'
+  | 'CAA_PERMITTED'
   | 'NOT_CHECKED_YET'
   | 'AWAITING_APPROVAL'
   | 'UNKNOWN';
@@ -36,9 +37,13 @@ export function diagnoseValidation(
   dv: DomainValidation,
   certificateStatus: CertificateStatus,
 ): ValidationDiagnosis | undefined {
-  const waiting = certificateStatus === 'PENDING_VALIDATION' && dv.status === 'PENDING_VALIDATION';
-  if (dv.validationMethod === 'EMAIL') return waiting ? awaitingApproval(dv) : undefined;
   const check = dv.lastCheck;
+  // A proven name whose CAA lookup failed is still waiting: issuance needs a CAA answer.
+  const waiting =
+    certificateStatus === 'PENDING_VALIDATION' &&
+    (dv.status === 'PENDING_VALIDATION' || check?.outcome === 'CAA_LOOKUP_FAILED');
+  if (dv.validationMethod === 'EMAIL' && check?.outcome.startsWith('CAA_') !== true)
+    return waiting ? awaitingApproval(dv) : undefined;
   if (!check) {
     return waiting
       ? {
@@ -90,6 +95,18 @@ function explain(dv: DomainValidation, check: LastCheck): { outcome: DiagnosisOu
       };
     case 'RESOLVER_ERROR':
       return { outcome: 'RESOLVER_ERROR', message: resolverErrorMessage(name, check) };
+    case 'CAA_FORBIDDEN':
+      return {
+        outcome: 'CAA_FORBIDDEN',
+        message: `${sentence(check.detail, 'A CAA record forbids this CA')}. Change the CAA record to name this CA (or remove it), then request a new certificate: this one has failed.`,
+      };
+    case 'CAA_LOOKUP_FAILED':
+      return {
+        outcome: 'CAA_LOOKUP_FAILED',
+        message: `${sentence(check.detail, 'The CAA lookup failed')}. Control is proven, but nothing is issued without a CAA answer; checks go on.`,
+      };
+    case 'CAA_PERMITTED':
+      return { outcome: 'CAA_PERMITTED', message: `${sentence(check.detail, 'CAA permits this CA')}.` };
     default:
       return {
         outcome: 'UNKNOWN',
@@ -103,6 +120,11 @@ function foundValues(outcome: string, check: LastCheck): { found?: string[] } {
   if (outcome !== 'CNAME_MISMATCH' && outcome !== 'TXT_MISMATCH') return {};
   const found = check.found ?? (check.detail ? check.detail.split(', ') : []);
   return found.length > 0 ? { found } : {};
+}
+
+/** The check's own words without a closing full stop, or `fallback` when it recorded none. */
+function sentence(detail: string | undefined, fallback: string): string {
+  return (detail ?? fallback).replace(/\.$/, '');
 }
 
 function quoted(check: LastCheck): string {

@@ -99,6 +99,36 @@ describe('diagnoseValidation', () => {
     expect(diagnoseValidation(dnsName(), 'FAILED')).toBeUndefined();
   });
 
+  it('says which CAA record forbids this CA, on a certificate that failed for it', () => {
+    const detail =
+      'CAA at example.test (0 issue "other-ca.example") does not permit certwright for example.test';
+    const dv = dnsName({ at: AT, outcome: 'CAA_FORBIDDEN', detail }, 'FAILED');
+    expect(diagnoseValidation(dv, 'FAILED')).toEqual({
+      outcome: 'CAA_FORBIDDEN',
+      message: `${detail}. Change the CAA record to name this CA (or remove it), then request a new certificate: this one has failed.`,
+      checkedAt: AT,
+    });
+  });
+
+  it('keeps a proven name whose CAA lookup failed waiting, with its next check', () => {
+    const detail = 'CAA lookup at example.test for example.test failed: SERVFAIL from 192.0.2.53:53';
+    const dv = dnsName({ at: AT, outcome: 'CAA_LOOKUP_FAILED', detail, nextCheckAt: NEXT }, 'SUCCESS');
+    expect(diagnoseValidation(dv, 'PENDING_VALIDATION')).toEqual({
+      outcome: 'CAA_LOOKUP_FAILED',
+      message: `${detail}. Control is proven, but nothing is issued without a CAA answer; checks go on.`,
+      checkedAt: AT,
+      nextCheckAt: NEXT,
+    });
+    const permitted = dnsName(
+      { at: AT, outcome: 'CAA_PERMITTED', detail: 'No CAA records for example.test or its parents' },
+      'SUCCESS',
+    );
+    expect(diagnoseValidation(permitted, 'PENDING_VALIDATION')).toMatchObject({
+      outcome: 'CAA_PERMITTED',
+      message: 'No CAA records for example.test or its parents.',
+    });
+  });
+
   it('passes an outcome it does not know through with its detail', () => {
     const dv = dnsName({ at: AT, outcome: 'SOMETHING_NEW', detail: 'the detail' });
     expect(diagnoseValidation(dv, 'PENDING_VALIDATION')).toMatchObject({
