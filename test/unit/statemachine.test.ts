@@ -231,16 +231,20 @@ describe('certificate-workflow.asl.json', () => {
   it('starts a run with once: true at the check, and every other run at publishing with once false', () => {
     const runKind = STATES[DEFINITION.StartAt] as Omit<State, 'Choices'> & { Choices: ChoiceRule[] };
     expect(runKind.Type).toBe('Choice');
-    // A missing $.once is tested first: comparing a missing path is a runtime error in Step Functions.
+    // IsPresent comes first: comparing a missing path is a runtime error in Step Functions.
     expect(runKind.Choices).toEqual([
-      { Variable: '$.once', IsPresent: false, Next: 'ScheduledRun' },
-      { Variable: '$.once', BooleanEquals: true, Next: 'CheckNow' },
+      {
+        And: [
+          { Variable: '$.once', IsPresent: true },
+          { Variable: '$.once', BooleanEquals: true },
+        ],
+        Next: 'CheckNow',
+      },
     ]);
     expect(runKind.Default).toBe('ScheduledRun');
     expect(STATES.ScheduledRun).toMatchObject({
       Type: 'Pass',
-      Result: false,
-      ResultPath: '$.once',
+      Parameters: { 'certificateArn.$': '$.certificateArn', once: false },
       Next: 'PublishValidationRecords',
     });
     expect(STATES.CheckNow).toMatchObject({
