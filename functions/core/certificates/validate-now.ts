@@ -18,8 +18,9 @@ export const VALIDATE_NOW_INTERVAL_SECONDS = 10;
  * Has a pending certificate checked at once instead of at its workflow's next poll. The running execution
  * waits in a Wait state nothing can wake, so a second, short execution (`once`) checks and issues if every
  * name is proven. The request is recorded first (`checkRequestedAt`, a conditional write): a repeat within
- * the interval finds it and starts nothing. The execution name is the certificate id and the interval's
- * number, so two racing requests in one interval name the same execution, which starts once.
+ * the interval finds it and starts nothing, and of racing requests only the one whose write lands starts
+ * a run. The execution name is the certificate id and the interval's number: distinct per request, and
+ * the same for a retried start of one request.
  */
 export async function validateNow(deps: ValidateNowDeps, accountId: string, arn: string): Promise<void> {
   parseCertificateArn(arn);
@@ -30,13 +31,13 @@ export async function validateNow(deps: ValidateNowDeps, accountId: string, arn:
     );
   }
   const now = deps.clock.now();
-  const requestedAt = now.toISOString();
-  const saved = await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) =>
-    current.status === 'PENDING_VALIDATION' && !requestedRecently(current.checkRequestedAt, now)
-      ? { ...current, checkRequestedAt: requestedAt }
-      : undefined,
-  );
-  if (saved?.checkRequestedAt !== requestedAt) return;
+  // Set by the attempt whose write went through: a re-read after a lost race decides again.
+  let claimed = false;
+  const saved = await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) => {
+    claimed = current.status === 'PENDING_VALIDATION' && !requestedRecently(current.checkRequestedAt, now);
+    return claimed ? { ...current, checkRequestedAt: now.toISOString() } : undefined;
+  });
+  if (!saved || !claimed) return;
   const interval = Math.floor(now.getTime() / (VALIDATE_NOW_INTERVAL_SECONDS * 1000));
   await deps.workflow.start(validateNowExecutionName(certificate.id, interval), {
     certificateArn: certificate.arn,

@@ -65,6 +65,7 @@ describe('validateNow', () => {
   it('starts nothing for a second request within the interval, and a new run after it', async () => {
     const certificate = await stored();
     await validateNow(deps(), ACCOUNT, certificate.arn);
+    await validateNow(deps(), ACCOUNT, certificate.arn);
     clock.advance(VALIDATE_NOW_INTERVAL_SECONDS * 1000 - 1);
     await validateNow(deps(), ACCOUNT, certificate.arn);
     expect(workflow.started).toHaveLength(1);
@@ -82,8 +83,7 @@ describe('validateNow', () => {
   it('starts one run for requests racing at the same moment: the conditional write lets one through', async () => {
     const certificate = await stored();
     await Promise.all(Array.from({ length: 5 }, () => validateNow(deps(), ACCOUNT, certificate.arn)));
-    // Same instant, same interval: any request that believes it won names the same execution.
-    expect(new Set(workflow.started.map((start) => start.name)).size).toBe(1);
+    expect(workflow.started).toHaveLength(1);
   });
 
   it('refuses a certificate that is not PENDING_VALIDATION, and starts nothing', async () => {
