@@ -176,6 +176,7 @@ async function composeLocalStack(
       mailer,
       approvalBaseUrl: settings.approvalBaseUrl,
       domainPolicy: settings.domainPolicy,
+      caaIdentities: settings.caaIdentities,
       whois: local.whoisServer
         ? new WhoisClient({
             server: local.whoisServer,

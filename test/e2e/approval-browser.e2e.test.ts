@@ -4,6 +4,7 @@ import { DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack.ts';
+import { type BindServer, startBindServer } from '../support/bind-server.ts';
 import { eventually } from '../support/eventually.ts';
 import { acmClient, makeDataDir, startTestStack, testSettings } from '../support/local-stack-harness.ts';
 import { readMail } from '../support/mime-message.ts';
@@ -21,12 +22,17 @@ let sink: SmtpSink;
 let stack: LocalStack;
 let browser: Browser;
 let cleanupDataDir: () => Promise<void>;
+// The CAA check before issuance climbs to the TLD: a DNS server on loopback answers it, not the machine's.
+let dns: BindServer;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
   const { dataDir, cleanup } = await makeDataDir();
   cleanupDataDir = cleanup;
-  stack = await startTestStack(testSettings(dataDir, { smtpUrl: sink.url }), { fastWorkflow: true });
+  dns = await startBindServer({ zone: 'example.test' });
+  stack = await startTestStack(testSettings(dataDir, { smtpUrl: sink.url, dnsResolvers: dns.address }), {
+    fastWorkflow: true,
+  });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [LOOPBACK_ONLY] });
 });
 
@@ -34,6 +40,7 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
   await sink?.close();
+  await dns?.stop();
   await cleanupDataDir?.();
 });
 

@@ -7,6 +7,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { awsCliJson } from '../support/aws-cli.ts';
+import { startBindServer } from '../support/bind-server.ts';
 import { eventually } from '../support/eventually.ts';
 import { FakeClock, HOUR_MS } from '../support/fake-clock.ts';
 import {
@@ -41,13 +42,19 @@ interface Started {
 async function startStack(): Promise<Started> {
   const sink = await startSmtpSink();
   cleanups.push(() => sink.close());
+  // The CAA check before issuance climbs to the TLD: a DNS server on loopback answers it, not the machine's.
+  const dns = await startBindServer({ zone: 'example.test' });
+  cleanups.push(() => dns.stop());
   const { dataDir, cleanup } = await makeDataDir();
   cleanups.push(cleanup);
   const clock = new FakeClock();
-  const stack = await startTestStack(testSettings(dataDir, { smtpUrl: sink.url }), {
-    clock,
-    fastWorkflow: true,
-  });
+  const stack = await startTestStack(
+    testSettings(dataDir, { smtpUrl: sink.url, dnsResolvers: dns.address }),
+    {
+      clock,
+      fastWorkflow: true,
+    },
+  );
   cleanups.push(() => stack.stop());
   return { stack, client: acmClient(stack), clock, sink };
 }

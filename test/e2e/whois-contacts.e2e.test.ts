@@ -2,6 +2,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { type ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack.ts';
+import { startBindServer } from '../support/bind-server.ts';
 import { eventually } from '../support/eventually.ts';
 import { freePort } from '../support/free-port.ts';
 import { acmClient, makeDataDir, startTestStack, testSettings } from '../support/local-stack-harness.ts';
@@ -60,11 +61,17 @@ async function startStack(
 ): Promise<{ stack: LocalStack; client: ACMClient; sink: SmtpSink }> {
   const sink = await startSmtpSink();
   cleanups.push(() => sink.close());
+  // The CAA check before issuance climbs to the TLD: a DNS server on loopback answers it, not the machine's.
+  const dns = await startBindServer({ zone: 'example.test' });
+  cleanups.push(() => dns.stop());
   const { dataDir, cleanup } = await makeDataDir();
   cleanups.push(cleanup);
-  const stack = await startTestStack(testSettings(dataDir, { smtpUrl: sink.url, whoisServer }), {
-    fastWorkflow: true,
-  });
+  const stack = await startTestStack(
+    testSettings(dataDir, { smtpUrl: sink.url, whoisServer, dnsResolvers: dns.address }),
+    {
+      fastWorkflow: true,
+    },
+  );
   cleanups.push(() => stack.stop());
   return { stack, client: acmClient(stack), sink };
 }

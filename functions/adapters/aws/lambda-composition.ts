@@ -179,6 +179,7 @@ export async function composeCheckValidationHandler(
     resolver: new NodeDnsResolver({ servers: aws.dnsResolvers, timeoutMs: DNS_TIMEOUT_MS, tries: DNS_TRIES }),
     clock: systemClock,
     pollSchedule: aws.settings.pollSchedule,
+    caaIdentities: aws.settings.caaIdentities,
   });
 }
 
