@@ -5,6 +5,7 @@ import {
   InvalidExecutionNameError,
   StepFunctionsStarter,
 } from '../../../functions/adapters/aws/step-functions-starter.ts';
+import { validateNowExecutionName } from '../../../functions/core/certificates/validate-now.ts';
 import { FakeStepFunctions } from './fake-step-functions.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,6 +34,21 @@ describe('StepFunctionsStarter', () => {
       { name: CERTIFICATE_ID, status: 'RUNNING' },
     ]);
     expect(JSON.parse(executions[0]?.input ?? '')).toEqual(INPUT);
+  });
+
+  it("starts a ValidateNow run beside the certificate's own, under its own name, with once in the input", async () => {
+    const interval = Math.floor(Date.parse('2026-01-01T00:00:00.000Z') / 10_000);
+    const name = validateNowExecutionName(CERTIFICATE_ID, interval);
+    expect(executionNameProblem(name)).toBeUndefined();
+    await starter.start(CERTIFICATE_ID, INPUT);
+    await starter.start(name, { ...INPUT, once: true });
+
+    const executions = fake.executionsOf(stateMachineArn);
+    expect(executions.map(({ name: started, status }) => ({ name: started, status }))).toEqual([
+      { name: CERTIFICATE_ID, status: 'RUNNING' },
+      { name: `${CERTIFICATE_ID}-now-${interval}`, status: 'RUNNING' },
+    ]);
+    expect(JSON.parse(executions[1]?.input ?? '')).toEqual({ ...INPUT, once: true });
   });
 
   it('starts a running name once: a second start succeeds without a second execution', async () => {
