@@ -168,7 +168,7 @@ describe('validation diagnosis and ValidateNow', () => {
     // The first check runs at once and finds nothing.
     const missing = await diagnosisOf(arn, domainName, 'NXDOMAIN');
     expect(missing.Message).toBe(
-      `${name} does not exist (NXDOMAIN) (asked ${bind.address}). Create the CNAME from the ResourceRecord, in the zone the resolvers see.`,
+      `${name} does not exist (NXDOMAIN from ${bind.address}). Create the CNAME from the ResourceRecord, in the zone the resolvers see.`,
     );
     expect(missing.Server).toBe(bind.address);
     expect(missing.CheckedAt).toBe(clock.now().getTime() / 1000);

@@ -67,7 +67,7 @@ function explain(dv: DomainValidation, check: LastCheck): { outcome: DiagnosisOu
   const name = dv.resourceRecord ? withoutTrailingDot(dv.resourceRecord.Name) : dv.domainName;
   const expected = dv.resourceRecord ? withoutTrailingDot(dv.resourceRecord.Value) : '(no record)';
   const found = foundValues(check.outcome, check).found?.join(', ') ?? '';
-  const server = check.server ? ` (asked ${check.server})` : '';
+  const from = check.server ? ` from ${check.server}` : '';
   switch (check.outcome) {
     case 'CNAME_MATCH':
       return { outcome: 'CNAME_MATCH', message: `Validated: ${name} is a CNAME to ${expected}.` };
@@ -86,12 +86,12 @@ function explain(dv: DomainValidation, check: LastCheck): { outcome: DiagnosisOu
     case 'NO_RECORD':
       return {
         outcome: 'NO_RECORD',
-        message: `${name} exists but has no CNAME or TXT record${server}. Create the CNAME from the ResourceRecord.`,
+        message: `${name} exists but has no CNAME or TXT record${check.server ? ` (answer${from})` : ''}. Create the CNAME from the ResourceRecord.`,
       };
     case 'NXDOMAIN':
       return {
         outcome: 'NXDOMAIN',
-        message: `${name} does not exist (NXDOMAIN)${server}. Create the CNAME from the ResourceRecord, in the zone the resolvers see.`,
+        message: `${name} does not exist (NXDOMAIN${from}). Create the CNAME from the ResourceRecord, in the zone the resolvers see.`,
       };
     case 'RESOLVER_ERROR':
       return { outcome: 'RESOLVER_ERROR', message: resolverErrorMessage(name, check) };

@@ -50,11 +50,18 @@ describe('diagnoseValidation', () => {
     );
     expect(missing).toMatchObject({ outcome: 'NXDOMAIN', server: '192.0.2.53:53' });
     expect(missing?.message).toBe(
-      `${NAME} does not exist (NXDOMAIN) (asked 192.0.2.53:53). Create the CNAME from the ResourceRecord, in the zone the resolvers see.`,
+      `${NAME} does not exist (NXDOMAIN from 192.0.2.53:53). Create the CNAME from the ResourceRecord, in the zone the resolvers see.`,
     );
-    const empty = diagnoseValidation(dnsName({ at: AT, outcome: 'NO_RECORD' }), 'PENDING_VALIDATION');
+    const empty = diagnoseValidation(
+      dnsName({ at: AT, outcome: 'NO_RECORD', server: '192.0.2.53:53' }),
+      'PENDING_VALIDATION',
+    );
     expect(empty?.outcome).toBe('NO_RECORD');
     expect(empty?.message).toBe(
+      `${NAME} exists but has no CNAME or TXT record (answer from 192.0.2.53:53). Create the CNAME from the ResourceRecord.`,
+    );
+    // A check recorded before servers were kept says nothing about one.
+    expect(diagnoseValidation(dnsName({ at: AT, outcome: 'NO_RECORD' }), 'PENDING_VALIDATION')?.message).toBe(
       `${NAME} exists but has no CNAME or TXT record. Create the CNAME from the ResourceRecord.`,
     );
     expect(empty?.found).toBeUndefined();
