@@ -8,6 +8,7 @@ import type { DynamoDbCertificateStore } from '../functions/adapters/aws/dynamod
 import { NodeDnsResolver } from '../functions/adapters/dns/node-dns-resolver.ts';
 import { RoutingDnsResolver } from '../functions/adapters/dns/routing-dns-resolver.ts';
 import { WhoisClient } from '../functions/adapters/dns/whois-client.ts';
+import { DirectDomainProbe } from '../functions/adapters/local/direct-domain-probe.ts';
 import { EventLog } from '../functions/adapters/local/event-log.ts';
 import { FileKeyVault } from '../functions/adapters/local/file-key-vault.ts';
 import { FileSecretMac } from '../functions/adapters/local/file-secret-mac.ts';
@@ -200,6 +201,8 @@ async function composeLocalStack(
     caAlgorithm: ca.signer.algorithm,
     issuerName: issuerDisplayName(ca.certificatePem),
     mailer,
+    probe: new DirectDomainProbe(resolver, settings.caaIdentities),
+    ownZone: (name) => zones.manages(name),
   });
   serveRequest = createLocalRequestListener({
     apiHandler,

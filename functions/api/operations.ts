@@ -10,9 +10,10 @@ import {
   type ValidationMethod,
 } from '../core/certificates/request-certificate.ts';
 import { validateNow } from '../core/certificates/validate-now.ts';
-import { checkLength } from '../core/constraint-violation.ts';
+import { checkLength, constraintViolation } from '../core/constraint-violation.ts';
 import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
-import type { Mailer } from '../core/ports.ts';
+import type { DomainProbe, Mailer } from '../core/ports.ts';
+import { checkDomains, type DomainsCheckResult } from '../core/preflight/check-domains.ts';
 import { checkIdempotencyToken, checkTags } from '../core/tags.ts';
 import { WireError } from './acm-errors.ts';
 import { certificateDetail, certificateSummary } from './certificate-shapes.ts';
@@ -28,8 +29,15 @@ import {
   type WireInput,
 } from './wire-input.ts';
 
-/** What the operations use: RequestCertificate's deps, and the mailer ResendValidationEmail sends with. */
-export type ApiServices = RequestCertificateDeps & { mailer: Mailer };
+/**
+ * What the operations use: RequestCertificate's deps, the mailer ResendValidationEmail sends with, and
+ * CheckDomains' DNS probe and test for names in the deployment's own zones.
+ */
+export type ApiServices = RequestCertificateDeps & {
+  mailer: Mailer;
+  probe: DomainProbe;
+  ownZone: (name: string) => boolean;
+};
 
 type Operation = (services: ApiServices, accountId: string, input: WireInput) => Promise<object>;
 
@@ -160,6 +168,48 @@ const validateNowOperation: Operation = async (services, accountId, input) => {
   return {};
 };
 
+const CHECK_METHODS = ['DNS', 'EMAIL'] as const;
+
+/** Certwright's own operation: how each name would fare if it were requested now. Writes nothing. */
+const checkDomainsOperation: Operation = async (services, accountId, input) => {
+  const domainNames = optionalStringList(input, 'DomainNames');
+  if (domainNames === undefined) throw constraintViolation(null, 'domainNames', 'Member must not be null');
+  const result = await checkDomains(services, accountId, {
+    domainNames,
+    validationMethod: optionalEnum(input, 'ValidationMethod', 'validationMethod', CHECK_METHODS),
+    domainValidationOptions: domainValidationOptions(optionalList(input, 'DomainValidationOptions')),
+  });
+  return domainsCheckShape(result);
+};
+
+function domainsCheckShape(result: DomainsCheckResult): object {
+  return {
+    Domains: result.domains.map((domain) => ({
+      DomainName: domain.domainName,
+      ValidationMethod: domain.validationMethod,
+      ResourceRecord: domain.resourceRecord,
+      RecordInPlace: domain.recordInPlace,
+      RecordFound: domain.recordFound,
+      Caa: { Permitted: domain.caa.permitted, Message: domain.caa.message },
+      Policy: {
+        Allowed: domain.policy.allowed,
+        Reason: domain.policy.reason,
+        Message: domain.policy.message,
+      },
+      SharesRecordWith: domain.sharesRecordWith,
+      Note: domain.note,
+      ValidationEmails: domain.validationEmails,
+    })),
+    Quota: {
+      CertificatesHeld: result.quota.certificatesHeld,
+      CertificatesLimit: result.quota.certificatesLimit,
+      RequestsLastYear: result.quota.requestsLastYear,
+      RequestsLimit: result.quota.requestsLimit,
+    },
+    WouldValidateNow: result.wouldValidateNow,
+  };
+}
+
 /** Operations by X-Amz-Target name (the part after `CertificateManager.`). */
 export const OPERATIONS: Record<string, Operation> = {
   RequestCertificate: requestCertificateOperation,
@@ -169,4 +219,5 @@ export const OPERATIONS: Record<string, Operation> = {
   DeleteCertificate: deleteCertificateOperation,
   ResendValidationEmail: resendValidationEmailOperation,
   ValidateNow: validateNowOperation,
+  CheckDomains: checkDomainsOperation,
 };

@@ -2,7 +2,13 @@
  * The ports core owns. Adapters (functions/adapters/aws, functions/adapters/local) implement them;
  * core never knows which one it talks to.
  */
-import type { CaKeyAlgorithm, CertificateRecord, CertificateStatus, KeyAlgorithm } from './model.ts';
+import type {
+  CaKeyAlgorithm,
+  CertificateRecord,
+  CertificateStatus,
+  KeyAlgorithm,
+  ResourceRecord,
+} from './model.ts';
 
 export interface Clock {
   now(): Date;
@@ -108,6 +114,11 @@ export interface CertificateStore {
   releaseHeldCertificate(accountId: string): Promise<void>;
   /** The certificates the account holds and the requests it made from `window.firstDay` on, as counted. */
   quotaUsage(accountId: string, window: RequestWindow): Promise<QuotaUsage>;
+  /**
+   * The same counts as quotaUsage, but never writes: an account without counts yet is counted from the
+   * certificates it holds, and its counts are left for its first reservation to write.
+   */
+  peekQuotaUsage(accountId: string, window: RequestWindow): Promise<QuotaUsage>;
 }
 
 /** Requests made on UTC days `firstDay`..`day` (days since 1970-01-01) count toward the request quota. */
@@ -291,4 +302,34 @@ export interface Mailer {
 export interface WhoisLookup {
   /** The registrant, administrative and technical contacts' addresses, lowercase, without duplicates. */
   contacts(domain: string): Promise<string[]>;
+}
+
+/** One name for a DomainProbe: its validation record when it validates by DNS. */
+export interface DomainProbeName {
+  domainName: string;
+  resourceRecord?: ResourceRecord;
+}
+
+/** What DNS says about one name right now. */
+export interface DomainProbeAnswer {
+  domainName: string;
+  /** Only for a name probed with a resourceRecord. */
+  record?: {
+    inPlace: boolean;
+    /** The record values found at the record's name (the expected one when in place). */
+    found: string[];
+    /** The dns-proof outcome (CNAME_MATCH, NO_RECORD, NXDOMAIN, RESOLVER_ERROR...). */
+    outcome: string;
+    detail?: string;
+  };
+  /** permitted null: the CAA lookup failed, so nothing is known yet. */
+  caa: { permitted: boolean | null; message: string };
+}
+
+/**
+ * The DNS half of a pre-flight check (validation record and CAA lookups), done where DNS lookups are
+ * allowed: the API front end may not resolve names, so in AWS this invokes the check-validation function.
+ */
+export interface DomainProbe {
+  probe(names: DomainProbeName[]): Promise<DomainProbeAnswer[]>;
 }

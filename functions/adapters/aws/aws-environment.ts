@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -25,6 +26,7 @@ export const AWS_ENV = {
   vaultKeyId: 'CERTWRIGHT_VAULT_KEY_ID',
   macKeyId: 'CERTWRIGHT_MAC_KEY_ID',
   stateMachineArn: 'CERTWRIGHT_STATE_MACHINE_ARN',
+  checkValidationFunctionArn: 'CERTWRIGHT_CHECK_VALIDATION_FUNCTION_ARN',
   eventBusName: 'CERTWRIGHT_EVENT_BUS_NAME',
   hostedZones: 'CERTWRIGHT_HOSTED_ZONES',
   validationDomain: 'CERTWRIGHT_VALIDATION_DOMAIN',
@@ -65,6 +67,8 @@ export interface AwsEnvironment {
   vaultKeyId?: string;
   macKeyId?: string;
   stateMachineArn?: string;
+  /** The check-validation function, which the API invokes for CheckDomains' DNS lookups. */
+  checkValidationFunctionArn?: string;
   /** The event bus certificate events go to (name or ARN). */
   eventBusName?: string;
   /** Hosted zones the publish function may write validation records into (may be empty). */
@@ -150,6 +154,7 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
     vaultKeyId: optionalVariable(env, 'vaultKeyId'),
     macKeyId: optionalVariable(env, 'macKeyId'),
     stateMachineArn: optionalVariable(env, 'stateMachineArn'),
+    checkValidationFunctionArn: optionalVariable(env, 'checkValidationFunctionArn'),
     eventBusName: optionalVariable(env, 'eventBusName'),
     hostedZones: hostedZones(env),
     dnsResolvers: dnsResolvers(env),
@@ -161,7 +166,13 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
 
 /** The value of a function-specific setting, or an error naming its variable when it is not set. */
 export function required<
-  K extends 'caKeyId' | 'vaultKeyId' | 'macKeyId' | 'stateMachineArn' | 'eventBusName',
+  K extends
+    | 'caKeyId'
+    | 'vaultKeyId'
+    | 'macKeyId'
+    | 'stateMachineArn'
+    | 'eventBusName'
+    | 'checkValidationFunctionArn',
 >(environment: AwsEnvironment, name: K): string {
   const value = environment[name];
   if (value === undefined) throw missing(name);
@@ -191,6 +202,7 @@ let sfn: SFNClient | undefined;
 let route53: Route53Client | undefined;
 let eventBridge: EventBridgeClient | undefined;
 let ses: SESv2Client | undefined;
+let lambda: LambdaClient | undefined;
 
 export function dynamoDbClient(region: string): DynamoDBClient {
   dynamodb ??= new DynamoDBClient({ region });
@@ -220,6 +232,11 @@ export function eventBridgeClient(region: string): EventBridgeClient {
 export function sesClient(region: string): SESv2Client {
   ses ??= new SESv2Client({ region });
   return ses;
+}
+
+export function lambdaClient(region: string): LambdaClient {
+  lambda ??= new LambdaClient({ region });
+  return lambda;
 }
 
 function optionalVariable(env: Environment, name: AwsEnvName): string | undefined {

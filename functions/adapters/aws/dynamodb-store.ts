@@ -384,10 +384,14 @@ export class DynamoDbCertificateStore implements CertificateStore {
       item = await this.readQuota(accountId);
     }
     if (!item) throw new ConcurrentModificationError(`The quota counts of account ${accountId} are missing`);
-    const requests = dayCounters(item)
-      .filter(([day]) => day >= window.firstDay)
-      .reduce((sum, [, count]) => sum + count, 0);
-    return { certificates: item.held, requests };
+    return usageWithin(item, window);
+  }
+
+  async peekQuotaUsage(accountId: string, window: RequestWindow): Promise<QuotaUsage> {
+    const item = await this.readQuota(accountId);
+    if (item) return usageWithin(item, window);
+    const { held, days } = await this.countHeldCertificates(accountId, window);
+    return { certificates: held, requests: [...days.values()].reduce((sum, count) => sum + count, 0) };
   }
 
   private async readQuota(accountId: string): Promise<QuotaItem | undefined> {
@@ -403,6 +407,33 @@ export class DynamoDbCertificateStore implements CertificateStore {
    * reservation needs the item, so no certificate is written while they are counted.
    */
   private async seedQuota(accountId: string, window: RequestWindow): Promise<void> {
+    const { held, days } = await this.countHeldCertificates(accountId, window);
+    const counters = Object.fromEntries([...days].map(([day, count]) => [dayCounter(day), count]));
+    const requests = [...days.values()].reduce((sum, count) => sum + count, 0);
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...quotaKey(accountId),
+            held,
+            requests,
+            ...counters,
+            ...(days.size > 0 ? { oldestDay: Math.min(...days.keys()) } : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The certificates the account holds, and how many of them were created on each day of the window. */
+  private async countHeldCertificates(
+    accountId: string,
+    window: RequestWindow,
+  ): Promise<{ held: number; days: Map<number, number> }> {
     const days = new Map<number, number>();
     let held = 0;
     let exclusiveStartKey: Record<string, unknown> | undefined;
@@ -428,25 +459,7 @@ export class DynamoDbCertificateStore implements CertificateStore {
       }
       exclusiveStartKey = page.LastEvaluatedKey;
     } while (exclusiveStartKey);
-    const counters = Object.fromEntries([...days].map(([day, count]) => [dayCounter(day), count]));
-    const requests = [...days.values()].reduce((sum, count) => sum + count, 0);
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...quotaKey(accountId),
-            held,
-            requests,
-            ...counters,
-            ...(days.size > 0 ? { oldestDay: Math.min(...days.keys()) } : {}),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    return { held, days };
   }
 
   /**
@@ -648,6 +661,13 @@ function dayCounter(day: number): string {
 }
 
 /** The item's day counters as [day, count]. */
+function usageWithin(item: QuotaItem, window: RequestWindow): QuotaUsage {
+  const requests = dayCounters(item)
+    .filter(([day]) => day >= window.firstDay)
+    .reduce((sum, [, count]) => sum + count, 0);
+  return { certificates: item.held, requests };
+}
+
 function dayCounters(item: QuotaItem): Array<[day: number, count: number]> {
   return Object.entries(item)
     .filter(([name, value]) => /^d\d+$/.test(name) && typeof value === 'number')

@@ -31,7 +31,7 @@ import {
   createCaBootstrapResourceHandler,
   withCaBootstrap,
 } from '../../tasks/ca-bootstrap-resource.ts';
-import { createCheckValidationHandler } from '../../tasks/check-validation.ts';
+import { createCheckValidationHandler, type DomainProbeEvent } from '../../tasks/check-validation.ts';
 import { createIssueCertificateHandler } from '../../tasks/issue-certificate.ts';
 import { createPublishValidationRecordsHandler } from '../../tasks/publish-validation-records.ts';
 import { createRecordFailureHandler } from '../../tasks/record-failure.ts';
@@ -49,6 +49,7 @@ import {
   type Environment,
   eventBridgeClient,
   kmsClient,
+  lambdaClient,
   required,
   route53Client,
   sesClient,
@@ -60,6 +61,7 @@ import { EventBridgePublisher } from './eventbridge-publisher.ts';
 import { KmsCaSigner } from './kms-ca-signer.ts';
 import { KmsKeyVault } from './kms-key-vault.ts';
 import { KmsSecretMac } from './kms-secret-mac.ts';
+import { LambdaDomainProbe } from './lambda-domain-probe.ts';
 import { Route53ZoneWriter } from './route53-zone-writer.ts';
 import { SesMailer } from './ses-mailer.ts';
 import { StepFunctionsStarter } from './step-functions-starter.ts';
@@ -112,6 +114,16 @@ export async function composeApiHandler(
     caAlgorithm: ca.caAlgorithm,
     issuerName: ca.issuerName,
     mailer: validationMailer(aws),
+    // Resolved on use, so the rest of the API runs on a deployment that has not set the variable.
+    probe: {
+      probe: (names) =>
+        new LambdaDomainProbe(
+          lambdaClient(aws.settings.region),
+          required(aws, 'checkValidationFunctionArn'),
+        ).probe(names),
+    },
+    ownZone: (name) =>
+      new Route53ZoneWriter(route53Client(aws.settings.region), aws.hostedZones).manages(name),
   });
 }
 
@@ -172,7 +184,7 @@ function whoisLookup(aws: AwsEnvironment): WhoisClient | undefined {
 
 export async function composeCheckValidationHandler(
   env: Environment = process.env,
-): Promise<Handler<CertificateTaskEvent, unknown>> {
+): Promise<Handler<CertificateTaskEvent | DomainProbeEvent, unknown>> {
   const { aws, store } = common(env);
   return createCheckValidationHandler({
     store,

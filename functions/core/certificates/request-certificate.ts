@@ -281,7 +281,7 @@ async function newCertificate(
  * DomainName must be one of the certificate's names, named once; its ValidationDomain must be that name or
  * a superdomain of it.
  */
-function checkDomainValidationOptions(
+export function checkDomainValidationOptions(
   names: string[],
   options: readonly DomainValidationOption[],
 ): Record<string, string> {

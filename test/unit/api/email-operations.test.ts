@@ -54,6 +54,8 @@ function setup() {
     caAlgorithm: 'RSA_2048',
     issuerName: 'Certwright Test',
     mailer,
+    probe: { probe: () => Promise.reject(new Error('not used')) },
+    ownZone: () => false,
   };
   const handler = createApiHandler(services);
   let requests = 0;

@@ -38,6 +38,8 @@ function setup() {
     caAlgorithm: 'RSA_2048',
     issuerName: 'Certwright Test',
     mailer: { send: async () => ({ messageId: 'unused' }) },
+    probe: { probe: () => Promise.reject(new Error('not used')) },
+    ownZone: () => false,
   });
   const call = async (body: unknown) => {
     const event = acmProxyEvent({

@@ -153,6 +153,7 @@ function hookedStore(hooks: StoreHooks): CertificateStore {
     releaseQuota: (accountId, reservation) => store.releaseQuota(accountId, reservation),
     releaseHeldCertificate: (accountId) => store.releaseHeldCertificate(accountId),
     quotaUsage: (accountId, window) => store.quotaUsage(accountId, window),
+    peekQuotaUsage: (accountId, window) => store.peekQuotaUsage(accountId, window),
   };
 }
 

@@ -50,6 +50,7 @@ function withInterference(): { store: CertificateStore; interfere(write: Promise
       releaseQuota: () => Promise.reject(new Error('not used')),
       releaseHeldCertificate: () => Promise.reject(new Error('not used')),
       quotaUsage: () => Promise.reject(new Error('not used')),
+      peekQuotaUsage: () => Promise.reject(new Error('not used')),
     },
     interfere: (write) => {
       pending.push(write);
