@@ -424,6 +424,15 @@ export class CertwrightStack extends Stack {
     );
     const api = this.functions.api;
     api.function.addEnvironment('CERTWRIGHT_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    // CheckDomains: the API asks the check function to do the DNS part (the API itself resolves nothing),
+    // and applies the whole domain policy to answer as the workflow would.
+    const check = this.functions.checkValidation.function;
+    api.function.addEnvironment('CERTWRIGHT_CHECK_VALIDATION_FUNCTION_ARN', check.functionArn);
+    api.function.addEnvironment('CERTWRIGHT_DENIED_DOMAINS', settings.deniedDomains.join(','));
+    api.function.addEnvironment('CERTWRIGHT_HOSTED_ZONES', JSON.stringify(settings.hostedZones));
+    api.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [check.functionArn] }),
+    );
     api.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['states:StartExecution'],

@@ -372,6 +372,17 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     expect(workflowLogs?.DeletionPolicy).toBe('Retain');
   });
 
+  it('lets the API invoke the check function (CheckDomains) and no other function; only the workflow invokes the tasks', () => {
+    const invokes = grantsOf('lambda:InvokeFunction').filter((grant) => grant.principal === roleOf('api'));
+    expect(invokes.map((grant) => grant.resource)).toEqual([
+      { 'Fn::GetAtt': [functionOf('checkValidation'), 'Arn'] },
+    ]);
+    const api = resources[functionOf('api')]?.Properties?.Environment as { Variables: Json };
+    expect(api.Variables.CERTWRIGHT_CHECK_VALIDATION_FUNCTION_ARN).toEqual({
+      'Fn::GetAtt': [functionOf('checkValidation'), 'Arn'],
+    });
+  });
+
   it('grants no mail sending without an emailSender', () => {
     expect(grantsOf('ses:SendEmail')).toEqual([]);
     expect(JSON.stringify(template.toJSON())).not.toContain('CERTWRIGHT_EMAIL_SENDER');
@@ -426,6 +437,9 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
         'CERTWRIGHT_MAX_DOMAINS',
         'CERTWRIGHT_VALIDATION_TIMEOUT_HOURS',
         'CERTWRIGHT_ALLOWED_DOMAINS',
+        'CERTWRIGHT_CHECK_VALIDATION_FUNCTION_ARN',
+        'CERTWRIGHT_DENIED_DOMAINS',
+        'CERTWRIGHT_HOSTED_ZONES',
         'CERTWRIGHT_MAX_CERTIFICATES',
         'CERTWRIGHT_MAX_REQUESTS_PER_YEAR',
       ].sort(),

@@ -103,6 +103,7 @@ describe('RequestCertificate and DescribeCertificate with EMAIL validation', () 
         ValidationStatus: 'PENDING_VALIDATION',
         ValidationMethod: 'EMAIL',
         ValidationEmails: approverAddresses('example.com'),
+        ValidationDiagnosis: expect.objectContaining({ Outcome: 'AWAITING_APPROVAL' }),
       },
       {
         DomainName: 'shop.example.com',
@@ -110,6 +111,7 @@ describe('RequestCertificate and DescribeCertificate with EMAIL validation', () 
         ValidationStatus: 'PENDING_VALIDATION',
         ValidationMethod: 'EMAIL',
         ValidationEmails: approverAddresses('example.com'),
+        ValidationDiagnosis: expect.objectContaining({ Outcome: 'AWAITING_APPROVAL' }),
       },
     ]);
     const token = tokenIn(t.mailer.sent[0]);
