@@ -4,66 +4,22 @@
  * lookup that fails keeps it waiting until an answer permits issuance. The store is dynalite; DNS is
  * scripted; only the Wait state and retry intervals are shortened.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cryptoRandom } from '../../functions/adapters/runtime/crypto-random.ts';
-import { parseCertificateArn } from '../../functions/core/arn.ts';
-import type { CertificateRecord, ValidationMethod } from '../../functions/core/model.ts';
-import type { DnsZoneWriter, KeyVault } from '../../functions/core/ports.ts';
-import { createWorkflowTaskHandlers } from '../../functions/tasks/workflow-task-handlers.ts';
-import { LocalWorkflowRunner } from '../../local/workflow-runner.ts';
+import { describe, expect, it } from 'vitest';
+import type { ValidationMethod } from '../../functions/core/model.ts';
 import { eventually } from '../support/eventually.ts';
-import { FakeClock } from '../support/fake-clock.ts';
-import { RecordingEvents } from '../support/recording-events.ts';
-import {
-  caaLookup,
-  type DynaliteStore,
-  lookup,
-  pendingCertificate,
-  ScriptedResolver,
-  startDynaliteStore,
-  TEST_SETTINGS,
-} from '../unit/core/core-fixtures.ts';
-import { RecordingMailer } from '../unit/core/email-fixtures.ts';
-import { TEST_PROFILE, type TestCa, testCa } from '../unit/issuance/test-ca.ts';
+import { caaLookup, lookup, pendingCertificate, ScriptedResolver } from '../unit/core/core-fixtures.ts';
+import { newWorkflowRunner, storedByArn, useWorkflowBackends } from './workflow-harness.ts';
 
-let dynamo: DynaliteStore;
-let ca: TestCa;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-  ca = await testCa('RSA_2048');
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
-
-const plainVault: KeyVault = {
-  seal: async (plaintext) => Buffer.from(plaintext).toString('base64'),
-  open: async (sealed) => new Uint8Array(Buffer.from(sealed, 'base64')),
-};
-
-const noZones: DnsZoneWriter = { manages: () => false, upsertCname: async () => undefined };
+const backends = useWorkflowBackends();
 
 let counter = 0;
 
 function newWorkflow() {
   const dns = new ScriptedResolver();
   const failures: Array<Record<string, unknown>> = [];
-  const runner = new LocalWorkflowRunner(
-    createWorkflowTaskHandlers({
-      store: dynamo.store,
-      resolver: dns,
-      clock: new FakeClock(new Date()),
-      random: cryptoRandom,
-      pollSchedule: TEST_SETTINGS.pollSchedule,
-      signer: ca.signer,
-      issuer: { current: async () => ({ certificatePem: ca.certificatePem, chainPem: [] }) },
-      vault: plainVault,
-      profile: TEST_PROFILE,
-      events: new RecordingEvents(),
-      zoneWriter: noZones,
-      mailer: new RecordingMailer(),
-      approvalBaseUrl: TEST_SETTINGS.approvalBaseUrl,
-    }),
+  const runner = newWorkflowRunner(
+    backends,
+    { resolver: dns },
     {
       waitTimeOverrides: { WaitForValidation: 10 },
       retryIntervalMs: 1,
@@ -89,14 +45,11 @@ function newWorkflow() {
         status: 'SUCCESS' as const,
       })),
     });
-    await dynamo.store.create(certificate);
+    await backends.store.create(certificate);
     await runner.start(certificate.id, { certificateArn: certificate.arn });
     return certificate.arn;
   };
-  const stored = async (arn: string): Promise<CertificateRecord | undefined> => {
-    const { accountId, certificateId } = parseCertificateArn(arn);
-    return dynamo.store.get(accountId, certificateId);
-  };
+  const stored = (arn: string) => storedByArn(backends.store, arn);
   return { dns, runner, start, stored, failures };
 }
 

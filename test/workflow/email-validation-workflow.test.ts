@@ -4,7 +4,7 @@
  * certificate is issued, times out after 72 hours (by moving the clock), or survives a failed send. The
  * store is dynalite; mail goes to a recording Mailer; only the Wait state is shortened.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cryptoRandom } from '../../functions/adapters/runtime/crypto-random.ts';
 import { createApprovalDesk } from '../../functions/core/approvals/approval-desk-service.ts';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
@@ -12,39 +12,15 @@ import {
   type CertificateRequest,
   requestCertificate,
 } from '../../functions/core/certificates/request-certificate.ts';
-import type { CertificateRecord } from '../../functions/core/model.ts';
-import type { DnsZoneWriter, KeyVault } from '../../functions/core/ports.ts';
-import { createWorkflowTaskHandlers } from '../../functions/tasks/workflow-task-handlers.ts';
-import { LocalWorkflowRunner } from '../../local/workflow-runner.ts';
+import type { DnsZoneWriter } from '../../functions/core/ports.ts';
 import { eventually } from '../support/eventually.ts';
 import { FakeClock, HOUR_MS } from '../support/fake-clock.ts';
 import { RecordingEvents } from '../support/recording-events.ts';
-import {
-  ACCOUNT,
-  type DynaliteStore,
-  HmacMac,
-  ScriptedResolver,
-  startDynaliteStore,
-  TEST_SETTINGS,
-} from '../unit/core/core-fixtures.ts';
+import { ACCOUNT, HmacMac, TEST_SETTINGS } from '../unit/core/core-fixtures.ts';
 import { RecordingMailer, tokenIn } from '../unit/core/email-fixtures.ts';
-import { TEST_PROFILE, type TestCa, testCa } from '../unit/issuance/test-ca.ts';
+import { newWorkflowRunner, storedByArn, useWorkflowBackends } from './workflow-harness.ts';
 
-let dynamo: DynaliteStore;
-let ca: TestCa;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-  ca = await testCa('RSA_2048');
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
-
-/** Seals by encoding: these tests never look at keys. */
-const plainVault: KeyVault = {
-  seal: async (plaintext) => Buffer.from(plaintext).toString('base64'),
-  open: async (sealed) => new Uint8Array(Buffer.from(sealed, 'base64')),
-};
+const backends = useWorkflowBackends();
 
 class RecordingZones implements DnsZoneWriter {
   readonly written: string[] = [];
@@ -59,23 +35,10 @@ function newWorkflow() {
   const mailer = new RecordingMailer();
   const events = new RecordingEvents();
   const zones = new RecordingZones();
-  const store = dynamo.store;
-  const runner = new LocalWorkflowRunner(
-    createWorkflowTaskHandlers({
-      store,
-      resolver: new ScriptedResolver(),
-      clock,
-      random: cryptoRandom,
-      pollSchedule: TEST_SETTINGS.pollSchedule,
-      signer: ca.signer,
-      issuer: { current: async () => ({ certificatePem: ca.certificatePem, chainPem: [] }) },
-      vault: plainVault,
-      profile: TEST_PROFILE,
-      events,
-      zoneWriter: zones,
-      mailer,
-      approvalBaseUrl: TEST_SETTINGS.approvalBaseUrl,
-    }),
+  const store = backends.store;
+  const runner = newWorkflowRunner(
+    backends,
+    { clock, events, zoneWriter: zones, mailer },
     { waitTimeOverrides: { WaitForValidation: 10 }, retryIntervalMs: 1 },
   );
   const request = (domainName: string, more: Partial<CertificateRequest> = {}) =>
@@ -87,16 +50,13 @@ function newWorkflow() {
         random: cryptoRandom,
         mac: new HmacMac(),
         settings: TEST_SETTINGS,
-        caAlgorithm: ca.signer.algorithm,
+        caAlgorithm: backends.ca.signer.algorithm,
         issuerName: 'Certwright Test',
       },
       ACCOUNT,
       { domainName, validationMethod: 'EMAIL', ...more },
     );
-  const stored = async (arn: string): Promise<CertificateRecord | undefined> => {
-    const { accountId, certificateId } = parseCertificateArn(arn);
-    return store.get(accountId, certificateId);
-  };
+  const stored = (arn: string) => storedByArn(store, arn);
   const mailsAbout = (domainName: string, count: number) =>
     eventually(async () => {
       const messages = mailer.about(domainName);

@@ -3,39 +3,14 @@
  * the real task handlers: it checks once, issues if every name is proven, and otherwise ends without waiting
  * and without touching the schedule's next check. The store is dynalite; DNS is scripted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cryptoRandom } from '../../functions/adapters/runtime/crypto-random.ts';
+import { describe, expect, it } from 'vitest';
 import type { CertificateRecord } from '../../functions/core/model.ts';
-import type { DnsZoneWriter, KeyVault } from '../../functions/core/ports.ts';
-import { createWorkflowTaskHandlers } from '../../functions/tasks/workflow-task-handlers.ts';
-import { LocalWorkflowRunner } from '../../local/workflow-runner.ts';
+import type { DnsZoneWriter } from '../../functions/core/ports.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { RecordingEvents } from '../support/recording-events.ts';
-import {
-  type DynaliteStore,
-  lookup,
-  pendingCertificate,
-  ScriptedResolver,
-  startDynaliteStore,
-  TEST_SETTINGS,
-} from '../unit/core/core-fixtures.ts';
-import { RecordingMailer } from '../unit/core/email-fixtures.ts';
-import { TEST_PROFILE, type TestCa, testCa } from '../unit/issuance/test-ca.ts';
+import { lookup, pendingCertificate, ScriptedResolver } from '../unit/core/core-fixtures.ts';
+import { newWorkflowRunner, useWorkflowBackends } from './workflow-harness.ts';
 
-let dynamo: DynaliteStore;
-let ca: TestCa;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-  ca = await testCa('RSA_2048');
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
-
-const plainVault: KeyVault = {
-  seal: async (plaintext) => Buffer.from(plaintext).toString('base64'),
-  open: async (sealed) => new Uint8Array(Buffer.from(sealed, 'base64')),
-};
+const backends = useWorkflowBackends();
 
 const PLANNED = '2026-03-01T12:05:00.000Z';
 let counter = 0;
@@ -48,22 +23,9 @@ function newWorkflow() {
     upsertCname: async (name) => void zoneWrites.push(name),
   };
   const logs: Array<Record<string, unknown>> = [];
-  const runner = new LocalWorkflowRunner(
-    createWorkflowTaskHandlers({
-      store: dynamo.store,
-      resolver: dns,
-      clock: new FakeClock(new Date('2026-03-01T12:00:00.000Z')),
-      random: cryptoRandom,
-      pollSchedule: TEST_SETTINGS.pollSchedule,
-      signer: ca.signer,
-      issuer: { current: async () => ({ certificatePem: ca.certificatePem, chainPem: [] }) },
-      vault: plainVault,
-      profile: TEST_PROFILE,
-      events: new RecordingEvents(),
-      zoneWriter,
-      mailer: new RecordingMailer(),
-      approvalBaseUrl: TEST_SETTINGS.approvalBaseUrl,
-    }),
+  const runner = newWorkflowRunner(
+    backends,
+    { resolver: dns, clock: new FakeClock(new Date('2026-03-01T12:00:00.000Z')), zoneWriter },
     { retryIntervalMs: 1, log: (entry) => void logs.push(entry) },
   );
 
@@ -81,7 +43,7 @@ function newWorkflow() {
         lastCheck: { at: '2026-03-01T11:55:00.000Z', outcome: 'NXDOMAIN', nextCheckAt: PLANNED },
       })),
     };
-    await dynamo.store.create(certificate);
+    await backends.store.create(certificate);
     return certificate;
   };
   const runOnce = async (certificate: CertificateRecord) => {
@@ -89,7 +51,7 @@ function newWorkflow() {
     await runner.idle();
   };
   const stored = async (certificate: CertificateRecord) =>
-    dynamo.store.get(certificate.accountId, certificate.id);
+    backends.store.get(certificate.accountId, certificate.id);
   return { dns, zoneWrites, logs, pending, runOnce, stored };
 }
 
@@ -136,7 +98,7 @@ describe('certificate workflow, a ValidateNow run', () => {
   it('stops at once for a certificate that is no longer pending', async () => {
     const w = newWorkflow();
     const certificate = await w.pending();
-    await dynamo.store.save({ ...certificate, status: 'FAILED', failureReason: 'OTHER' });
+    await backends.store.save({ ...certificate, status: 'FAILED', failureReason: 'OTHER' });
     await w.runOnce(certificate);
     expect(w.dns.queries).toEqual([]);
     expect((await w.stored(certificate))?.status).toBe('FAILED');
