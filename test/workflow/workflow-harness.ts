@@ -2,7 +2,7 @@
  * What the workflow tests build alike: a dynalite store and an RSA test CA for the file, and the local
  * runner over the real task handlers on them, with the ports a test watches passed in.
  */
-import { afterAll, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../functions/adapters/aws/dynamodb-store.ts';
 import { cryptoRandom } from '../../functions/adapters/runtime/crypto-random.ts';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
@@ -15,12 +15,7 @@ import {
 import { LocalWorkflowRunner, type WorkflowRunnerOptions } from '../../local/workflow-runner.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { RecordingEvents } from '../support/recording-events.ts';
-import {
-  type DynaliteStore,
-  ScriptedResolver,
-  startDynaliteStore,
-  TEST_SETTINGS,
-} from '../unit/core/core-fixtures.ts';
+import { ScriptedResolver, TEST_SETTINGS, useDynaliteStore } from '../unit/core/core-fixtures.ts';
 import { RecordingMailer } from '../unit/core/email-fixtures.ts';
 import { TEST_PROFILE, type TestCa, testCa } from '../unit/issuance/test-ca.ts';
 
@@ -31,22 +26,17 @@ export interface WorkflowBackends {
 
 /** Starts dynalite and an RSA test CA before the file's tests and stops dynalite after them. */
 export function useWorkflowBackends(): WorkflowBackends {
-  let dynamo: DynaliteStore | undefined;
+  const dynamo = useDynaliteStore();
   let ca: TestCa | undefined;
   beforeAll(async () => {
-    dynamo = await startDynaliteStore();
     ca = await testCa('RSA_2048');
-  });
-  afterAll(async () => {
-    await dynamo?.stop();
   });
   return {
     get store() {
-      if (!dynamo) throw new Error('the workflow backends start in beforeAll');
       return dynamo.store;
     },
     get ca() {
-      if (!ca) throw new Error('the workflow backends start in beforeAll');
+      if (!ca) throw new Error('the test CA is made in beforeAll');
       return ca;
     },
   };

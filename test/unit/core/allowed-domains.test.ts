@@ -1,5 +1,5 @@
 /** The allow list through RequestCertificate: names outside it are refused before anything is stored. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type CertificateRequest,
   requestCertificate,
@@ -8,39 +8,26 @@ import { InvalidParameterError, ValidationError } from '../../../functions/core/
 import { requestWindow } from '../../../functions/core/policy/request-window.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import {
-  type DynaliteStore,
-  HmacMac,
+  accountSeries,
   RecordingWorkflow,
-  SequentialRandom,
-  startDynaliteStore,
+  requestCertificateDeps,
   TEST_SETTINGS,
+  useDynaliteStore,
 } from './core-fixtures.ts';
 
-let dynamo: DynaliteStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
 
-let accountCounter = 0;
+const nextAccount = accountSeries(500_000_000_000, '4444');
 
 function setup(allowed: string[]) {
-  accountCounter += 1;
-  const accountId = String(500_000_000_000 + accountCounter);
+  const { accountId, random } = nextAccount();
   const workflow = new RecordingWorkflow();
   const clock = new FakeClock(new Date('2026-03-01T12:00:00.000Z'));
-  const deps = {
-    store: dynamo.store,
+  const deps = requestCertificateDeps(dynamo.store, clock, {
     workflow,
-    clock,
-    random: new SequentialRandom(`${accountCounter.toString(16).padStart(8, '0')}-4444-4000-8000-`),
-    mac: new HmacMac(),
+    random,
     settings: { ...TEST_SETTINGS, domainPolicy: { denied: [], allowed } },
-    caAlgorithm: 'RSA_2048' as const,
-    issuerName: 'Certwright Test',
-  };
+  });
   return {
     workflow,
     request: (domainName: string, more: Partial<CertificateRequest> = {}) =>

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { CaaForbiddenError } from '../../../functions/core/errors.ts';
 import type { CertificateRecord, DomainValidation } from '../../../functions/core/model.ts';
@@ -7,12 +7,11 @@ import { pollDelaySeconds } from '../../../functions/core/validation/poll-schedu
 import { FakeClock } from '../../support/fake-clock.ts';
 import {
   caaLookup,
-  type DynaliteStore,
   lookup,
   pendingCertificate,
   ScriptedResolver,
-  startDynaliteStore,
   TEST_SETTINGS,
+  useDynaliteStore,
 } from './core-fixtures.ts';
 
 // CAA in the validation check: once every name is proven, CAA decides before the workflow issues.
@@ -20,13 +19,7 @@ import {
 const START = new Date('2026-03-01T13:00:00.000Z');
 const OTHER_CA = { flags: 0, tag: 'issue', value: 'letsencrypt.org' };
 
-let dynamo: DynaliteStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
 
 let clock: FakeClock;
 let dns: ScriptedResolver;

@@ -2,7 +2,7 @@
  * CheckDomains' use case on the real store (dynalite) with a scripted resolver: what each name needs, what
  * DNS, CAA and the domain policy say, the quota counts, and that nothing is written.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DirectDomainProbe } from '../../../functions/adapters/local/direct-domain-probe.ts';
 import { requestCertificate } from '../../../functions/core/certificates/request-certificate.ts';
 import {
@@ -14,32 +14,24 @@ import { type CheckDomainsDeps, checkDomains } from '../../../functions/core/pre
 import { validationRecordFor } from '../../../functions/core/validation/validation-record.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import {
+  accountSeries,
   caaLookup,
-  type DynaliteStore,
   HmacMac,
   lookup,
-  RecordingWorkflow,
+  requestCertificateDeps,
   ScriptedResolver,
-  SequentialRandom,
-  startDynaliteStore,
   TEST_SETTINGS,
+  useDynaliteStore,
   VALIDATION_DOMAIN,
 } from './core-fixtures.ts';
 
-let dynamo: DynaliteStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
 
-let accountCounter = 0;
+const nextAccount = accountSeries(900_000_000_000, '0000');
 const mac = new HmacMac();
 
 function setup(settings = TEST_SETTINGS) {
-  accountCounter += 1;
-  const accountId = String(900000000000 + accountCounter);
+  const { accountId, random } = nextAccount();
   const resolver = new ScriptedResolver();
   const deps: CheckDomainsDeps = {
     store: dynamo.store,
@@ -49,7 +41,7 @@ function setup(settings = TEST_SETTINGS) {
     probe: new DirectDomainProbe(resolver, settings.caaIdentities),
     ownZone: (name) => name === 'home.arpa' || name.endsWith('.home.arpa'),
   };
-  return { accountId, resolver, deps };
+  return { accountId, random, resolver, deps };
 }
 
 async function recordName(accountId: string, domain: string) {
@@ -182,7 +174,7 @@ describe('checkDomains', () => {
 
   it('counts the quotas without writing anything, and refuses at a full quota', async () => {
     const settings = { ...TEST_SETTINGS, quotas: { certificatesPerAccount: 2, requestsPerYear: 5 } };
-    const { accountId, resolver, deps } = setup(settings);
+    const { accountId, random, resolver, deps } = setup(settings);
     const record = await recordName(accountId, 'q.example.test');
     resolver.answer('CNAME', record.Name, lookup('FOUND', [record.Value]));
     const empty = await checkDomains(deps, accountId, { domainNames: ['q.example.test'] });
@@ -195,13 +187,7 @@ describe('checkDomains', () => {
     expect(empty.wouldValidateNow).toBe(true);
     expect((await dynamo.store.list(accountId, { limit: 10 })).certificates).toEqual([]);
 
-    const requestDeps = {
-      ...deps,
-      workflow: new RecordingWorkflow(),
-      random: new SequentialRandom(`0000000${accountCounter}-0000-4000-8000-`),
-      caAlgorithm: 'RSA_2048' as const,
-      issuerName: 'Certwright Test',
-    };
+    const requestDeps = requestCertificateDeps(deps.store, deps.clock, { random, mac, settings });
     for (const name of ['a.example.test', 'b.example.test'])
       await requestCertificate(requestDeps, accountId, { domainName: name, validationMethod: 'DNS' });
     const full = await checkDomains(deps, accountId, { domainNames: ['q.example.test'] });

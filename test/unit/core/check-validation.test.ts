@@ -1,7 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
-import { parseCertificateArn } from '../../../functions/core/arn.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { requestCertificate } from '../../../functions/core/certificates/request-certificate.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import { checkValidation } from '../../../functions/core/validation/check-validation.ts';
@@ -9,32 +7,21 @@ import { pollDelaySeconds } from '../../../functions/core/validation/poll-schedu
 import { FakeClock, HOUR_MS } from '../../support/fake-clock.ts';
 import {
   ACCOUNT,
-  type DynaliteStore,
-  HmacMac,
   lookup,
-  RecordingWorkflow,
+  requestCertificateDeps,
   ScriptedResolver,
   SequentialRandom,
-  startDynaliteStore,
+  storedCertificate,
   TEST_SETTINGS,
+  useDynaliteStore,
 } from './core-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 const SCHEDULE = TEST_SETTINGS.pollSchedule;
 const WINDOW_MS = TEST_SETTINGS.validationTimeoutHours * HOUR_MS;
 
-let dynamo: DynaliteStore;
-let store: DynamoDbCertificateStore;
-let random: SequentialRandom;
-
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-  store = dynamo.store;
-  random = new SequentialRandom('00000000-0000-4000-8000-');
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
+const random = new SequentialRandom('00000000-0000-4000-8000-');
 
 let clock: FakeClock;
 let dns: ScriptedResolver;
@@ -45,39 +32,23 @@ beforeEach(() => {
 });
 
 function deps(overrides: { clock?: FakeClock } = {}) {
-  return { store, resolver: dns, clock: overrides.clock ?? clock, pollSchedule: SCHEDULE };
+  return { store: dynamo.store, resolver: dns, clock: overrides.clock ?? clock, pollSchedule: SCHEDULE };
 }
 
 async function request(domainName: string, subjectAlternativeNames?: string[]): Promise<CertificateRecord> {
-  const arn = await requestCertificate(
-    {
-      store,
-      workflow: new RecordingWorkflow(),
-      clock,
-      random,
-      mac: new HmacMac(),
-      settings: TEST_SETTINGS,
-      caAlgorithm: 'RSA_2048',
-      issuerName: 'Certwright Test',
-    },
-    ACCOUNT,
-    {
-      domainName,
-      subjectAlternativeNames,
-      keyAlgorithm: 'RSA_2048',
-      validationMethod: 'DNS',
-      tags: [],
-      options: { certificateTransparencyLoggingPreference: 'ENABLED', export: 'DISABLED' },
-    },
-  );
+  const arn = await requestCertificate(requestCertificateDeps(dynamo.store, clock, { random }), ACCOUNT, {
+    domainName,
+    subjectAlternativeNames,
+    keyAlgorithm: 'RSA_2048',
+    validationMethod: 'DNS',
+    tags: [],
+    options: { certificateTransparencyLoggingPreference: 'ENABLED', export: 'DISABLED' },
+  });
   return stored(arn);
 }
 
-async function stored(arn: string): Promise<CertificateRecord> {
-  const { accountId, certificateId } = parseCertificateArn(arn);
-  const certificate = await store.get(accountId, certificateId);
-  if (!certificate) throw new Error(`${arn} is not in the store`);
-  return certificate;
+function stored(arn: string): Promise<CertificateRecord> {
+  return storedCertificate(dynamo.store, arn);
 }
 
 function recordOf(certificate: CertificateRecord, domainName: string) {
@@ -287,7 +258,7 @@ describe('checkValidation', () => {
         if (name.endsWith('.raced.example.com') && !name.includes('other')) {
           // Another run of the check finds the record and saves first.
           const current = await stored(certificate.arn);
-          await store.save({
+          await dynamo.store.save({
             ...current,
             domainValidations: current.domainValidations.map((dv) =>
               dv.domainName === 'raced.example.com' ? { ...dv, status: 'SUCCESS' as const } : dv,
@@ -313,7 +284,7 @@ describe('checkValidation', () => {
     const certificate = await request('vanishing.example.com');
     const resolver = {
       resolveCname: async () => {
-        await store.delete(ACCOUNT, certificate.id);
+        await dynamo.store.delete(ACCOUNT, certificate.id);
         return lookup('FOUND', [recordOf(certificate, 'vanishing.example.com').Value]);
       },
       resolveTxt: async () => lookup('NXDOMAIN'),
@@ -324,7 +295,7 @@ describe('checkValidation', () => {
       attempt: 1,
       waitSeconds: 0,
     });
-    expect(await store.get(ACCOUNT, certificate.id)).toBeUndefined();
+    expect(await dynamo.store.get(ACCOUNT, certificate.id)).toBeUndefined();
   });
 
   it('never waits past the deadline (beyond the whole second the Wait state needs)', async () => {
@@ -412,20 +383,20 @@ describe('checkValidation', () => {
 
   it('STOPS for a deleted certificate', async () => {
     const certificate = await request('deleted.example.com');
-    await store.delete(ACCOUNT, certificate.id);
+    await dynamo.store.delete(ACCOUNT, certificate.id);
     expect(await checkValidation(deps(), certificate.arn, 2)).toEqual({
       outcome: 'STOPPED',
       attempt: 3,
       waitSeconds: 0,
     });
     expect(dns.queries).toEqual([]);
-    expect(await store.get(ACCOUNT, certificate.id)).toBeUndefined();
+    expect(await dynamo.store.get(ACCOUNT, certificate.id)).toBeUndefined();
   });
 
   it('STOPS for a certificate that is already ISSUED or FAILED, and leaves it alone', async () => {
     for (const status of ['ISSUED', 'FAILED'] as const) {
       const certificate = await request(`${status.toLowerCase()}.example.com`);
-      const changed = await store.save({ ...certificate, status });
+      const changed = await dynamo.store.save({ ...certificate, status });
       expect(await checkValidation(deps(), certificate.arn, 0)).toEqual({
         outcome: 'STOPPED',
         attempt: 1,
@@ -438,7 +409,7 @@ describe('checkValidation', () => {
 
   it('STOPS after the deadline for a certificate that is no longer pending, without changing it', async () => {
     const certificate = await request('issued-then-late.example.com');
-    const issued = await store.save({ ...certificate, status: 'ISSUED' });
+    const issued = await dynamo.store.save({ ...certificate, status: 'ISSUED' });
     clock.advance(WINDOW_MS + HOUR_MS);
     expect(await checkValidation(deps(), certificate.arn, 0)).toMatchObject({ outcome: 'STOPPED' });
     expect(await stored(certificate.arn)).toEqual(issued);

@@ -4,11 +4,16 @@
  */
 import { createHmac } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
+import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { presentCaa } from '../../../functions/core/caa/caa-presentation.ts';
+import type { RequestCertificateDeps } from '../../../functions/core/certificates/request-certificate.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import type {
   CaaRecord,
+  CertificateStore,
+  Clock,
   DnsLookup,
   DnsOutcome,
   DnsResolver,
@@ -44,6 +49,29 @@ export async function startDynaliteStore(): Promise<DynaliteStore> {
   return { store: table.store, client: table.client, stop: () => table.close() };
 }
 
+/** Starts the dynalite store before the file's tests and stops it after them; read it inside the tests. */
+export function useDynaliteStore(): Omit<DynaliteStore, 'stop'> {
+  let dynamo: DynaliteStore | undefined;
+  beforeAll(async () => {
+    dynamo = await startDynaliteStore();
+  });
+  afterAll(async () => {
+    await dynamo?.stop();
+  });
+  const started = (): DynaliteStore => {
+    if (!dynamo) throw new Error('the dynalite store starts in beforeAll');
+    return dynamo;
+  };
+  return {
+    get store() {
+      return started().store;
+    },
+    get client() {
+      return started().client;
+    },
+  };
+}
+
 /** HMAC-SHA256 under a fixed key, laid out as FileSecretMac does (purpose, NUL, data). */
 export class HmacMac implements SecretMac {
   constructor(private readonly key: string = 'certwright-test-secret') {}
@@ -69,6 +97,24 @@ export class SequentialRandom implements Random {
   }
 }
 
+/**
+ * A new account for each test that calls it: `base` plus a count, with a SequentialRandom whose UUIDs carry
+ * the count and `uuidTag`, so no two tests' certificates share an id.
+ */
+export function accountSeries(
+  base: number,
+  uuidTag: string,
+): () => { accountId: string; random: SequentialRandom } {
+  let count = 0;
+  return () => {
+    count += 1;
+    return {
+      accountId: String(base + count),
+      random: new SequentialRandom(`${count.toString(16).padStart(8, '0')}-${uuidTag}-4000-8000-`),
+    };
+  };
+}
+
 /** Collects every workflow start instead of starting anything. */
 export class RecordingWorkflow implements WorkflowStarter {
   readonly starts: Array<{ executionName: string; input: { certificateArn: string } }> = [];
@@ -76,6 +122,33 @@ export class RecordingWorkflow implements WorkflowStarter {
   async start(executionName: string, input: { certificateArn: string }): Promise<void> {
     this.starts.push({ executionName, input });
   }
+}
+
+/** RequestCertificate's deps for a test: a recording workflow, the test MAC and settings, an RSA CA. */
+export function requestCertificateDeps(
+  store: CertificateStore,
+  clock: Clock,
+  overrides: Partial<RequestCertificateDeps> = {},
+): RequestCertificateDeps {
+  return {
+    store,
+    workflow: new RecordingWorkflow(),
+    clock,
+    random: new SequentialRandom(),
+    mac: new HmacMac(),
+    settings: TEST_SETTINGS,
+    caAlgorithm: 'RSA_2048',
+    issuerName: 'Certwright Test',
+    ...overrides,
+  };
+}
+
+/** The stored certificate behind an ARN; throws when there is none. */
+export async function storedCertificate(store: CertificateStore, arn: string): Promise<CertificateRecord> {
+  const { accountId, certificateId } = parseCertificateArn(arn);
+  const certificate = await store.get(accountId, certificateId);
+  if (!certificate) throw new Error(`${arn} is not stored`);
+  return certificate;
 }
 
 export function lookup(outcome: DnsOutcome, values: string[] = [], detail?: string): DnsLookup {

@@ -2,9 +2,7 @@
  * The domain policy in the workflow's first step, on the real store (dynalite): public suffixes and denied
  * names turn an accepted request into FAILED before any record is written or mail sent.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cryptoRandom } from '../../../functions/adapters/runtime/crypto-random.ts';
-import { parseCertificateArn } from '../../../functions/core/arn.ts';
+import { describe, expect, it } from 'vitest';
 import {
   type CertificateRequest,
   requestCertificate,
@@ -16,25 +14,18 @@ import { checkValidation } from '../../../functions/core/validation/check-valida
 import { publishValidationRecords } from '../../../functions/core/validation/publish-validation-records.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import {
-  type DynaliteStore,
-  HmacMac,
-  RecordingWorkflow,
+  accountSeries,
+  requestCertificateDeps,
   ScriptedResolver,
-  SequentialRandom,
-  startDynaliteStore,
+  storedCertificate,
   TEST_SETTINGS,
+  useDynaliteStore,
 } from './core-fixtures.ts';
-import { RecordingMailer } from './email-fixtures.ts';
+import { approvalMailDeps, RecordingMailer } from './email-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 
-let dynamo: DynaliteStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
 
 /** Keeps the records it is asked to write into the zones it manages. */
 class RecordingZones implements DnsZoneWriter {
@@ -51,39 +42,21 @@ class RecordingZones implements DnsZoneWriter {
   }
 }
 
-let accountCounter = 0;
+const nextAccount = accountSeries(300_000_000_000, '2222');
 
 function setup(options: { domainPolicy?: DomainPolicy; zones?: string[] } = {}) {
-  accountCounter += 1;
-  const accountId = String(300_000_000_000 + accountCounter);
+  const { accountId, random } = nextAccount();
   const clock = new FakeClock(START);
   const mailer = new RecordingMailer();
   const zones = new RecordingZones(options.zones ?? ['certwright.internal']);
   const store = dynamo.store;
-  const requestDeps = {
-    store,
-    workflow: new RecordingWorkflow(),
-    clock,
-    random: new SequentialRandom(`${accountCounter.toString(16).padStart(8, '0')}-2222-4000-8000-`),
-    mac: new HmacMac(),
-    settings: TEST_SETTINGS,
-    caAlgorithm: 'RSA_2048' as const,
-    issuerName: 'Certwright Test',
-  };
+  const requestDeps = requestCertificateDeps(store, clock, { random });
   const publishDeps = {
-    store,
+    ...approvalMailDeps(store, clock, mailer),
     zoneWriter: zones,
-    mailer,
-    clock,
-    random: cryptoRandom,
-    approvalBaseUrl: TEST_SETTINGS.approvalBaseUrl,
     domainPolicy: options.domainPolicy,
   };
-  const stored = async (arn: string): Promise<CertificateRecord> => {
-    const certificate = await store.get(accountId, parseCertificateArn(arn).certificateId);
-    if (!certificate) throw new Error(`${arn} is not stored`);
-    return certificate;
-  };
+  const stored = (arn: string) => storedCertificate(store, arn);
   return {
     zones,
     mailer,

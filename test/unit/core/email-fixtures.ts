@@ -1,5 +1,8 @@
 /** Test helpers for EMAIL validation: a Mailer that keeps what it is given, and the links in its messages. */
-import type { Mailer, MailMessage } from '../../../functions/core/ports.ts';
+import { cryptoRandom } from '../../../functions/adapters/runtime/crypto-random.ts';
+import type { ApprovalMailDeps } from '../../../functions/core/approvals/send-approval-mail.ts';
+import type { CertificateStore, Clock, Mailer, MailMessage } from '../../../functions/core/ports.ts';
+import { TEST_SETTINGS } from './core-fixtures.ts';
 
 /** Keeps every message; `failAfter(n)` makes the send after the next `n` successful ones throw, once. */
 export class RecordingMailer implements Mailer {
@@ -36,4 +39,9 @@ export function tokenIn(message: MailMessage | undefined): string {
   const token = message ? LINK.exec(message.text)?.[1] : undefined;
   if (!token) throw new Error('the message has no approval link');
   return token;
+}
+
+/** What mailing approval links needs: real randomness (every link differs) and the test approval site. */
+export function approvalMailDeps(store: CertificateStore, clock: Clock, mailer: Mailer): ApprovalMailDeps {
+  return { store, clock, random: cryptoRandom, mailer, approvalBaseUrl: TEST_SETTINGS.approvalBaseUrl };
 }

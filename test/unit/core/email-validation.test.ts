@@ -4,8 +4,7 @@
  * step sees the approvals, and ResendValidationEmail replaces a link.
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cryptoRandom } from '../../../functions/adapters/runtime/crypto-random.ts';
+import { describe, expect, it } from 'vitest';
 import { createApprovalDesk } from '../../../functions/core/approvals/approval-desk-service.ts';
 import { approvalTokenHash } from '../../../functions/core/approvals/approval-token.ts';
 import { approverAddresses } from '../../../functions/core/approvals/approver-addresses.ts';
@@ -32,28 +31,21 @@ import { pollDelaySeconds } from '../../../functions/core/validation/poll-schedu
 import { publishValidationRecords } from '../../../functions/core/validation/publish-validation-records.ts';
 import { FakeClock, HOUR_MS } from '../../support/fake-clock.ts';
 import {
-  type DynaliteStore,
-  HmacMac,
+  accountSeries,
   REGION,
-  RecordingWorkflow,
+  requestCertificateDeps,
   ScriptedResolver,
-  SequentialRandom,
-  startDynaliteStore,
+  storedCertificate,
   TEST_SETTINGS,
+  useDynaliteStore,
 } from './core-fixtures.ts';
-import { RecordingMailer, tokenIn } from './email-fixtures.ts';
+import { approvalMailDeps, RecordingMailer, tokenIn } from './email-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 const WINDOW_MS = TEST_SETTINGS.validationTimeoutHours * HOUR_MS;
 const LOCAL_ZONE = 'certwright.internal';
 
-let dynamo: DynaliteStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
 
 /** Writes nothing anywhere; keeps the records it is asked to write into the one zone it manages. */
 class RecordingZones implements DnsZoneWriter {
@@ -68,40 +60,19 @@ class RecordingZones implements DnsZoneWriter {
   }
 }
 
-let accountCounter = 0;
+const nextAccount = accountSeries(200_000_000_000, '1111');
 
 /** Every test gets its own account and clock. */
 function setup() {
-  accountCounter += 1;
-  const accountId = String(200_000_000_000 + accountCounter);
+  const { accountId, random } = nextAccount();
   const store = dynamo.store;
   const clock = new FakeClock(START);
   const mailer = new RecordingMailer();
   const zones = new RecordingZones();
   const resolver = new ScriptedResolver();
-  const mailing = {
-    store,
-    clock,
-    random: cryptoRandom,
-    mailer,
-    approvalBaseUrl: TEST_SETTINGS.approvalBaseUrl,
-  };
-  const requestDeps = {
-    store,
-    workflow: new RecordingWorkflow(),
-    clock,
-    random: new SequentialRandom(`${accountCounter.toString(16).padStart(8, '0')}-1111-4000-8000-`),
-    mac: new HmacMac(),
-    settings: TEST_SETTINGS,
-    caAlgorithm: 'RSA_2048' as const,
-    issuerName: 'Certwright Test',
-  };
-  const stored = async (arn: string): Promise<CertificateRecord> => {
-    const { certificateId } = parseCertificateArn(arn);
-    const certificate = await store.get(accountId, certificateId);
-    if (!certificate) throw new Error(`${arn} is not stored`);
-    return certificate;
-  };
+  const mailing = approvalMailDeps(store, clock, mailer);
+  const requestDeps = requestCertificateDeps(store, clock, { random });
+  const stored = (arn: string) => storedCertificate(store, arn);
   return {
     accountId,
     clock,

@@ -1,35 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { certificateArn } from '../../../functions/core/arn.ts';
 import { findCertificate } from '../../../functions/core/certificates/find-certificate.ts';
 import { InvalidArnError, ResourceNotFoundError, ValidationError } from '../../../functions/core/errors.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import type { CertificateStore } from '../../../functions/core/ports.ts';
-import {
-  ACCOUNT,
-  type DynaliteStore,
-  OTHER_ACCOUNT,
-  pendingCertificate,
-  REGION,
-  startDynaliteStore,
-} from './core-fixtures.ts';
+import { ACCOUNT, OTHER_ACCOUNT, pendingCertificate, REGION, useDynaliteStore } from './core-fixtures.ts';
 
-let dynamo: DynaliteStore;
+const dynamo = useDynaliteStore();
 let store: CertificateStore;
 let mine: CertificateRecord;
 let theirs: CertificateRecord;
 let elsewhere: CertificateRecord;
 
 beforeAll(async () => {
-  dynamo = await startDynaliteStore();
   store = dynamo.store;
   mine = pendingCertificate();
   theirs = pendingCertificate({ accountId: OTHER_ACCOUNT });
   // Stored in this account, but made in (and named for) another region.
   elsewhere = pendingCertificate({ region: 'eu-west-1' });
   for (const certificate of [mine, theirs, elsewhere]) await store.create(certificate);
-});
-afterAll(async () => {
-  await dynamo?.stop();
 });
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordFailure } from '../../../functions/core/certificates/record-failure.ts';
 import { InvalidArnError } from '../../../functions/core/errors.ts';
 import type { CertificateRecord, CertificateStatus } from '../../../functions/core/model.ts';
-import { type DynaliteStore, pendingCertificate, startDynaliteStore } from './core-fixtures.ts';
+import { pendingCertificate, useDynaliteStore } from './core-fixtures.ts';
 
-let dynamo: DynaliteStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
 
 async function created(overrides: Partial<CertificateRecord> = {}): Promise<CertificateRecord> {
   const certificate = pendingCertificate(overrides);

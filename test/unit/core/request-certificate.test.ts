@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approverAddresses } from '../../../functions/core/approvals/approver-addresses.ts';
 import { certificateArn, parseCertificateArn } from '../../../functions/core/arn.ts';
 import {
@@ -13,62 +13,45 @@ import {
   LimitExceededError,
   ValidationError,
 } from '../../../functions/core/errors.ts';
-import type { CertificateRecord } from '../../../functions/core/model.ts';
 import { validationRecordFor } from '../../../functions/core/validation/validation-record.ts';
 import { FakeClock, HOUR_MS } from '../../support/fake-clock.ts';
 import {
-  type DynaliteStore,
+  accountSeries,
   HmacMac,
   pendingCertificate,
   RecordingWorkflow,
-  SequentialRandom,
-  startDynaliteStore,
+  requestCertificateDeps,
+  storedCertificate,
   TEST_SETTINGS,
+  useDynaliteStore,
   VALIDATION_DOMAIN,
 } from './core-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 const mac = new HmacMac();
 
-let dynamo: DynaliteStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
 
-let accountCounter = 0;
+const nextAccount = accountSeries(100_000_000_000, '0000');
 
 /** Every test gets its own account, so it can look at everything that account holds. */
 function setup(overrides: Partial<RequestCertificateDeps> = {}) {
-  accountCounter += 1;
-  const accountId = String(100_000_000_000 + accountCounter);
+  const { accountId, random } = nextAccount();
   const workflow = new RecordingWorkflow();
   const clock = new FakeClock(START);
   const sleeps: number[] = [];
-  const deps: RequestCertificateDeps = {
-    store: dynamo.store,
+  const deps = requestCertificateDeps(dynamo.store, clock, {
     workflow,
-    clock,
-    random: new SequentialRandom(`${accountCounter.toString(16).padStart(8, '0')}-0000-4000-8000-`),
+    random,
     mac,
-    settings: TEST_SETTINGS,
-    caAlgorithm: 'RSA_2048',
-    issuerName: 'Certwright Test',
     sleep: async (milliseconds) => {
       sleeps.push(milliseconds);
     },
     ...overrides,
-  };
+  });
   const request = (input: CertificateRequest) =>
     requestCertificate(deps, accountId, { validationMethod: 'DNS', ...input });
-  const stored = async (arn: string): Promise<CertificateRecord> => {
-    const { certificateId } = parseCertificateArn(arn);
-    const certificate = await dynamo.store.get(accountId, certificateId);
-    if (!certificate) throw new Error(`${arn} was not stored`);
-    return certificate;
-  };
+  const stored = (arn: string) => storedCertificate(dynamo.store, arn);
   const all = async () => (await dynamo.store.list(accountId, { limit: 100 })).certificates;
   /** An ARN in this account that no request of this setup's Random produces. */
   const foreignArn = (serial: number) =>

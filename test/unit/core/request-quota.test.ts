@@ -3,7 +3,7 @@
  * certificates held (every status; a delete frees a slot) and requests in the last 365 days (deleted
  * certificates included), under concurrency, idempotency tokens and failures.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { certificateArn, parseCertificateArn } from '../../../functions/core/arn.ts';
 import { deleteCertificate } from '../../../functions/core/certificates/delete-certificate.ts';
 import {
@@ -17,45 +17,32 @@ import type { CertificateStore } from '../../../functions/core/ports.ts';
 import type { Quotas } from '../../../functions/core/settings.ts';
 import { FakeClock, HOUR_MS } from '../../support/fake-clock.ts';
 import {
-  type DynaliteStore,
-  HmacMac,
+  accountSeries,
   pendingCertificate,
   RecordingWorkflow,
-  SequentialRandom,
-  startDynaliteStore,
+  requestCertificateDeps,
   TEST_SETTINGS,
+  useDynaliteStore,
 } from './core-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 const DAY_MS = 24 * HOUR_MS;
 
-let dynamo: DynaliteStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
 
-let accountCounter = 0;
+const nextAccount = accountSeries(400_000_000_000, '3333');
 
 function setup(quotas: Quotas, overrides: Partial<RequestCertificateDeps> = {}) {
-  accountCounter += 1;
-  const accountId = String(400_000_000_000 + accountCounter);
+  const { accountId, random } = nextAccount();
   const clock = new FakeClock(START);
   const workflow = new RecordingWorkflow();
-  const deps: RequestCertificateDeps = {
-    store: dynamo.store,
+  const deps = requestCertificateDeps(dynamo.store, clock, {
     workflow,
-    clock,
-    random: new SequentialRandom(`${accountCounter.toString(16).padStart(8, '0')}-3333-4000-8000-`),
-    mac: new HmacMac(),
+    random,
     settings: { ...TEST_SETTINGS, quotas },
-    caAlgorithm: 'RSA_2048',
-    issuerName: 'Certwright Test',
     sleep: async () => {},
     ...overrides,
-  };
+  });
   const request = (domainName = 'quota.example.com', more: Partial<CertificateRequest> = {}) =>
     requestCertificate(deps, accountId, { domainName, validationMethod: 'DNS', ...more });
   return {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   VALIDATE_NOW_INTERVAL_SECONDS,
   validateNow,
@@ -7,14 +7,7 @@ import { InvalidStateError, ResourceNotFoundError } from '../../../functions/cor
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import type { WorkflowInput, WorkflowStarter } from '../../../functions/core/ports.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import {
-  ACCOUNT,
-  type DynaliteStore,
-  OTHER_ACCOUNT,
-  pendingCertificate,
-  REGION,
-  startDynaliteStore,
-} from './core-fixtures.ts';
+import { ACCOUNT, OTHER_ACCOUNT, pendingCertificate, REGION, useDynaliteStore } from './core-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:03.000Z');
 
@@ -25,16 +18,10 @@ class Starts implements WorkflowStarter {
   }
 }
 
-let dynamo: DynaliteStore;
+const dynamo = useDynaliteStore();
 let clock: FakeClock;
 let workflow: Starts;
 
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
 beforeEach(() => {
   clock = new FakeClock(START);
   workflow = new Starts();

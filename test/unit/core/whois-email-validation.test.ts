@@ -3,8 +3,7 @@
  * (dynalite): the workflow's first step adds each domain's WHOIS contacts to its ValidationEmails and mails
  * them the same link; without a WhoisLookup nothing changes; a failing lookup never blocks the mail.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cryptoRandom } from '../../../functions/adapters/runtime/crypto-random.ts';
+import { describe, expect, it } from 'vitest';
 import { certificateDetail } from '../../../functions/api/certificate-shapes.ts';
 import { createApprovalDesk } from '../../../functions/core/approvals/approval-desk-service.ts';
 import { approvalTokenHash } from '../../../functions/core/approvals/approval-token.ts';
@@ -17,32 +16,24 @@ import {
 } from '../../../functions/core/certificates/request-certificate.ts';
 import { updateCertificate } from '../../../functions/core/certificates/update-certificate.ts';
 import { InvalidDomainValidationOptionsError } from '../../../functions/core/errors.ts';
-import type { CertificateRecord } from '../../../functions/core/model.ts';
 import type { DnsZoneWriter, MailMessage, WhoisLookup } from '../../../functions/core/ports.ts';
 import { checkValidation } from '../../../functions/core/validation/check-validation.ts';
 import { publishValidationRecords } from '../../../functions/core/validation/publish-validation-records.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import {
-  type DynaliteStore,
-  HmacMac,
+  accountSeries,
   REGION,
-  RecordingWorkflow,
+  requestCertificateDeps,
   ScriptedResolver,
-  SequentialRandom,
-  startDynaliteStore,
+  storedCertificate,
   TEST_SETTINGS,
+  useDynaliteStore,
 } from './core-fixtures.ts';
-import { RecordingMailer, tokenIn } from './email-fixtures.ts';
+import { approvalMailDeps, RecordingMailer, tokenIn } from './email-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 
-let dynamo: DynaliteStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
 
 /** Answers each domain's scripted contacts (none for the rest) and keeps the domains asked. */
 class ScriptedWhois implements WhoisLookup {
@@ -77,36 +68,16 @@ const NO_ZONES: DnsZoneWriter = {
   },
 };
 
-let accountCounter = 0;
+const nextAccount = accountSeries(300_000_000_000, '2222');
 
 function setup(options: { whois?: WhoisLookup; mailer?: RecordingMailer } = {}) {
-  accountCounter += 1;
-  const accountId = String(300_000_000_000 + accountCounter);
+  const { accountId, random } = nextAccount();
   const store = dynamo.store;
   const clock = new FakeClock(START);
   const mailer = options.mailer ?? new RecordingMailer();
-  const mailing = {
-    store,
-    clock,
-    random: cryptoRandom,
-    mailer,
-    approvalBaseUrl: TEST_SETTINGS.approvalBaseUrl,
-  };
-  const requestDeps = {
-    store,
-    workflow: new RecordingWorkflow(),
-    clock,
-    random: new SequentialRandom(`${accountCounter.toString(16).padStart(8, '0')}-2222-4000-8000-`),
-    mac: new HmacMac(),
-    settings: TEST_SETTINGS,
-    caAlgorithm: 'RSA_2048' as const,
-    issuerName: 'Certwright Test',
-  };
-  const stored = async (arn: string): Promise<CertificateRecord> => {
-    const certificate = await store.get(accountId, parseCertificateArn(arn).certificateId);
-    if (!certificate) throw new Error(`${arn} is not stored`);
-    return certificate;
-  };
+  const mailing = approvalMailDeps(store, clock, mailer);
+  const requestDeps = requestCertificateDeps(store, clock, { random });
+  const stored = (arn: string) => storedCertificate(store, arn);
   return {
     accountId,
     mailer,
