@@ -1,5 +1,5 @@
 import type { ApprovalProblem, ApprovalRequest } from '../core/approvals/approval-desk.ts';
-import { escapeHtml } from './html.ts';
+import { escapeHtml } from '../core/html-escape.ts';
 import { PAGE_STYLE } from './page-headers.ts';
 
 /** One approval page: its status code and its HTML. Every value from outside is escaped here. */

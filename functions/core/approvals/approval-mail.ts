@@ -1,3 +1,4 @@
+import { escapeHtml } from '../html-escape.ts';
 import type { MailMessage } from '../ports.ts';
 
 /** What one approval message says; `approvalUrl` carries the token, so the message is the only place it is. */
@@ -73,16 +74,4 @@ export function approvalMail(facts: ApprovalMailFacts): MailMessage {
   ].join('\n');
 
   return { to: [facts.to], subject: approvalMailSubject(facts.domainName), text, html };
-}
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] as string);
 }

@@ -1,15 +1,10 @@
 import type { CertificateStatus, DomainValidation, LastCheck } from '../model.ts';
+import type { DnsProofOutcome } from './dns-proof.ts';
 import { withoutTrailingDot } from './validation-record.ts';
 
 /** What a name's diagnosis says, as DescribeCertificate's ValidationDiagnosis.Outcome names it. */
 export type DiagnosisOutcome =
-  | 'CNAME_MATCH'
-  | 'TXT_MATCH'
-  | 'CNAME_MISMATCH'
-  | 'TXT_MISMATCH'
-  | 'NO_RECORD'
-  | 'NXDOMAIN'
-  | 'RESOLVER_ERROR'
+  | DnsProofOutcome
   | 'CAA_FORBIDDEN'
   | 'CAA_LOOKUP_FAILED'
   | 'CAA_PERMITTED'

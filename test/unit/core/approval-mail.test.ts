@@ -4,8 +4,8 @@ import {
   type ApprovalMailFacts,
   approvalMail,
   approvalUrl,
-  escapeHtml,
 } from '../../../functions/core/approvals/approval-mail.ts';
+import { escapeHtml } from '../../../functions/core/html-escape.ts';
 
 const TOKEN = 'q1Z3-_abcdefghijklmnopqrstuvwxyzABCDEFGHIJK';
 const FACTS: ApprovalMailFacts = {

@@ -1,4 +1,4 @@
-const ESCAPES: Record<string, string> = {
+const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',
@@ -8,5 +8,5 @@ const ESCAPES: Record<string, string> = {
 
 /** Text safe inside an HTML element or a quoted attribute value. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
+  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
 }
