@@ -12,8 +12,8 @@ import { awsCliJson } from '../support/aws-cli.ts';
 import { type BindServer, startBindServer } from '../support/bind-server.ts';
 import { eventually } from '../support/eventually.ts';
 import {
-  ACCOUNT_A,
   acmClient,
+  cliTarget,
   makeDataDir,
   startTestStack,
   testSettings,
@@ -54,11 +54,7 @@ beforeAll(async () => {
   stack = await startTestStack(
     testSettings(dataDir, { dnsResolvers: bind.address, crlUrl: 'http://crl.example.test/certwright.crl' }),
   );
-  cli = {
-    endpoint: stack.url,
-    accessKeyId: ACCOUNT_A.accessKeyId,
-    secretAccessKey: ACCOUNT_A.secretAccessKey,
-  };
+  cli = cliTarget(stack);
 });
 
 afterAll(async () => {

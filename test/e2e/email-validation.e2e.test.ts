@@ -4,15 +4,17 @@ import {
   RequestCertificateCommand,
   ResendValidationEmailCommand,
 } from '@aws-sdk/client-acm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { awsCliJson } from '../support/aws-cli.ts';
 import { startBindServer } from '../support/bind-server.ts';
+import { useCleanups } from '../support/cleanups.ts';
 import { eventually } from '../support/eventually.ts';
 import { FakeClock, HOUR_MS } from '../support/fake-clock.ts';
 import {
   ACCOUNT_A,
   acmClient,
+  cliTarget,
   makeDataDir,
   startTestStack,
   testSettings,
@@ -26,11 +28,7 @@ import { type ReceivedMail, type SmtpSink, startSmtpSink } from '../support/smtp
 // 72-hour deadline approves nothing.
 
 const APPROVER_BOXES = ['admin', 'administrator', 'hostmaster', 'postmaster', 'webmaster'];
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = useCleanups();
 
 interface Started {
   stack: LocalStack;
@@ -106,11 +104,7 @@ async function whenLinkWorks(stack: LocalStack, token: string) {
 describe('EMAIL validation on the local stack', () => {
   it('mails the five approvers a link; GET changes nothing, POST approves and the certificate is issued', async () => {
     const { stack, client, sink } = await startStack();
-    const cli = {
-      endpoint: stack.url,
-      accessKeyId: ACCOUNT_A.accessKeyId,
-      secretAccessKey: ACCOUNT_A.secretAccessKey,
-    };
+    const cli = cliTarget(stack);
 
     const { CertificateArn: arn } = await awsCliJson<{ CertificateArn: string }>(
       [

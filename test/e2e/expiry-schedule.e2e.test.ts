@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { type ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../functions/adapters/local/event-log.ts';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import { useCleanups } from '../support/cleanups.ts';
 import { eventually } from '../support/eventually.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { acmClient, makeDataDir, testSettings } from '../support/local-stack-harness.ts';
@@ -12,11 +13,7 @@ import { acmClient, makeDataDir, testSettings } from '../support/local-stack-har
 // and the stack's schedule timer, driven by the stack's clock, expires it once the clock passes NotAfter.
 
 const INTERVAL_SECONDS = 60;
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = useCleanups();
 
 interface Started {
   stack: LocalStack;

@@ -9,6 +9,7 @@ import { FakeClock } from '../support/fake-clock.ts';
 import {
   ACCOUNT_A,
   acmClient,
+  cliTarget,
   makeDataDir,
   REGION,
   startTestStack,
@@ -64,11 +65,7 @@ beforeAll(async () => {
     }),
     { clock },
   );
-  cli = {
-    endpoint: stack.url,
-    accessKeyId: ACCOUNT_A.accessKeyId,
-    secretAccessKey: ACCOUNT_A.secretAccessKey,
-  };
+  cli = cliTarget(stack);
 });
 
 afterAll(async () => {

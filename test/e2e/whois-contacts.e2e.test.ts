@@ -1,8 +1,9 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { type ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { startBindServer } from '../support/bind-server.ts';
+import { useCleanups } from '../support/cleanups.ts';
 import { eventually } from '../support/eventually.ts';
 import { freePort } from '../support/free-port.ts';
 import { acmClient, makeDataDir, startTestStack, testSettings } from '../support/local-stack-harness.ts';
@@ -16,11 +17,7 @@ import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';
 const APPROVERS = ['admin', 'administrator', 'hostmaster', 'postmaster', 'webmaster'].map(
   (box) => `${box}@example.test`,
 );
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = useCleanups();
 
 /** A WHOIS server that answers example.test with published contacts, anything else with "No match". */
 async function startWhoisServer(): Promise<{ address: string; queries: string[] }> {

@@ -62,3 +62,11 @@ export function acmClient(stack: LocalStack, account: typeof ACCOUNT_A = ACCOUNT
     credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
   });
 }
+
+/** Where and as whom the AWS CLI calls the stack's ACM API. */
+export function cliTarget(
+  stack: LocalStack,
+  account: typeof ACCOUNT_A = ACCOUNT_A,
+): { endpoint: string; accessKeyId: string; secretAccessKey: string } {
+  return { endpoint: stack.url, accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey };
+}

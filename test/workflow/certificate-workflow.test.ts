@@ -1,9 +1,10 @@
 import { type ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
 import type { CertificateRecord } from '../../functions/core/model.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { type BindServer, startBindServer } from '../support/bind-server.ts';
+import { useCleanups } from '../support/cleanups.ts';
 import { eventually } from '../support/eventually.ts';
 import { FakeClock, HOUR_MS } from '../support/fake-clock.ts';
 import { acmClient, makeDataDir, startTestStack, testSettings } from '../support/local-stack-harness.ts';
@@ -13,16 +14,13 @@ import { reservedSerials } from '../support/table-inspection.ts';
 // DNS server (BIND). Only the Wait state is shortened; the 72-hour window is crossed by moving the clock.
 
 let bind: BindServer;
-const cleanups: Array<() => Promise<void>> = [];
+const cleanups = useCleanups();
 
 beforeAll(async () => {
   bind = await startBindServer({ zone: 'example.test' });
 });
 afterAll(async () => {
   await bind.stop();
-});
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
 async function newStack(clock = new FakeClock(), dataDir?: string) {
