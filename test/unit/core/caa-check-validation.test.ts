@@ -149,8 +149,14 @@ describe('checkValidation with CAA', () => {
       'CAA lookup at example.com for www.example.com failed: SERVFAIL ESERVFAIL from 192.0.2.53:53';
     const pending = await stored(certificate.arn);
     expect(pending?.status).toBe('PENDING_VALIDATION');
+    // The name says when the schedule checks again (the wait the check step just returned).
+    const nextCheckAt = new Date(START.getTime() + pollDelaySeconds(5, TEST_SETTINGS.pollSchedule) * 1000);
     expect(checks(pending)).toEqual([
-      ['www.example.com', 'SUCCESS', { at: failedAt, outcome: 'CAA_LOOKUP_FAILED', detail }],
+      [
+        'www.example.com',
+        'SUCCESS',
+        { at: failedAt, outcome: 'CAA_LOOKUP_FAILED', detail, nextCheckAt: nextCheckAt.toISOString() },
+      ],
       ['www.example.org', 'SUCCESS', undefined],
     ]);
 
