@@ -1,6 +1,7 @@
 import { DescribeCertificateCommand } from '@aws-sdk/client-acm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
+import type { WireDiagnosis } from '../../local/diagnose.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { awsCliJson } from '../support/aws-cli.ts';
 import { type BindServer, startBindServer } from '../support/bind-server.ts';
@@ -23,14 +24,7 @@ import { runCommand } from '../support/run-command.ts';
 
 const POLL_SECONDS = 600;
 
-interface Diagnosis {
-  CheckedAt?: number;
-  NextCheckAt?: number;
-  Outcome: string;
-  Message: string;
-  Found?: string[];
-  Server?: string;
-}
+type Diagnosis = WireDiagnosis;
 interface RawDomainValidation {
   DomainName: string;
   ValidationStatus: string;
