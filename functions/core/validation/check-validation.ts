@@ -27,12 +27,16 @@ export interface CheckValidationDeps {
   caaIdentities?: readonly string[];
 }
 
+/** How late after the deadline the schedule's last check may run (Wait rounding, Lambda start) and still look. */
+const FINAL_CHECK_GRACE_MS = 60_000;
+
 /**
  * One round of the validation loop: look for each pending domain's proof, record what was seen, and say
  * what the workflow does next. DNS proof is looked up here; EMAIL proof is an approval the approval desk
  * records on the certificate, so for those domains this only reads the store. Once every name is proven,
  * CAA decides (enforceCaa): VALIDATED, still pending after a failed CAA lookup, or CaaForbiddenError.
- * Gives up (VALIDATION_TIMED_OUT) once the validation deadline has passed, whatever the method.
+ * Gives up (VALIDATION_TIMED_OUT) when a check at or after the validation deadline still finds a name
+ * unproven, whatever the method.
  * Each name still waiting is told when the next check runs; a `once` check (ValidateNow's, outside the
  * poll schedule) leaves the schedule's next check as it was.
  */
@@ -48,21 +52,19 @@ export async function checkValidation(
   if (certificate?.status !== 'PENDING_VALIDATION') return { outcome: 'STOPPED', attempt, waitSeconds: 0 };
 
   const now = deps.clock.now();
-  if (now.getTime() >= Date.parse(certificate.validationDeadline)) {
-    const saved = await updateCertificate(deps.store, accountId, certificateId, (current) =>
-      current.status === 'PENDING_VALIDATION' ? { ...current, status: 'VALIDATION_TIMED_OUT' } : undefined,
-    );
-    return {
-      outcome: saved?.status === 'VALIDATION_TIMED_OUT' ? 'TIMED_OUT' : 'STOPPED',
-      attempt,
-      waitSeconds: 0,
-    };
-  }
-
-  const secondsToDeadline = Math.ceil((Date.parse(certificate.validationDeadline) - now.getTime()) / 1000);
+  const deadline = Date.parse(certificate.validationDeadline);
+  const pastDeadline = now.getTime() >= deadline;
+  const secondsToDeadline = Math.ceil((deadline - now.getTime()) / 1000);
   const waitSeconds = Math.min(pollDelaySeconds(attempt, deps.pollSchedule), Math.max(1, secondsToDeadline));
-  const nextCheckAt = options.once ? undefined : new Date(now.getTime() + waitSeconds * 1000).toISOString();
-  const proofs = await collectProofs(deps.resolver, certificate);
+  const nextCheckAt =
+    options.once || pastDeadline ? undefined : new Date(now.getTime() + waitSeconds * 1000).toISOString();
+  // The check the schedule runs at the deadline still looks (proof published during the last wait counts);
+  // a check long after it (a run resumed days later) does not. Approvals are recorded when they happen and
+  // the approval desk takes none after the deadline, so approved names count whenever the check runs.
+  const proofs =
+    now.getTime() < deadline + FINAL_CHECK_GRACE_MS
+      ? await collectProofs(deps.resolver, certificate)
+      : new Map<string, DnsProof>();
   const checkedAt = now.toISOString();
   // Nothing looked up, nothing to record: a write would only race the approval desk's.
   const saved =
@@ -86,7 +88,25 @@ export async function checkValidation(
     if (caa === 'PERMITTED') return { outcome: 'VALIDATED', attempt, waitSeconds: 0 };
     if (nextCheckAt) await noteNextCheck(deps.store, saved, checkedAt, nextCheckAt);
   }
+  if (pastDeadline) return timeOut(deps.store, accountId, certificateId, attempt);
   return { outcome: 'PENDING', attempt, waitSeconds };
+}
+
+/** Gives up on a certificate still pending at its validation deadline (VALIDATION_TIMED_OUT). */
+async function timeOut(
+  store: CertificateStore,
+  accountId: string,
+  certificateId: string,
+  attempt: number,
+): Promise<ValidationCheckResult> {
+  const saved = await updateCertificate(store, accountId, certificateId, (current) =>
+    current.status === 'PENDING_VALIDATION' ? { ...current, status: 'VALIDATION_TIMED_OUT' } : undefined,
+  );
+  return {
+    outcome: saved?.status === 'VALIDATION_TIMED_OUT' ? 'TIMED_OUT' : 'STOPPED',
+    attempt,
+    waitSeconds: 0,
+  };
 }
 
 async function collectProofs(
