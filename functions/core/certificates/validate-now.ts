@@ -17,10 +17,10 @@ export const VALIDATE_NOW_INTERVAL_SECONDS = 10;
 /**
  * Has a pending certificate checked at once instead of at its workflow's next poll. The running execution
  * waits in a Wait state nothing can wake, so a second, short execution (`once`) checks and issues if every
- * name is proven. The request is recorded first (`checkRequestedAt`, a conditional write): a repeat within
- * the interval finds it and starts nothing, and of racing requests only the one whose write lands starts
- * a run. The execution name is the certificate id and the interval's number: distinct per request, and
- * the same for a retried start of one request.
+ * name is proven. Its name is the certificate id and the interval's number, so requests racing within one
+ * interval start one execution (starts are idempotent by name). The request is recorded
+ * (`checkRequestedAt`) only after the start went through: a repeat within the interval then starts nothing,
+ * while a start that failed leaves nothing recorded, so the caller's retry starts it.
  */
 export async function validateNow(deps: ValidateNowDeps, accountId: string, arn: string): Promise<void> {
   parseCertificateArn(arn);
@@ -31,18 +31,17 @@ export async function validateNow(deps: ValidateNowDeps, accountId: string, arn:
     );
   }
   const now = deps.clock.now();
-  // Set by the attempt whose write went through: a re-read after a lost race decides again.
-  let claimed = false;
-  const saved = await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) => {
-    claimed = current.status === 'PENDING_VALIDATION' && !requestedRecently(current.checkRequestedAt, now);
-    return claimed ? { ...current, checkRequestedAt: now.toISOString() } : undefined;
-  });
-  if (!saved || !claimed) return;
+  if (requestedRecently(certificate.checkRequestedAt, now)) return;
   const interval = Math.floor(now.getTime() / (VALIDATE_NOW_INTERVAL_SECONDS * 1000));
   await deps.workflow.start(validateNowExecutionName(certificate.id, interval), {
     certificateArn: certificate.arn,
     once: true,
   });
+  await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) =>
+    current.status === 'PENDING_VALIDATION' && !requestedRecently(current.checkRequestedAt, now)
+      ? { ...current, checkRequestedAt: now.toISOString() }
+      : undefined,
+  );
 }
 
 export function validateNowExecutionName(certificateId: string, interval: number): string {

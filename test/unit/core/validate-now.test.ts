@@ -67,9 +67,26 @@ describe('validateNow', () => {
     );
   });
 
-  it('starts one run for requests racing at the same moment: the conditional write lets one through', async () => {
+  it('starts one execution for requests racing at the same moment: they all name the same one', async () => {
     const certificate = await stored();
     await Promise.all(Array.from({ length: 5 }, () => validateNow(deps(), ACCOUNT, certificate.arn)));
+    // The starter is idempotent by name (Step Functions refuses a second execution of one name).
+    expect(new Set(workflow.started.map((start) => start.name)).size).toBe(1);
+  });
+
+  it('records nothing when the start fails, so a retry of the request starts the run', async () => {
+    const certificate = await stored();
+    const failing: WorkflowStarter = {
+      start: async () => {
+        throw new Error('Step Functions is unavailable');
+      },
+    };
+    await expect(validateNow({ ...deps(), workflow: failing }, ACCOUNT, certificate.arn)).rejects.toThrow(
+      'Step Functions is unavailable',
+    );
+    expect((await dynamo.store.get(certificate.accountId, certificate.id))?.checkRequestedAt).toBeUndefined();
+    clock.advance(500);
+    await validateNow(deps(), ACCOUNT, certificate.arn);
     expect(workflow.started).toHaveLength(1);
   });
 
