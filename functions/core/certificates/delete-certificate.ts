@@ -16,5 +16,11 @@ export async function deleteCertificate(
   if (certificate.inUseBy.length > 0) {
     throw new ResourceInUseError(`Certificate ${arn} is in use by ${certificate.inUseBy.join(', ')}.`);
   }
-  if (await deps.store.delete(accountId, certificate.id)) await deps.store.releaseHeldCertificate(accountId);
+  if (!(await deps.store.delete(accountId, certificate.id))) return;
+  try {
+    await deps.store.releaseHeldCertificate(accountId);
+  } catch {
+    // The certificate is gone, so the delete succeeded: answering an error would make the client retry into
+    // ResourceNotFoundException. The slot stays counted (the quota can only under-grant, never over-grant).
+  }
 }

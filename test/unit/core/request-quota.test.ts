@@ -132,6 +132,20 @@ describe('the certificate quota', () => {
     expect(await t.held()).toBe(1);
   });
 
+  it('answers a delete that removed the certificate as done, even when freeing its slot fails', async () => {
+    const t = setup({ certificatesPerAccount: 5, requestsPerYear: 10 });
+    const arn = await t.request('slot.example.com');
+    const failingRelease = Object.create(dynamo.store, {
+      releaseHeldCertificate: { value: async () => Promise.reject(new Error('throttled')) },
+    }) as CertificateStore;
+    await expect(
+      deleteCertificate({ store: failingRelease, region: TEST_SETTINGS.region }, t.accountId, arn),
+    ).resolves.toBe(undefined);
+    expect(await dynamo.store.get(t.accountId, parseCertificateArn(arn).certificateId)).toBeUndefined();
+    // The slot stays counted: the quota under-grants rather than over-grants.
+    expect((await t.usage()).certificates).toBe(1);
+  });
+
   it('frees a slot once when the same certificate is deleted by concurrent calls', async () => {
     const t = setup({ certificatesPerAccount: 5, requestsPerYear: 100 });
     await t.request('keep-1.example.com');
