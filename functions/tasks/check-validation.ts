@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import type { DomainProbeAnswer, DomainProbeName } from '../core/ports.ts';
 import { probeDomains } from '../core/preflight/probe-domains.ts';
-import { DEFAULT_SETTINGS } from '../core/settings.ts';
 import { type CheckValidationDeps, checkValidation } from '../core/validation/check-validation.ts';
 import type { CertificateTaskEvent } from './task-event.ts';
 
@@ -21,9 +20,11 @@ export function isDomainProbeEvent(event: object): event is DomainProbeEvent {
 export function createCheckValidationHandler(deps: CheckValidationDeps) {
   return middy(async (event: CertificateTaskEvent | DomainProbeEvent) => {
     if (isDomainProbeEvent(event)) {
-      const caaIdentities = deps.caaIdentities ?? DEFAULT_SETTINGS.caaIdentities;
       const result: DomainProbeResult = {
-        domains: await probeDomains({ resolver: deps.resolver, caaIdentities }, probeNames(event)),
+        domains: await probeDomains(
+          { resolver: deps.resolver, caaIdentities: deps.caaIdentities },
+          probeNames(event),
+        ),
       };
       return result;
     }

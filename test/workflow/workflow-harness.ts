@@ -67,6 +67,7 @@ export function newWorkflowRunner(
       clock: ports.clock ?? new FakeClock(new Date()),
       random: cryptoRandom,
       pollSchedule: TEST_SETTINGS.pollSchedule,
+      caaIdentities: TEST_SETTINGS.caaIdentities,
       signer: ca.signer,
       issuer: { current: async () => ({ certificatePem: ca.certificatePem, chainPem: [] }) },
       vault: plainVault,

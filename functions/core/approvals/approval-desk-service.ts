@@ -4,6 +4,7 @@ import type { CertificateRecord, DomainValidation } from '../model.ts';
 import type { ApprovalRecord, CertificateStore, Clock } from '../ports.ts';
 import type { ApprovalDesk, ApprovalLookup, ApprovalProblem } from './approval-desk.ts';
 import { approvalTokenHash, isApprovalTokenShape } from './approval-token.ts';
+import { recordedApproverDomain } from './approver-addresses.ts';
 
 export interface ApprovalDeskDeps {
   store: CertificateStore;
@@ -72,19 +73,13 @@ function judge(
     ok: true,
     request: {
       domainName: dv.domainName,
-      validationDomain: addressDomain(dv),
+      validationDomain: recordedApproverDomain(dv),
       certificateArn: certificate.arn,
       accountId: certificate.accountId,
       region: parseCertificateArn(certificate.arn).region,
       expiresAt: approval.expiresAt,
     },
   };
-}
-
-/** Where the approver addresses are: the ValidationDomain, less a `www.` or `*.` ACM drops when mailing. */
-function addressDomain(dv: DomainValidation): string {
-  const address = dv.validationEmails?.[0];
-  return address?.slice(address.lastIndexOf('@') + 1) ?? dv.validationDomain;
 }
 
 function approved(dv: DomainValidation): DomainValidation {

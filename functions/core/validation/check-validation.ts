@@ -3,7 +3,7 @@ import { enforceCaa } from '../caa/enforce-caa.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import type { CertificateRecord, DomainValidation } from '../model.ts';
 import type { CertificateStore, Clock, DnsResolver } from '../ports.ts';
-import { DEFAULT_SETTINGS, type PollSchedule } from '../settings.ts';
+import type { PollSchedule } from '../settings.ts';
 import { type DnsProof, findDnsProof } from './dns-proof.ts';
 import { noteNextCheck } from './note-next-check.ts';
 import { pollDelaySeconds } from './poll-schedule.ts';
@@ -24,7 +24,7 @@ export interface CheckValidationDeps {
   clock: Clock;
   pollSchedule: PollSchedule;
   /** settings.caaIdentities; the default identity when not given. */
-  caaIdentities?: readonly string[];
+  caaIdentities: readonly string[];
 }
 
 /** How late after the deadline the schedule's last check may run (Wait rounding, Lambda start) and still look. */
@@ -82,8 +82,7 @@ export async function checkValidation(
         );
   if (saved?.status !== 'PENDING_VALIDATION') return { outcome: 'STOPPED', attempt, waitSeconds: 0 };
   if (saved.domainValidations.every((dv) => dv.status === 'SUCCESS')) {
-    const caaIdentities = deps.caaIdentities ?? DEFAULT_SETTINGS.caaIdentities;
-    const caa = await enforceCaa({ ...deps, caaIdentities }, saved, checkedAt);
+    const caa = await enforceCaa(deps, saved, checkedAt);
     if (caa === 'STOPPED') return { outcome: 'STOPPED', attempt, waitSeconds: 0 };
     if (caa === 'PERMITTED') return { outcome: 'VALIDATED', attempt, waitSeconds: 0 };
     if (nextCheckAt) await noteNextCheck(deps.store, saved, checkedAt, nextCheckAt);

@@ -34,7 +34,7 @@ function deps(caaIdentities?: string[]) {
     resolver: dns,
     clock,
     pollSchedule: TEST_SETTINGS.pollSchedule,
-    ...(caaIdentities ? { caaIdentities } : {}),
+    caaIdentities: caaIdentities ?? TEST_SETTINGS.caaIdentities,
   };
 }
 

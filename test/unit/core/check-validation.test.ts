@@ -32,7 +32,13 @@ beforeEach(() => {
 });
 
 function deps(overrides: { clock?: FakeClock } = {}) {
-  return { store: dynamo.store, resolver: dns, clock: overrides.clock ?? clock, pollSchedule: SCHEDULE };
+  return {
+    store: dynamo.store,
+    resolver: dns,
+    clock: overrides.clock ?? clock,
+    pollSchedule: SCHEDULE,
+    caaIdentities: TEST_SETTINGS.caaIdentities,
+  };
 }
 
 async function request(domainName: string, subjectAlternativeNames?: string[]): Promise<CertificateRecord> {

@@ -66,7 +66,13 @@ function setup(options: { domainPolicy?: DomainPolicy; zones?: string[] } = {}) 
     publish: (arn: string) => publishValidationRecords(publishDeps, arn),
     check: (arn: string) =>
       checkValidation(
-        { store, resolver: new ScriptedResolver(), clock, pollSchedule: TEST_SETTINGS.pollSchedule },
+        {
+          store,
+          resolver: new ScriptedResolver(),
+          clock,
+          pollSchedule: TEST_SETTINGS.pollSchedule,
+          caaIdentities: TEST_SETTINGS.caaIdentities,
+        },
         arn,
         0,
       ),

@@ -86,7 +86,13 @@ function setup() {
     publish: (arn: string) => publishValidationRecords({ ...mailing, zoneWriter: zones }, arn),
     check: (arn: string, previousAttempt = 0) =>
       checkValidation(
-        { store, resolver, clock, pollSchedule: TEST_SETTINGS.pollSchedule },
+        {
+          store,
+          resolver,
+          clock,
+          pollSchedule: TEST_SETTINGS.pollSchedule,
+          caaIdentities: TEST_SETTINGS.caaIdentities,
+        },
         arn,
         previousAttempt,
       ),

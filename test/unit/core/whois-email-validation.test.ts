@@ -95,7 +95,13 @@ function setup(options: { whois?: WhoisLookup; mailer?: RecordingMailer } = {}) 
       }),
     check: (arn: string) =>
       checkValidation(
-        { store, resolver: new ScriptedResolver(), clock, pollSchedule: TEST_SETTINGS.pollSchedule },
+        {
+          store,
+          resolver: new ScriptedResolver(),
+          clock,
+          pollSchedule: TEST_SETTINGS.pollSchedule,
+          caaIdentities: TEST_SETTINGS.caaIdentities,
+        },
         arn,
         0,
       ),
