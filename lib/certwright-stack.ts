@@ -99,6 +99,8 @@ const TASK_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Up
  * work-queue index, the approval site by the token's hash).
  */
 const READ_SAVE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/** Partition keys the approval site may read and write: approval links and certificates (see dynamodb-store.ts). */
+const APPROVAL_SITE_KEYS = ['APPROVAL#*', 'ACCOUNT#*'];
 
 export interface CertwrightStackProps extends StackProps {
   /** Defaults to the settings in CDK context (cdk.json and `-c key=value`). */
@@ -277,6 +279,11 @@ export class CertwrightStack extends Stack {
                 ? READ_SAVE_TABLE_ACTIONS
                 : TASK_TABLE_ACTIONS,
           resources: [this.table.tableArn],
+          // The approval site answers the public: it may touch approval links and certificates only (not the
+          // CA, serial, idempotency or quota items).
+          ...(name === 'approval'
+            ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': APPROVAL_SITE_KEYS } } }
+            : {}),
         }),
       );
     }

@@ -383,6 +383,15 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     });
   });
 
+  it('lets the public approval function read and save only approval links and certificates', () => {
+    const grants = grantsOf('dynamodb:PutItem').filter((grant) => grant.principal === roleOf('approval'));
+    expect(grants).toHaveLength(1);
+    expect(grants[0]?.condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APPROVAL#*', 'ACCOUNT#*'] },
+    });
+    expect(grantsOf('dynamodb:UpdateItem').map((grant) => grant.principal)).not.toContain(roleOf('approval'));
+  });
+
   it('grants no mail sending without an emailSender', () => {
     expect(grantsOf('ses:SendEmail')).toEqual([]);
     expect(JSON.stringify(template.toJSON())).not.toContain('CERTWRIGHT_EMAIL_SENDER');
