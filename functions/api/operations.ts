@@ -1,8 +1,12 @@
 import { resendValidationEmail } from '../core/approvals/resend-validation-email.ts';
+import { parseCertificateArn } from '../core/arn.ts';
+import { addTagsToCertificate } from '../core/certificates/add-tags-to-certificate.ts';
 import { deleteCertificate } from '../core/certificates/delete-certificate.ts';
 import { findCertificate } from '../core/certificates/find-certificate.ts';
 import { getCertificatePem } from '../core/certificates/get-certificate.ts';
 import { listCertificates } from '../core/certificates/list-certificates.ts';
+import { listTagsForCertificate } from '../core/certificates/list-tags-for-certificate.ts';
+import { removeTagsFromCertificate } from '../core/certificates/remove-tags-from-certificate.ts';
 import {
   type DomainValidationOption,
   type RequestCertificateDeps,
@@ -14,7 +18,7 @@ import { checkLength, constraintViolation } from '../core/constraint-violation.t
 import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
 import type { DomainProbe, Mailer } from '../core/ports.ts';
 import { checkDomains, type DomainsCheckResult } from '../core/preflight/check-domains.ts';
-import { checkIdempotencyToken, checkTags } from '../core/tags.ts';
+import { checkIdempotencyToken, checkTags, checkTagsToRemove } from '../core/tags.ts';
 import { WireError } from './acm-errors.ts';
 import { certificateDetail, certificateSummary } from './certificate-shapes.ts';
 import {
@@ -158,6 +162,25 @@ const resendValidationEmailOperation: Operation = async (services, accountId, in
   return {};
 };
 
+const addTagsToCertificateOperation: Operation = async (services, accountId, input) => {
+  const arn = requiredString(input, 'CertificateArn', 'certificateArn');
+  parseCertificateArn(arn);
+  await addTagsToCertificate(storeDeps(services), accountId, arn, checkTags(input.Tags));
+  return {};
+};
+
+const removeTagsFromCertificateOperation: Operation = async (services, accountId, input) => {
+  const arn = requiredString(input, 'CertificateArn', 'certificateArn');
+  parseCertificateArn(arn);
+  await removeTagsFromCertificate(storeDeps(services), accountId, arn, checkTagsToRemove(input.Tags));
+  return {};
+};
+
+const listTagsForCertificateOperation: Operation = async (services, accountId, input) => {
+  const arn = requiredString(input, 'CertificateArn', 'certificateArn');
+  return { Tags: await listTagsForCertificate(storeDeps(services), accountId, arn) };
+};
+
 /** Certwright's own operation: check a pending certificate's names now instead of at the next poll. */
 const validateNowOperation: Operation = async (services, accountId, input) => {
   await validateNow(
@@ -218,6 +241,9 @@ export const OPERATIONS: Record<string, Operation> = {
   GetCertificate: getCertificateOperation,
   DeleteCertificate: deleteCertificateOperation,
   ResendValidationEmail: resendValidationEmailOperation,
+  AddTagsToCertificate: addTagsToCertificateOperation,
+  RemoveTagsFromCertificate: removeTagsFromCertificateOperation,
+  ListTagsForCertificate: listTagsForCertificateOperation,
   ValidateNow: validateNowOperation,
   CheckDomains: checkDomainsOperation,
 };

@@ -77,3 +77,42 @@ export function checkIdempotencyToken(token: unknown, field = 'idempotencyToken'
   }
   return token;
 }
+
+/**
+ * Validates RemoveTagsFromCertificate's Tags member: 1–50 tags (more is a constraint violation there, not
+ * TooManyTagsException), with the same key and value rules as when adding.
+ */
+export function checkTagsToRemove(tags: unknown, field = 'tags'): Tag[] {
+  if (Array.isArray(tags) && tags.length > MAX_TAGS) {
+    throw constraintViolation(tags, field, `Member must have length less than or equal to ${MAX_TAGS}`);
+  }
+  return checkTags(tags, field);
+}
+
+/**
+ * The certificate's tags with `added` applied: a new key is appended, an existing key gets the new value
+ * (or loses its value when the added tag has none) in its place. More than 50 tags in all is refused.
+ */
+export function withTagsAdded(current: readonly Tag[], added: readonly Tag[], arn: string): Tag[] {
+  const byKey = new Map(current.map((tag) => [tag.Key, tag]));
+  for (const tag of added) byKey.set(tag.Key, tag);
+  if (byKey.size > MAX_TAGS) {
+    throw new TooManyTagsError(
+      `The certificate ${arn} would have ${byKey.size} tags; a certificate can have at most ${MAX_TAGS} tags.`,
+    );
+  }
+  return [...byKey.values()].map(({ Key, Value }) => (Value === undefined ? { Key } : { Key, Value }));
+}
+
+/**
+ * The certificate's tags without `removed`: a tag named by key only goes whatever its value; one named with
+ * a value goes only if its value is that value (a missing value counts as the empty string).
+ */
+export function withTagsRemoved(current: readonly Tag[], removed: readonly Tag[]): Tag[] {
+  return current.filter((tag) => !removed.some((gone) => removes(gone, tag)));
+}
+
+function removes(gone: Tag, tag: Tag): boolean {
+  if (gone.Key !== tag.Key) return false;
+  return gone.Value === undefined || gone.Value === (tag.Value ?? '');
+}
