@@ -1,5 +1,10 @@
 import { resendValidationEmail } from '../core/approvals/resend-validation-email.ts';
 import { parseCertificateArn } from '../core/arn.ts';
+import {
+  DAYS_BEFORE_EXPIRY,
+  getAccountConfiguration,
+  putAccountConfiguration,
+} from '../core/certificates/account-configuration.ts';
 import { addTagsToCertificate } from '../core/certificates/add-tags-to-certificate.ts';
 import { deleteCertificate } from '../core/certificates/delete-certificate.ts';
 import { findCertificate } from '../core/certificates/find-certificate.ts';
@@ -181,6 +186,21 @@ const listTagsForCertificateOperation: Operation = async (services, accountId, i
   return { Tags: await listTagsForCertificate(storeDeps(services), accountId, arn) };
 };
 
+const getAccountConfigurationOperation: Operation = async (services, accountId) => {
+  const configuration = await getAccountConfiguration(services.store, accountId);
+  return { ExpiryEvents: { DaysBeforeExpiry: configuration.expiryEvents.daysBeforeExpiry } };
+};
+
+const putAccountConfigurationOperation: Operation = async (services, accountId, input) => {
+  checkIdempotencyToken(input.IdempotencyToken);
+  const expiryEvents = optionalObject(input, 'ExpiryEvents');
+  const days =
+    expiryEvents &&
+    optionalInteger(expiryEvents, 'DaysBeforeExpiry', 'expiryEvents.daysBeforeExpiry', DAYS_BEFORE_EXPIRY);
+  await putAccountConfiguration(services.store, accountId, days);
+  return {};
+};
+
 /** Certwright's own operation: check a pending certificate's names now instead of at the next poll. */
 const validateNowOperation: Operation = async (services, accountId, input) => {
   await validateNow(
@@ -244,6 +264,8 @@ export const OPERATIONS: Record<string, Operation> = {
   AddTagsToCertificate: addTagsToCertificateOperation,
   RemoveTagsFromCertificate: removeTagsFromCertificateOperation,
   ListTagsForCertificate: listTagsForCertificateOperation,
+  GetAccountConfiguration: getAccountConfigurationOperation,
+  PutAccountConfiguration: putAccountConfigurationOperation,
   ValidateNow: validateNowOperation,
   CheckDomains: checkDomainsOperation,
 };

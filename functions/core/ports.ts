@@ -119,6 +119,15 @@ export interface CertificateStore {
    * certificates it holds, and its counts are left for its first reservation to write.
    */
   peekQuotaUsage(accountId: string, window: RequestWindow): Promise<QuotaUsage>;
+  /** The account's configuration as last put, or undefined if it never was. */
+  getAccountConfiguration(accountId: string): Promise<AccountConfiguration | undefined>;
+  /** Writes the account's configuration, replacing the one before (the last write wins). */
+  putAccountConfiguration(accountId: string, configuration: AccountConfiguration): Promise<void>;
+}
+
+/** An account's settings, as GetAccountConfiguration and PutAccountConfiguration carry them. */
+export interface AccountConfiguration {
+  expiryEvents: { daysBeforeExpiry: number };
 }
 
 /** Requests made on UTC days `firstDay`..`day` (days since 1970-01-01) count toward the request quota. */

@@ -14,6 +14,7 @@
  * - quota counts: pk ACCOUNT#<accountId>, sk QUOTA; `held` (certificates the account holds), `requests`
  *   (the sum of the day counters), one counter `d<day>` per UTC day (days since the epoch) with requests,
  *   `oldestDay` (the earliest day counter). See reserveQuota.
+ * - account configuration: pk ACCOUNT#<accountId>, sk CONFIGURATION; `daysBeforeExpiry`, `updatedAt`
  *
  * No index serves the quotas: the quota item is read and written by its key.
  */
@@ -34,6 +35,7 @@ import { ConcurrentModificationError, InvalidArgsError, SerialCollisionError } f
 import type { CertificateRecord, CertificateStatus } from '../../core/model.ts';
 import { utcDay } from '../../core/policy/request-window.ts';
 import type {
+  AccountConfiguration,
   ApprovalRecord,
   CertificatePage,
   CertificateStore,
@@ -54,6 +56,7 @@ const SERIAL_PREFIX = 'SERIAL#';
 const APPROVAL_PREFIX = 'APPROVAL#';
 const APPROVAL_SORT_KEY = 'APPROVAL';
 const QUOTA_SORT_KEY = 'QUOTA';
+const CONFIGURATION_SORT_KEY = 'CONFIGURATION';
 const DAY_COUNTER_PREFIX = 'd';
 /** Rounds of reserveQuota's write-read loop before it gives up on an account whose counts keep changing. */
 const MAX_QUOTA_ROUNDS = 10;
@@ -394,6 +397,27 @@ export class DynamoDbCertificateStore implements CertificateStore {
     return { certificates: held, requests: [...days.values()].reduce((sum, count) => sum + count, 0) };
   }
 
+  async getAccountConfiguration(accountId: string): Promise<AccountConfiguration | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: configurationKey(accountId), ConsistentRead: true }),
+    );
+    if (!Item || typeof Item.daysBeforeExpiry !== 'number') return undefined;
+    return { expiryEvents: { daysBeforeExpiry: Item.daysBeforeExpiry } };
+  }
+
+  async putAccountConfiguration(accountId: string, configuration: AccountConfiguration): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...configurationKey(accountId),
+          daysBeforeExpiry: configuration.expiryEvents.daysBeforeExpiry,
+          updatedAt: new Date().toISOString(),
+        },
+      }),
+    );
+  }
+
   private async readQuota(accountId: string): Promise<QuotaItem | undefined> {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: quotaKey(accountId), ConsistentRead: true }),
@@ -654,6 +678,10 @@ function idempotencyKey(accountId: string, token: string): { pk: string; sk: str
 
 function quotaKey(accountId: string): { pk: string; sk: string } {
   return { pk: accountPartitionKey(accountId), sk: QUOTA_SORT_KEY };
+}
+
+function configurationKey(accountId: string): { pk: string; sk: string } {
+  return { pk: accountPartitionKey(accountId), sk: CONFIGURATION_SORT_KEY };
 }
 
 function dayCounter(day: number): string {

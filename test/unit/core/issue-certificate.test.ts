@@ -154,6 +154,9 @@ function hookedStore(hooks: StoreHooks): CertificateStore {
     releaseHeldCertificate: (accountId) => store.releaseHeldCertificate(accountId),
     quotaUsage: (accountId, window) => store.quotaUsage(accountId, window),
     peekQuotaUsage: (accountId, window) => store.peekQuotaUsage(accountId, window),
+    getAccountConfiguration: (accountId) => store.getAccountConfiguration(accountId),
+    putAccountConfiguration: (accountId, configuration) =>
+      store.putAccountConfiguration(accountId, configuration),
   };
 }
 

@@ -51,6 +51,8 @@ function withInterference(): { store: CertificateStore; interfere(write: Promise
       releaseHeldCertificate: () => Promise.reject(new Error('not used')),
       quotaUsage: () => Promise.reject(new Error('not used')),
       peekQuotaUsage: () => Promise.reject(new Error('not used')),
+      getAccountConfiguration: () => Promise.reject(new Error('not used')),
+      putAccountConfiguration: () => Promise.reject(new Error('not used')),
     },
     interfere: (write) => {
       pending.push(write);
