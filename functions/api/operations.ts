@@ -18,6 +18,7 @@ import {
   requestCertificate,
   type ValidationMethod,
 } from '../core/certificates/request-certificate.ts';
+import { updateCertificateOptions } from '../core/certificates/update-certificate-options.ts';
 import { validateNow } from '../core/certificates/validate-now.ts';
 import { checkLength, constraintViolation } from '../core/constraint-violation.ts';
 import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
@@ -201,6 +202,22 @@ const putAccountConfigurationOperation: Operation = async (services, accountId, 
   return {};
 };
 
+const updateCertificateOptionsOperation: Operation = async (services, accountId, input) => {
+  const arn = requiredString(input, 'CertificateArn', 'certificateArn');
+  const options = optionalObject(input, 'Options');
+  if (options === undefined) throw constraintViolation(null, 'options', 'Member must not be null');
+  await updateCertificateOptions(storeDeps(services), accountId, arn, {
+    certificateTransparencyLoggingPreference: optionalEnum(
+      options,
+      'CertificateTransparencyLoggingPreference',
+      'options.certificateTransparencyLoggingPreference',
+      ENABLED_DISABLED,
+    ),
+    export: optionalEnum(options, 'Export', 'options.export', ENABLED_DISABLED),
+  });
+  return {};
+};
+
 /** Certwright's own operation: check a pending certificate's names now instead of at the next poll. */
 const validateNowOperation: Operation = async (services, accountId, input) => {
   await validateNow(
@@ -266,6 +283,7 @@ export const OPERATIONS: Record<string, Operation> = {
   ListTagsForCertificate: listTagsForCertificateOperation,
   GetAccountConfiguration: getAccountConfigurationOperation,
   PutAccountConfiguration: putAccountConfigurationOperation,
+  UpdateCertificateOptions: updateCertificateOptionsOperation,
   ValidateNow: validateNowOperation,
   CheckDomains: checkDomainsOperation,
 };
