@@ -1,52 +1,16 @@
-import {
-  type ACMClient,
-  GetAccountConfigurationCommand,
-  PutAccountConfigurationCommand,
-} from '@aws-sdk/client-acm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/local-stack.ts';
+import { GetAccountConfigurationCommand, PutAccountConfigurationCommand } from '@aws-sdk/client-acm';
+import { describe, expect, it } from 'vitest';
 import { awsCliJson, runAwsCli } from '../support/aws-cli.ts';
-import {
-  ACCOUNT_B,
-  acmClient,
-  cliTarget,
-  makeDataDir,
-  startTestStack,
-  testSettings,
-} from '../support/local-stack-harness.ts';
+import { ACCOUNT_B, cliTarget, useLocalStack } from '../support/local-stack-harness.ts';
+import { rejectionOf } from '../support/thrown.ts';
 
 // GetAccountConfiguration and PutAccountConfiguration through the local stack: the AWS CLI and the SDK.
 
-let stack: LocalStack;
-let cleanupDataDir: () => Promise<void>;
-let acm: ACMClient;
-
-beforeAll(async () => {
-  const data = await makeDataDir();
-  cleanupDataDir = data.cleanup;
-  stack = await startTestStack(testSettings(data.dataDir));
-  acm = acmClient(stack);
-});
-
-afterAll(async () => {
-  acm?.destroy();
-  await stack?.stop();
-  await cleanupDataDir?.();
-});
-
-async function failure(call: Promise<unknown>): Promise<{ name: string; message: string }> {
-  const error = await call.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (caught: Error) => caught,
-  );
-  return { name: error.name, message: error.message };
-}
+const local = useLocalStack();
 
 describe('account configuration through the AWS CLI', () => {
   it('starts at 45 days; put-account-configuration changes it for that account only', async () => {
-    const cli = cliTarget(stack);
+    const cli = cliTarget(local.stack);
     expect(await awsCliJson(['acm', 'get-account-configuration'], cli)).toEqual({
       ExpiryEvents: { DaysBeforeExpiry: 45 },
     });
@@ -65,16 +29,18 @@ describe('account configuration through the AWS CLI', () => {
     expect(await awsCliJson(['acm', 'get-account-configuration'], cli)).toEqual({
       ExpiryEvents: { DaysBeforeExpiry: 30 },
     });
-    expect(await awsCliJson(['acm', 'get-account-configuration'], cliTarget(stack, ACCOUNT_B))).toEqual({
-      ExpiryEvents: { DaysBeforeExpiry: 45 },
-    });
+    expect(await awsCliJson(['acm', 'get-account-configuration'], cliTarget(local.stack, ACCOUNT_B))).toEqual(
+      {
+        ExpiryEvents: { DaysBeforeExpiry: 45 },
+      },
+    );
   });
 });
 
 describe('PutAccountConfiguration errors through the SDK', () => {
   it('requires IdempotencyToken, with ACM’s message', async () => {
     const input = { ExpiryEvents: { DaysBeforeExpiry: 10 } } as unknown as { IdempotencyToken: string };
-    expect(await failure(acm.send(new PutAccountConfigurationCommand(input)))).toEqual({
+    expect(await rejectionOf(local.client().send(new PutAccountConfigurationCommand(input)))).toEqual({
       name: 'ValidationException',
       message:
         "1 validation error detected: Value null at 'idempotencyToken' failed to satisfy constraint: Member must not be null",
@@ -82,10 +48,15 @@ describe('PutAccountConfiguration errors through the SDK', () => {
   });
 
   it('refuses a put without ExpiryEvents, and DaysBeforeExpiry outside 1–45, changing nothing', async () => {
-    await acm.send(
-      new PutAccountConfigurationCommand({ IdempotencyToken: 'a0', ExpiryEvents: { DaysBeforeExpiry: 20 } }),
+    await local.client().send(
+      new PutAccountConfigurationCommand({
+        IdempotencyToken: 'a0',
+        ExpiryEvents: { DaysBeforeExpiry: 20 },
+      }),
     );
-    expect(await failure(acm.send(new PutAccountConfigurationCommand({ IdempotencyToken: 'a1' })))).toEqual({
+    expect(
+      await rejectionOf(local.client().send(new PutAccountConfigurationCommand({ IdempotencyToken: 'a1' }))),
+    ).toEqual({
       name: 'ValidationException',
       message: 'Configuration for events is empty.',
     });
@@ -94,8 +65,8 @@ describe('PutAccountConfiguration errors through the SDK', () => {
       [46, 'less than or equal to 45'],
     ] as const) {
       expect(
-        await failure(
-          acm.send(
+        await rejectionOf(
+          local.client().send(
             new PutAccountConfigurationCommand({
               IdempotencyToken: 'a2',
               ExpiryEvents: { DaysBeforeExpiry: days },
@@ -107,7 +78,7 @@ describe('PutAccountConfiguration errors through the SDK', () => {
         message: `1 validation error detected: Value '${days}' at 'expiryEvents.daysBeforeExpiry' failed to satisfy constraint: Member must have value ${constraint}`,
       });
     }
-    expect((await acm.send(new GetAccountConfigurationCommand({}))).ExpiryEvents).toEqual({
+    expect((await local.client().send(new GetAccountConfigurationCommand({}))).ExpiryEvents).toEqual({
       DaysBeforeExpiry: 20,
     });
   });

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACMClient } from '@aws-sdk/client-acm';
+import { afterAll, beforeAll } from 'vitest';
 import type { Clock } from '../../functions/core/ports.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/local-stack.ts';
 import { type LocalSettings, loadLocalSettings } from '../../local/settings.ts';
@@ -69,4 +70,43 @@ export function cliTarget(
   account: typeof ACCOUNT_A = ACCOUNT_A,
 ): { endpoint: string; accessKeyId: string; secretAccessKey: string } {
   return { endpoint: stack.url, accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey };
+}
+
+/**
+ * One local stack for a test file, on the default test settings: started before the file's tests, stopped
+ * with its data directory (and the clients handed out) after them.
+ */
+export function useLocalStack(): {
+  readonly stack: LocalStack;
+  client(account?: typeof ACCOUNT_A): ACMClient;
+} {
+  let stack: LocalStack | undefined;
+  let cleanupDataDir: (() => Promise<void>) | undefined;
+  const clients = new Map<string, ACMClient>();
+  beforeAll(async () => {
+    const data = await makeDataDir();
+    cleanupDataDir = data.cleanup;
+    stack = await startTestStack(testSettings(data.dataDir));
+  });
+  afterAll(async () => {
+    for (const client of clients.values()) client.destroy();
+    await stack?.stop();
+    await cleanupDataDir?.();
+  });
+  const started = (): LocalStack => {
+    if (!stack) throw new Error('the local stack is not started yet');
+    return stack;
+  };
+  return {
+    get stack() {
+      return started();
+    },
+    client(account = ACCOUNT_A) {
+      const existing = clients.get(account.accountId);
+      if (existing) return existing;
+      const client = acmClient(started(), account);
+      clients.set(account.accountId, client);
+      return client;
+    },
+  };
 }

@@ -20,3 +20,14 @@ export function expectError(
   expect(error).toBeInstanceOf(type);
   expect((error as Error).message).toBe(message);
 }
+
+/** The name and message of the error `call` rejects with; fails the test if it resolves. */
+export async function rejectionOf(call: Promise<unknown>): Promise<{ name: string; message: string }> {
+  const error = await call.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (caught: Error) => caught,
+  );
+  return { name: error.name, message: error.message };
+}
