@@ -78,18 +78,23 @@ const requestCertificateOperation: Operation = async (services, accountId, input
     domainValidationOptions: domainValidationOptions(optionalList(input, 'DomainValidationOptions')),
     idempotencyToken: token,
     tags: input.Tags === undefined || input.Tags === null ? undefined : checkTags(input.Tags),
-    options: {
-      certificateTransparencyLoggingPreference: optionalEnum(
-        options,
-        'CertificateTransparencyLoggingPreference',
-        'options.certificateTransparencyLoggingPreference',
-        ENABLED_DISABLED,
-      ),
-      export: optionalEnum(options, 'Export', 'options.export', ENABLED_DISABLED),
-    },
+    options: certificateOptions(options),
   });
   return { CertificateArn: arn };
 };
+
+/** ACM's CertificateOptions structure, each member optional. */
+function certificateOptions(options: Record<string, unknown>) {
+  return {
+    certificateTransparencyLoggingPreference: optionalEnum(
+      options,
+      'CertificateTransparencyLoggingPreference',
+      'options.certificateTransparencyLoggingPreference',
+      ENABLED_DISABLED,
+    ),
+    export: optionalEnum(options, 'Export', 'options.export', ENABLED_DISABLED),
+  };
+}
 
 function domainValidationOptions(options: unknown[] | undefined): DomainValidationOption[] | undefined {
   return options?.map((option, index) => {
@@ -206,15 +211,7 @@ const updateCertificateOptionsOperation: Operation = async (services, accountId,
   const arn = requiredString(input, 'CertificateArn', 'certificateArn');
   const options = optionalObject(input, 'Options');
   if (options === undefined) throw constraintViolation(null, 'options', 'Member must not be null');
-  await updateCertificateOptions(storeDeps(services), accountId, arn, {
-    certificateTransparencyLoggingPreference: optionalEnum(
-      options,
-      'CertificateTransparencyLoggingPreference',
-      'options.certificateTransparencyLoggingPreference',
-      ENABLED_DISABLED,
-    ),
-    export: optionalEnum(options, 'Export', 'options.export', ENABLED_DISABLED),
-  });
+  await updateCertificateOptions(storeDeps(services), accountId, arn, certificateOptions(options));
   return {};
 };
 
