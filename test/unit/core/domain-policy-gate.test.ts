@@ -3,79 +3,26 @@
  * names turn an accepted request into FAILED before any record is written or mail sent.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  type CertificateRequest,
-  requestCertificate,
-} from '../../../functions/core/certificates/request-certificate.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
-import type { DnsZoneWriter } from '../../../functions/core/ports.ts';
 import type { DomainPolicy } from '../../../functions/core/settings.ts';
-import { checkValidation } from '../../../functions/core/validation/check-validation.ts';
-import { publishValidationRecords } from '../../../functions/core/validation/publish-validation-records.ts';
-import { FakeClock } from '../../support/fake-clock.ts';
-import {
-  accountSeries,
-  requestCertificateDeps,
-  ScriptedResolver,
-  storedCertificate,
-  TEST_SETTINGS,
-  useDynaliteStore,
-} from './core-fixtures.ts';
-import { approvalMailDeps, RecordingMailer } from './email-fixtures.ts';
+import { accountSeries, useDynaliteStore } from './core-fixtures.ts';
+import { RecordingZones, validationSteps } from './email-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 
 const dynamo = useDynaliteStore();
 
-/** Keeps the records it is asked to write into the zones it manages. */
-class RecordingZones implements DnsZoneWriter {
-  readonly written: string[] = [];
-
-  constructor(private readonly zones: string[]) {}
-
-  manages(name: string): boolean {
-    return this.zones.some((zone) => name === zone || name.endsWith(`.${zone}`));
-  }
-
-  async upsertCname(name: string): Promise<void> {
-    this.written.push(name);
-  }
-}
-
 const nextAccount = accountSeries(300_000_000_000, '2222');
 
 function setup(options: { domainPolicy?: DomainPolicy; zones?: string[] } = {}) {
-  const { accountId, random } = nextAccount();
-  const clock = new FakeClock(START);
-  const mailer = new RecordingMailer();
   const zones = new RecordingZones(options.zones ?? ['certwright.internal']);
-  const store = dynamo.store;
-  const requestDeps = requestCertificateDeps(store, clock, { random });
-  const publishDeps = {
-    ...approvalMailDeps(store, clock, mailer),
-    zoneWriter: zones,
-    domainPolicy: options.domainPolicy,
-  };
-  const stored = (arn: string) => storedCertificate(store, arn);
   return {
+    ...validationSteps(dynamo.store, nextAccount(), START, {
+      validationMethod: 'DNS',
+      zoneWriter: zones,
+      domainPolicy: options.domainPolicy,
+    }),
     zones,
-    mailer,
-    stored,
-    request: (domainName: string, more: Partial<CertificateRequest> = {}) =>
-      requestCertificate(requestDeps, accountId, { domainName, validationMethod: 'DNS', ...more }),
-    publish: (arn: string) => publishValidationRecords(publishDeps, arn),
-    check: (arn: string) =>
-      checkValidation(
-        {
-          store,
-          resolver: new ScriptedResolver(),
-          clock,
-          pollSchedule: TEST_SETTINGS.pollSchedule,
-          caaIdentities: TEST_SETTINGS.caaIdentities,
-        },
-        arn,
-        0,
-      ),
   };
 }
 

@@ -5,18 +5,10 @@
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createApprovalDesk } from '../../../functions/core/approvals/approval-desk-service.ts';
 import { approvalTokenHash } from '../../../functions/core/approvals/approval-token.ts';
 import { approverAddresses } from '../../../functions/core/approvals/approver-addresses.ts';
-import {
-  type ResendValidationEmailRequest,
-  resendValidationEmail,
-} from '../../../functions/core/approvals/resend-validation-email.ts';
+import type { ResendValidationEmailRequest } from '../../../functions/core/approvals/resend-validation-email.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
-import {
-  type CertificateRequest,
-  requestCertificate,
-} from '../../../functions/core/certificates/request-certificate.ts';
 import { updateCertificate } from '../../../functions/core/certificates/update-certificate.ts';
 import {
   InvalidDomainValidationOptionsError,
@@ -25,21 +17,10 @@ import {
   ValidationError,
 } from '../../../functions/core/errors.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
-import type { DnsZoneWriter } from '../../../functions/core/ports.ts';
-import { checkValidation } from '../../../functions/core/validation/check-validation.ts';
 import { pollDelaySeconds } from '../../../functions/core/validation/poll-schedule.ts';
-import { publishValidationRecords } from '../../../functions/core/validation/publish-validation-records.ts';
-import { FakeClock, HOUR_MS } from '../../support/fake-clock.ts';
-import {
-  accountSeries,
-  REGION,
-  requestCertificateDeps,
-  ScriptedResolver,
-  storedCertificate,
-  TEST_SETTINGS,
-  useDynaliteStore,
-} from './core-fixtures.ts';
-import { approvalMailDeps, RecordingMailer, tokenIn } from './email-fixtures.ts';
+import { HOUR_MS } from '../../support/fake-clock.ts';
+import { accountSeries, REGION, TEST_SETTINGS, useDynaliteStore } from './core-fixtures.ts';
+import { RecordingZones, tokenIn, validationSteps } from './email-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 const WINDOW_MS = TEST_SETTINGS.validationTimeoutHours * HOUR_MS;
@@ -47,57 +28,14 @@ const LOCAL_ZONE = 'certwright.internal';
 
 const dynamo = useDynaliteStore();
 
-/** Writes nothing anywhere; keeps the records it is asked to write into the one zone it manages. */
-class RecordingZones implements DnsZoneWriter {
-  readonly written: Array<{ name: string; value: string }> = [];
-
-  manages(name: string): boolean {
-    return name === LOCAL_ZONE || name.endsWith(`.${LOCAL_ZONE}`);
-  }
-
-  async upsertCname(name: string, value: string): Promise<void> {
-    this.written.push({ name, value });
-  }
-}
-
 const nextAccount = accountSeries(200_000_000_000, '1111');
 
-/** Every test gets its own account and clock. */
+/** Every test gets its own account and clock; names in the local zone get their records "written". */
 function setup() {
-  const { accountId, random } = nextAccount();
-  const store = dynamo.store;
-  const clock = new FakeClock(START);
-  const mailer = new RecordingMailer();
-  const zones = new RecordingZones();
-  const resolver = new ScriptedResolver();
-  const mailing = approvalMailDeps(store, clock, mailer);
-  const requestDeps = requestCertificateDeps(store, clock, { random });
-  const stored = (arn: string) => storedCertificate(store, arn);
+  const zones = new RecordingZones([LOCAL_ZONE]);
   return {
-    accountId,
-    clock,
-    mailer,
+    ...validationSteps(dynamo.store, nextAccount(), START, { validationMethod: 'EMAIL', zoneWriter: zones }),
     zones,
-    resolver,
-    stored,
-    desk: createApprovalDesk({ store, clock }),
-    request: (domainName: string, more: Partial<CertificateRequest> = {}) =>
-      requestCertificate(requestDeps, accountId, { domainName, validationMethod: 'EMAIL', ...more }),
-    publish: (arn: string) => publishValidationRecords({ ...mailing, zoneWriter: zones }, arn),
-    check: (arn: string, previousAttempt = 0) =>
-      checkValidation(
-        {
-          store,
-          resolver,
-          clock,
-          pollSchedule: TEST_SETTINGS.pollSchedule,
-          caaIdentities: TEST_SETTINGS.caaIdentities,
-        },
-        arn,
-        previousAttempt,
-      ),
-    resend: (input: ResendValidationEmailRequest) =>
-      resendValidationEmail({ ...mailing, region: REGION }, accountId, input),
   };
 }
 

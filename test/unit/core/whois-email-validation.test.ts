@@ -5,31 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { certificateDetail } from '../../../functions/api/certificate-shapes.ts';
-import { createApprovalDesk } from '../../../functions/core/approvals/approval-desk-service.ts';
 import { approvalTokenHash } from '../../../functions/core/approvals/approval-token.ts';
 import { approverAddresses } from '../../../functions/core/approvals/approver-addresses.ts';
-import { resendValidationEmail } from '../../../functions/core/approvals/resend-validation-email.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
-import {
-  type CertificateRequest,
-  requestCertificate,
-} from '../../../functions/core/certificates/request-certificate.ts';
 import { updateCertificate } from '../../../functions/core/certificates/update-certificate.ts';
 import { InvalidDomainValidationOptionsError } from '../../../functions/core/errors.ts';
 import type { DnsZoneWriter, MailMessage, WhoisLookup } from '../../../functions/core/ports.ts';
-import { checkValidation } from '../../../functions/core/validation/check-validation.ts';
-import { publishValidationRecords } from '../../../functions/core/validation/publish-validation-records.ts';
-import { FakeClock } from '../../support/fake-clock.ts';
-import {
-  accountSeries,
-  REGION,
-  requestCertificateDeps,
-  ScriptedResolver,
-  storedCertificate,
-  TEST_SETTINGS,
-  useDynaliteStore,
-} from './core-fixtures.ts';
-import { approvalMailDeps, RecordingMailer, tokenIn } from './email-fixtures.ts';
+import { accountSeries, useDynaliteStore } from './core-fixtures.ts';
+import { RecordingMailer, tokenIn, validationSteps } from './email-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 
@@ -71,41 +54,11 @@ const NO_ZONES: DnsZoneWriter = {
 const nextAccount = accountSeries(300_000_000_000, '2222');
 
 function setup(options: { whois?: WhoisLookup; mailer?: RecordingMailer } = {}) {
-  const { accountId, random } = nextAccount();
-  const store = dynamo.store;
-  const clock = new FakeClock(START);
-  const mailer = options.mailer ?? new RecordingMailer();
-  const mailing = approvalMailDeps(store, clock, mailer);
-  const requestDeps = requestCertificateDeps(store, clock, { random });
-  const stored = (arn: string) => storedCertificate(store, arn);
-  return {
-    accountId,
-    mailer,
-    stored,
-    desk: createApprovalDesk({ store, clock }),
-    request: (domainName: string, more: Partial<CertificateRequest> = {}) =>
-      requestCertificate(requestDeps, accountId, { domainName, validationMethod: 'EMAIL', ...more }),
-    publish: (arn: string) =>
-      publishValidationRecords({ ...mailing, zoneWriter: NO_ZONES, whois: options.whois }, arn),
-    resend: (domain: string, validationDomain: string, arn: string) =>
-      resendValidationEmail({ ...mailing, region: REGION }, accountId, {
-        certificateArn: arn,
-        domain,
-        validationDomain,
-      }),
-    check: (arn: string) =>
-      checkValidation(
-        {
-          store,
-          resolver: new ScriptedResolver(),
-          clock,
-          pollSchedule: TEST_SETTINGS.pollSchedule,
-          caaIdentities: TEST_SETTINGS.caaIdentities,
-        },
-        arn,
-        0,
-      ),
-  };
+  return validationSteps(dynamo.store, nextAccount(), START, {
+    validationMethod: 'EMAIL',
+    zoneWriter: NO_ZONES,
+    ...options,
+  });
 }
 
 const recipients = (messages: MailMessage[]) => messages.map((message) => message.to[0]);
@@ -212,16 +165,16 @@ describe('EMAIL validation with a WhoisLookup', () => {
     const t = setup({ whois });
     const arn = await t.request('resend.net');
     await t.publish(arn);
-    await t.resend('resend.net', 'resend.net', arn);
+    await t.resend({ certificateArn: arn, domain: 'resend.net', validationDomain: 'resend.net' });
     expect(whois.asked).toEqual(['resend.net']);
     const resent = t.mailer.sent.slice(6);
     expect(recipients(resent)).toEqual([...approverAddresses('resend.net'), 'owner@registrant-mail.net']);
     expect(new Set(resent.map(tokenIn)).size).toBe(1);
 
     const sent = t.mailer.sent.length;
-    await expect(t.resend('resend.net', 'registrant-mail.net', arn)).rejects.toThrow(
-      InvalidDomainValidationOptionsError,
-    );
+    await expect(
+      t.resend({ certificateArn: arn, domain: 'resend.net', validationDomain: 'registrant-mail.net' }),
+    ).rejects.toThrow(InvalidDomainValidationOptionsError);
     expect(t.mailer.sent).toHaveLength(sent);
   });
 
