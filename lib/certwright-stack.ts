@@ -258,6 +258,9 @@ export class CertwrightStack extends Stack {
         environment: {
           ...tableName,
           CERTWRIGHT_MAC_KEY_ID: this.macKey.keyArn,
+          // Seals imported private keys and opens them for ExportCertificate.
+          CERTWRIGHT_VAULT_KEY_ID: this.vaultKey.keyArn,
+          CERTWRIGHT_EVENT_BUS_NAME: this.eventBus.eventBusName,
           CERTWRIGHT_VALIDATION_DOMAIN: settings.validationDomain,
           CERTWRIGHT_MAX_DOMAINS: String(settings.maxDomains),
           CERTWRIGHT_VALIDATION_TIMEOUT_HOURS: String(settings.validationTimeoutHours),
@@ -299,15 +302,21 @@ export class CertwrightStack extends Stack {
     this.caKey.addToResourcePolicy(
       keyUseStatement('CaSignOnlyByIssueCertificate', issueRole, ['kms:Sign', 'kms:GetPublicKey']),
     );
-    // Sealing leaf private keys: only the CA, only under a certificate ARN context. Nobody may Decrypt yet.
-    const sealStatement = keyUseStatement('VaultSealOnlyByIssueCertificate', issueRole, [
-      'kms:GenerateDataKey',
-    ]);
-    sealStatement.addCondition('ForAllValues:StringEquals', {
-      'kms:EncryptionContextKeys': ['certificateArn'],
-    });
-    sealStatement.addCondition('Null', { 'kms:EncryptionContext:certificateArn': 'false' });
-    this.vaultKey.addToResourcePolicy(sealStatement);
+    // Leaf private keys, always under a certificate ARN context: the CA seals the keys it generates, the API
+    // seals imported keys and opens them for ExportCertificate. No other role may use the vault key.
+    this.vaultKey.addToResourcePolicy(
+      certificateContextStatement(
+        keyUseStatement('VaultSealByIssueCertificate', issueRole, ['kms:GenerateDataKey']),
+      ),
+    );
+    this.vaultKey.addToResourcePolicy(
+      certificateContextStatement(
+        keyUseStatement('VaultSealAndOpenByApi', this.functions.api.role, [
+          'kms:GenerateDataKey',
+          'kms:Decrypt',
+        ]),
+      ),
+    );
     this.macKey.addToResourcePolicy(
       keyUseStatement('MacOnlyByApi', this.functions.api.role, ['kms:GenerateMac']),
     );
@@ -392,6 +401,8 @@ export class CertwrightStack extends Stack {
     // --- Events: the CA announces what it issued; the schedule, what expired.
     this.eventBus.grantPutEventsTo(this.functions.issueCertificate.role);
     this.eventBus.grantPutEventsTo(this.functions.schedule.role);
+    // Import and revocation events.
+    this.eventBus.grantPutEventsTo(this.functions.api.role);
     this.scheduleRule = new Rule(this, 'ScheduleRule', {
       description: `Certwright schedule (${settings.schedule}): expiry and announcements of certificates due`,
       schedule: Schedule.expression(settings.schedule),
@@ -571,6 +582,13 @@ function adminOnlyKeyPolicy(): PolicyDocument {
       }),
     ],
   });
+}
+
+/** Allows the statement's actions only with an encryption context of exactly one key, certificateArn. */
+function certificateContextStatement(statement: PolicyStatement): PolicyStatement {
+  statement.addCondition('ForAllValues:StringEquals', { 'kms:EncryptionContextKeys': ['certificateArn'] });
+  statement.addCondition('Null', { 'kms:EncryptionContext:certificateArn': 'false' });
+  return statement;
 }
 
 function keyUseStatement(sid: string, role: IRole, actions: string[]): PolicyStatement {

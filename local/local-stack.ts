@@ -203,6 +203,8 @@ async function composeLocalStack(
     mailer,
     probe: new DirectDomainProbe(resolver, settings.caaIdentities),
     ownZone: (name) => zones.manages(name),
+    vault,
+    events,
   });
   serveRequest = createLocalRequestListener({
     apiHandler,

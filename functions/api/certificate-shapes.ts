@@ -1,3 +1,4 @@
+import { renewalEligibility } from '../core/certificates/renewal-eligibility.ts';
 import type { CertificateRecord, CertificateStatus, DomainValidation, KeyAlgorithm } from '../core/model.ts';
 import { diagnoseValidation } from '../core/validation/validation-diagnosis.ts';
 
@@ -46,6 +47,50 @@ function validationDiagnosisShape(dv: DomainValidation, certificateStatus: Certi
   };
 }
 
+/**
+ * DomainValidationOptions: a requested certificate's validations; for an import, as ACM shows one, a bare
+ * `{DomainName}` per name.
+ */
+function domainValidationOptions(
+  certificate: CertificateRecord,
+): Array<Partial<ReturnType<typeof domainValidationShape>> & { DomainName: string }> {
+  if (certificate.type === 'IMPORTED')
+    return certificate.subjectAlternativeNames.map((name) => ({ DomainName: name }));
+  return certificate.domainValidations.map((dv) => domainValidationShape(dv, certificate.status));
+}
+
+/** RenewalSummary, once a managed renewal has started. */
+function renewalSummary(certificate: CertificateRecord) {
+  const { renewal } = certificate;
+  if (!renewal) return undefined;
+  return {
+    RenewalStatus: renewal.status,
+    DomainValidationOptions: certificate.domainValidations.map((dv) =>
+      domainValidationShape(dv, certificate.status),
+    ),
+    RenewalStatusReason: renewal.statusReason,
+    UpdatedAt: epochSeconds(renewal.updatedAt),
+  };
+}
+
+/** Options: an import has only the transparency preference (DISABLED), as ACM shows it. */
+function optionsShape(certificate: CertificateRecord) {
+  const { options } = certificate;
+  return certificate.type === 'IMPORTED'
+    ? { CertificateTransparencyLoggingPreference: options.certificateTransparencyLoggingPreference }
+    : {
+        CertificateTransparencyLoggingPreference: options.certificateTransparencyLoggingPreference,
+        Export: options.export,
+      };
+}
+
+/** IssuedAt for a certificate Certwright signed, ImportedAt for an import. */
+function issueTimes(certificate: CertificateRecord) {
+  return certificate.type === 'IMPORTED'
+    ? { ImportedAt: epochSeconds(certificate.importedAt) }
+    : { IssuedAt: epochSeconds(certificate.issued?.issuedAt) };
+}
+
 /** CertificateDetail, as DescribeCertificate returns it. */
 export function certificateDetail(certificate: CertificateRecord) {
   const issued = certificate.issued;
@@ -53,15 +98,15 @@ export function certificateDetail(certificate: CertificateRecord) {
     CertificateArn: certificate.arn,
     DomainName: certificate.domainName,
     SubjectAlternativeNames: certificate.subjectAlternativeNames,
-    DomainValidationOptions: certificate.domainValidations.map((dv) =>
-      domainValidationShape(dv, certificate.status),
-    ),
+    DomainValidationOptions: domainValidationOptions(certificate),
     Serial: issued ? colonHex(issued.serialHex) : undefined,
     Subject: certificate.subject,
     Issuer: certificate.issuer,
     CreatedAt: epochSeconds(certificate.createdAt),
-    IssuedAt: epochSeconds(issued?.issuedAt),
+    ...issueTimes(certificate),
     Status: certificate.status,
+    RevokedAt: epochSeconds(certificate.revocation?.revokedAt),
+    RevocationReason: certificate.revocation?.reason,
     FailureReason: certificate.failureReason,
     NotBefore: epochSeconds(issued?.notBefore),
     NotAfter: epochSeconds(issued?.notAfter),
@@ -69,13 +114,11 @@ export function certificateDetail(certificate: CertificateRecord) {
     SignatureAlgorithm: certificate.signatureAlgorithm,
     InUseBy: certificate.inUseBy,
     Type: certificate.type,
+    RenewalSummary: renewalSummary(certificate),
     KeyUsages: (issued?.keyUsages ?? []).map((Name) => ({ Name })),
     ExtendedKeyUsages: (issued?.extendedKeyUsages ?? []).map(({ name, oid }) => ({ Name: name, OID: oid })),
-    RenewalEligibility: 'INELIGIBLE',
-    Options: {
-      CertificateTransparencyLoggingPreference: certificate.options.certificateTransparencyLoggingPreference,
-      Export: certificate.options.export,
-    },
+    RenewalEligibility: renewalEligibility(certificate),
+    Options: optionsShape(certificate),
   };
 }
 
@@ -94,13 +137,14 @@ export function certificateSummary(certificate: CertificateRecord) {
     KeyAlgorithm: wireKeyAlgorithm(certificate.keyAlgorithm),
     KeyUsages: issued?.keyUsages ?? [],
     ExtendedKeyUsages: (issued?.extendedKeyUsages ?? []).map(({ name }) => name),
-    ExportOption: certificate.options.export,
+    ExportOption: certificate.type === 'IMPORTED' ? undefined : certificate.options.export,
     InUse: certificate.inUseBy.length > 0,
-    Exported: false,
-    RenewalEligibility: 'INELIGIBLE',
+    Exported: certificate.exported !== undefined,
+    RenewalEligibility: renewalEligibility(certificate),
     NotBefore: epochSeconds(issued?.notBefore),
     NotAfter: epochSeconds(issued?.notAfter),
     CreatedAt: epochSeconds(certificate.createdAt),
-    IssuedAt: epochSeconds(issued?.issuedAt),
+    ...issueTimes(certificate),
+    RevokedAt: epochSeconds(certificate.revocation?.revokedAt),
   };
 }

@@ -14,7 +14,6 @@ import { listTagsForCertificate } from '../core/certificates/list-tags-for-certi
 import { removeTagsFromCertificate } from '../core/certificates/remove-tags-from-certificate.ts';
 import {
   type DomainValidationOption,
-  type RequestCertificateDeps,
   requestCertificate,
   type ValidationMethod,
 } from '../core/certificates/request-certificate.ts';
@@ -22,11 +21,15 @@ import { updateCertificateOptions } from '../core/certificates/update-certificat
 import { validateNow } from '../core/certificates/validate-now.ts';
 import { checkLength, constraintViolation } from '../core/constraint-violation.ts';
 import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
-import type { DomainProbe, Mailer } from '../core/ports.ts';
 import { checkDomains, type DomainsCheckResult } from '../core/preflight/check-domains.ts';
 import { checkIdempotencyToken, checkTags, checkTagsToRemove } from '../core/tags.ts';
 import { WireError } from './acm-errors.ts';
+import type { ApiServices, Operation } from './api-services.ts';
 import { certificateDetail, certificateSummary } from './certificate-shapes.ts';
+import { EXPORT_OPERATIONS } from './export-operations.ts';
+import { IMPORT_OPERATIONS } from './import-operations.ts';
+import { LISTING_OPERATIONS } from './listing-operations.ts';
+import { REVOCATION_OPERATIONS } from './revocation-operations.ts';
 import {
   enumList,
   optionalEnum,
@@ -38,18 +41,6 @@ import {
   requiredString,
   type WireInput,
 } from './wire-input.ts';
-
-/**
- * What the operations use: RequestCertificate's deps, the mailer ResendValidationEmail sends with, and
- * CheckDomains' DNS probe and test for names in the deployment's own zones.
- */
-export type ApiServices = RequestCertificateDeps & {
-  mailer: Mailer;
-  probe: DomainProbe;
-  ownZone: (name: string) => boolean;
-};
-
-type Operation = (services: ApiServices, accountId: string, input: WireInput) => Promise<object>;
 
 const ALL_KEY_ALGORITHMS: readonly KeyAlgorithm[] = [
   ...REQUESTABLE_KEY_ALGORITHMS,
@@ -268,6 +259,8 @@ function domainsCheckShape(result: DomainsCheckResult): object {
 }
 
 /** Operations by X-Amz-Target name (the part after `CertificateManager.`). */
+export type { ApiServices } from './api-services.ts';
+
 export const OPERATIONS: Record<string, Operation> = {
   RequestCertificate: requestCertificateOperation,
   DescribeCertificate: describeCertificateOperation,
@@ -283,4 +276,8 @@ export const OPERATIONS: Record<string, Operation> = {
   UpdateCertificateOptions: updateCertificateOptionsOperation,
   ValidateNow: validateNowOperation,
   CheckDomains: checkDomainsOperation,
+  ...IMPORT_OPERATIONS,
+  ...EXPORT_OPERATIONS,
+  ...REVOCATION_OPERATIONS,
+  ...LISTING_OPERATIONS,
 };

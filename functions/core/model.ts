@@ -25,8 +25,32 @@ export const REQUESTABLE_KEY_ALGORITHMS = [
 export type RequestableKeyAlgorithm = (typeof REQUESTABLE_KEY_ALGORITHMS)[number];
 export type KeyAlgorithm = RequestableKeyAlgorithm | 'RSA_1024' | 'EC_secp521r1';
 
+export function isRequestableKeyAlgorithm(algorithm: KeyAlgorithm): algorithm is RequestableKeyAlgorithm {
+  return (REQUESTABLE_KEY_ALGORITHMS as readonly string[]).includes(algorithm);
+}
+
 /** The CA's own key: the algorithms a KMS SIGN_VERIFY key offers that a TLS CA may use. */
 export type CaKeyAlgorithm = 'RSA_2048' | 'EC_prime256v1' | 'EC_secp384r1';
+
+export type CertificateType = 'AMAZON_ISSUED' | 'IMPORTED';
+
+/** ACM's RevocationReason values, as RevokeCertificate takes them. */
+export const REVOCATION_REASONS = [
+  'UNSPECIFIED',
+  'KEY_COMPROMISE',
+  'CA_COMPROMISE',
+  'AFFILIATION_CHANGED',
+  'SUPERCEDED',
+  'SUPERSEDED',
+  'CESSATION_OF_OPERATION',
+  'CERTIFICATE_HOLD',
+  'REMOVE_FROM_CRL',
+  'PRIVILEGE_WITHDRAWN',
+  'A_A_COMPROMISE',
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+export type RenewalStatus = 'PENDING_AUTO_RENEWAL' | 'PENDING_VALIDATION' | 'SUCCESS' | 'FAILED';
 
 export type FailureReason =
   | 'NO_AVAILABLE_CONTACTS'
@@ -85,20 +109,24 @@ export interface CertificateOptions {
 
 export interface IssuedCertificate {
   certificatePem: string;
-  /** PEM of the issuing chain, issuer first. */
+  /** PEM of the issuing chain, issuer first (for an import: the chain as imported, possibly empty). */
   chainPem: string;
   /** Serial as lowercase hex without separators. */
   serialHex: string;
   notBefore: string;
   notAfter: string;
+  /** When this certificate body was stored: signed (AMAZON_ISSUED) or imported (IMPORTED). */
   issuedAt: string;
   /** The leaf private key (PKCS#8 DER) sealed by the key vault, bound to the certificate ARN. */
   sealedPrivateKey: string;
-  /** ACM KeyUsageName values read from the signed certificate. */
+  /** ACM KeyUsageName values read from the certificate. */
   keyUsages: string[];
-  /** ACM ExtendedKeyUsageName values with their OIDs, read from the signed certificate. */
+  /** ACM ExtendedKeyUsageName values with their OIDs, read from the certificate. */
   extendedKeyUsages: Array<{ name: string; oid: string }>;
-  /** When the `ACM Certificate Available` event for this issuance was published; unset until then. */
+  /**
+   * When the `ACM Certificate Available` event for this issuance (or import) was published; unset until
+   * then.
+   */
   announcedAt?: string;
 }
 
@@ -111,22 +139,32 @@ export interface CertificateRecord {
   domainName: string;
   /** All names on the certificate, DomainName first, no duplicates. */
   subjectAlternativeNames: string[];
-  type: 'AMAZON_ISSUED';
+  type: CertificateType;
   status: CertificateStatus;
   failureReason?: FailureReason;
-  keyAlgorithm: RequestableKeyAlgorithm;
+  /** A requested certificate's is one of REQUESTABLE_KEY_ALGORITHMS; an import may have any. */
+  keyAlgorithm: KeyAlgorithm;
   /** e.g. SHA256WITHRSA, from the CA key. */
   signatureAlgorithm: string;
   /** Display name of the issuer, e.g. the CA's organisation. */
   issuer: string;
   subject: string;
+  /** Requested certificates only; an import has none (the API shows one `{DomainName}` per name). */
   domainValidations: DomainValidation[];
   options: CertificateOptions;
   tags: Tag[];
   createdAt: string;
-  /** When validation gives up (createdAt + the validation window). */
+  /** When validation gives up (createdAt + the validation window); an import's createdAt. */
   validationDeadline: string;
   issued?: IssuedCertificate;
+  /** IMPORTED: when the current certificate body was imported (ImportCertificate, first or re-import). */
+  importedAt?: string;
+  /** REVOKED: when and why. Revocation is permanent. */
+  revocation?: { revokedAt: string; reason: RevocationReason };
+  /** Managed renewal's state, as RenewalSummary shows it: unset until a renewal first starts. */
+  renewal?: { status: RenewalStatus; statusReason?: string; updatedAt: string };
+  /** Set by the first ExportCertificate; `count` exports so far, the last at `lastExportedAt`. */
+  exported?: { firstExportedAt: string; lastExportedAt: string; count: number };
   inUseBy: string[];
   /** When a ValidateNow last started a check: at most one every few seconds per certificate. */
   checkRequestedAt?: string;

@@ -8,6 +8,7 @@ import type {
   CertificateStatus,
   KeyAlgorithm,
   ResourceRecord,
+  RevocationReason,
 } from './model.ts';
 
 export interface Clock {
@@ -169,6 +170,42 @@ export interface ApprovalRecord {
   domainName: string;
   /** ISO-8601: the certificate's validation deadline. */
   expiresAt: string;
+}
+
+/** One revoked certificate, as the CRL lists it. */
+export interface RevocationEntry {
+  /** Lowercase hex without separators, as IssuedCertificate.serialHex. */
+  serialHex: string;
+  certificateArn: string;
+  /** ISO-8601. */
+  revokedAt: string;
+  reason: RevocationReason;
+  /** ISO-8601: the certificate's NotAfter (an entry may leave the CRL once the certificate has expired). */
+  notAfter: string;
+}
+
+/** The CA's revocation list, kept beside the certificates (DynamoDB in AWS and locally). */
+export interface RevocationStore {
+  /** Records a revocation; recording the same serial again keeps the first entry. */
+  recordRevocation(entry: RevocationEntry): Promise<void>;
+  /** Every revocation recorded, across accounts, in serial order. */
+  listRevocations(): Promise<RevocationEntry[]>;
+  /** The next CRL number: strictly greater than every number handed out before (RFC 5280 §5.2.3). */
+  nextCrlNumber(): Promise<bigint>;
+}
+
+/** Where the signed CRL is published: an S3 object in AWS, a file the local server serves. */
+export interface CrlPublisher {
+  publish(crlDer: Uint8Array): Promise<void>;
+}
+
+/**
+ * Asks for the CRL to be regenerated soon, after a revocation: in AWS an asynchronous invoke of the CRL
+ * function (the API may not sign), locally a call in the same process. Resolves once the request is handed
+ * over, not when the CRL is published.
+ */
+export interface CrlRefresh {
+  request(): Promise<void>;
 }
 
 /** The CA key. In AWS a KMS SIGN_VERIFY key; locally a key file. The private key never leaves it. */

@@ -185,9 +185,9 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     expect(grantsOf('kms:Sign').map((grant) => grant.principal)).toEqual([roleOf('issueCertificate')]);
   });
 
-  it('gives the API role no kms:Sign and no kms:Decrypt on anything', () => {
+  it('gives the API role no kms:Sign and no re-encryption on anything', () => {
     const api = roleOf('api');
-    for (const action of ['kms:Sign', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom']) {
+    for (const action of ['kms:Sign', 'kms:ReEncryptFrom']) {
       expect(
         grantsOf(action).map((grant) => grant.principal),
         action,
@@ -195,15 +195,21 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     }
   });
 
-  it('lets only the issue function seal leaf keys, under a certificate ARN context, and nobody decrypt them', () => {
-    const seal = grantsOf('kms:GenerateDataKey');
-    expect(seal.map((grant) => grant.principal)).toEqual([roleOf('issueCertificate')]);
-    expect(seal[0]?.resource).toEqual({ key: keyId('vaultKey') });
-    expect(seal[0]?.condition).toEqual({
+  it('lets the issue function and the API seal leaf keys and only the API open them, under a certificate ARN context', () => {
+    const certificateContext = {
       'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['certificateArn'] },
       Null: { 'kms:EncryptionContext:certificateArn': 'false' },
-    });
-    expect(grantsOf('kms:Decrypt')).toEqual([]);
+    };
+    const seal = grantsOf('kms:GenerateDataKey');
+    expect(seal.map((grant) => grant.principal).sort()).toEqual(
+      [roleOf('issueCertificate'), roleOf('api')].sort(),
+    );
+    const open = grantsOf('kms:Decrypt');
+    expect(open.map((grant) => grant.principal)).toEqual([roleOf('api')]);
+    for (const grant of [...seal, ...open]) {
+      expect(grant.resource).toEqual({ key: keyId('vaultKey') });
+      expect(grant.condition).toEqual(certificateContext);
+    }
     expect(grantsOf('kms:ReEncryptFrom')).toEqual([]);
   });
 
@@ -315,15 +321,15 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     ]);
   });
 
-  it('has a bus for certificate events that only the issue and schedule functions may put events on', () => {
+  it('has a bus for certificate events that only the issue, schedule and API functions may put events on', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'Test-certificate-events' });
     const bus = logicalId(stack.eventBus);
     const grants = grantsOf('events:PutEvents');
     expect(grants.map((grant) => grant.principal).sort()).toEqual(
-      [roleOf('issueCertificate'), roleOf('schedule')].sort(),
+      [roleOf('issueCertificate'), roleOf('schedule'), roleOf('api')].sort(),
     );
     for (const grant of grants) expect(grant.resource).toEqual({ 'Fn::GetAtt': [bus, 'Arn'] });
-    for (const name of ['issueCertificate', 'schedule'] as const) {
+    for (const name of ['issueCertificate', 'schedule', 'api'] as const) {
       const environment = resources[functionOf(name)]?.Properties?.Environment as { Variables: Json };
       expect(environment.Variables.CERTWRIGHT_EVENT_BUS_NAME).toEqual({ Ref: bus });
     }
@@ -441,6 +447,8 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
         ...common,
         'CERTWRIGHT_APPROVAL_BASE_URL',
         'CERTWRIGHT_MAC_KEY_ID',
+        'CERTWRIGHT_VAULT_KEY_ID',
+        'CERTWRIGHT_EVENT_BUS_NAME',
         'CERTWRIGHT_STATE_MACHINE_ARN',
         'CERTWRIGHT_VALIDATION_DOMAIN',
         'CERTWRIGHT_MAX_DOMAINS',

@@ -124,6 +124,8 @@ export async function composeApiHandler(
     },
     ownZone: (name) =>
       new Route53ZoneWriter(route53Client(aws.settings.region), aws.hostedZones).manages(name),
+    vault: new KmsKeyVault(kmsClient(aws.settings.region), required(aws, 'vaultKeyId')),
+    events: eventPublisher(aws),
   });
 }
 

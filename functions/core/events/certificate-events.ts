@@ -72,8 +72,7 @@ function commonDetail(certificate: CertificateRecord, issued: IssuedCertificate)
     CertificateCreatedDate: eventTimestamp(certificate.createdAt),
     CertificateExpirationDate: eventTimestamp(issued.notAfter),
     InUse: certificate.inUseBy.length > 0,
-    // Nothing can be exported yet (ExportCertificate does not exist).
-    Exported: false,
+    Exported: certificate.exported !== undefined,
   };
 }
 

@@ -2,7 +2,7 @@ import { parseCertificateArn } from '../arn.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import { CertificateNotValidatedError } from '../errors.ts';
 import { announceIssuance, awaitsAnnouncement } from '../events/announce-issuance.ts';
-import type { IssuedCertificate } from '../model.ts';
+import { type IssuedCertificate, isRequestableKeyAlgorithm } from '../model.ts';
 import type {
   CaSigner,
   CertificateStore,
@@ -54,7 +54,11 @@ export async function issueCertificate(
     throw new CertificateNotValidatedError(`Certificate ${arn} is not validated for every name`);
   }
 
-  const keyPair = await generateLeafKeyPair(pending.keyAlgorithm);
+  const leafKeyAlgorithm = pending.keyAlgorithm;
+  if (!isRequestableKeyAlgorithm(leafKeyAlgorithm)) {
+    throw new Error(`Certificate ${arn} asks for ${leafKeyAlgorithm}, which Certwright does not generate`);
+  }
+  const keyPair = await generateLeafKeyPair(leafKeyAlgorithm);
   const sealedPrivateKey = await deps.vault.seal(keyPair.privateKeyPkcs8Der, arn);
   const issuer = await deps.issuer.current();
   const now = deps.clock.now();
@@ -67,7 +71,7 @@ export async function issueCertificate(
     issuerCertificatePem: issuer.certificatePem,
     names: pending.subjectAlternativeNames,
     leafPublicKeySpki: keyPair.publicKeySpkiDer,
-    leafKeyAlgorithm: pending.keyAlgorithm,
+    leafKeyAlgorithm,
     serialHex,
     notBefore,
     notAfter,

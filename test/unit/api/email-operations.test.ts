@@ -15,6 +15,8 @@ import { approverAddresses } from '../../../functions/core/approvals/approver-ad
 import type { DnsZoneWriter } from '../../../functions/core/ports.ts';
 import { publishValidationRecords } from '../../../functions/core/validation/publish-validation-records.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
+import { RecordingEvents } from '../../support/recording-events.ts';
+import { UNUSED_VAULT } from '../../support/unused-vault.ts';
 import {
   type DynaliteStore,
   HmacMac,
@@ -56,6 +58,8 @@ function setup() {
     mailer,
     probe: { probe: () => Promise.reject(new Error('not used')) },
     ownZone: () => false,
+    vault: UNUSED_VAULT,
+    events: new RecordingEvents(),
   };
   const handler = createApiHandler(services);
   let requests = 0;

@@ -8,6 +8,8 @@ import { cryptoRandom } from '../../../functions/adapters/runtime/crypto-random.
 import { createApiHandler } from '../../../functions/api/api-handler.ts';
 import { acmProxyEvent } from '../../../functions/api/proxy-event.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
+import { RecordingEvents } from '../../support/recording-events.ts';
+import { UNUSED_VAULT } from '../../support/unused-vault.ts';
 import {
   ACCOUNT,
   type DynaliteStore,
@@ -40,6 +42,8 @@ function setup() {
     mailer: { send: async () => ({ messageId: 'unused' }) },
     probe: { probe: () => Promise.reject(new Error('not used')) },
     ownZone: () => false,
+    vault: UNUSED_VAULT,
+    events: new RecordingEvents(),
   });
   const call = async (body: unknown) => {
     const event = acmProxyEvent({
