@@ -100,3 +100,48 @@ export function optionalInteger(
     throw constraintViolation(value, field, `Member must have value less than or equal to ${range.max}`);
   return value;
 }
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * A blob member: a base64 string in awsJson, decoded. Its length bounds count decoded bytes, and the AWS
+ * framework names a blob in its message by the Java buffer that held it.
+ */
+export function requiredBlob(
+  input: WireInput,
+  member: string,
+  field: string,
+  length: { min: number; max: number },
+): Buffer {
+  const value = optionalBlob(input, member, field, length);
+  if (value === undefined) throw constraintViolation(null, field, 'Member must not be null');
+  return value;
+}
+
+export function optionalBlob(
+  input: WireInput,
+  member: string,
+  field: string,
+  length: { min: number; max: number },
+): Buffer | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !BASE64.test(value.replace(/\s+/g, ''))) {
+    throw typeMismatch(member, 'a base64-encoded blob');
+  }
+  const bytes = Buffer.from(value, 'base64');
+  const described = `java.nio.HeapByteBuffer[pos=0 lim=${bytes.length} cap=${bytes.length}]`;
+  if (bytes.length < length.min)
+    throw constraintViolation(
+      described,
+      field,
+      `Member must have length greater than or equal to ${length.min}`,
+    );
+  if (bytes.length > length.max)
+    throw constraintViolation(
+      described,
+      field,
+      `Member must have length less than or equal to ${length.max}`,
+    );
+  return bytes;
+}

@@ -1,7 +1,7 @@
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import type { CertificateRecord } from '../model.ts';
 import type { CertificateStore, Clock, EventPublisher } from '../ports.ts';
-import { certificateAvailableEvent } from './certificate-events.ts';
+import { type AvailableAction, certificateAvailableEvent } from './certificate-events.ts';
 
 export interface AnnounceDeps {
   store: CertificateStore;
@@ -17,13 +17,22 @@ export function awaitsAnnouncement(certificate: CertificateRecord): boolean {
 }
 
 /**
- * Publishes the issuance's `ACM Certificate Available` event, then records on the certificate that it was
+ * The Available event's Action: ISSUANCE for a certificate Certwright signed; IMPORT for an import's first
+ * body, REIMPORT for a later one.
+ */
+function availableAction(certificate: CertificateRecord): AvailableAction {
+  if (certificate.type !== 'IMPORTED') return 'ISSUANCE';
+  return certificate.importedAt === certificate.createdAt ? 'IMPORT' : 'REIMPORT';
+}
+
+/**
+ * Publishes the issuance's (or import's) `ACM Certificate Available` event, then records on the certificate that it was
  * sent. At least once: a crash or a failed save between the two leaves it unrecorded, and whoever finds it
  * so publishes again. The record is written only on the issuance that was announced (same serial).
  */
 export async function announceIssuance(deps: AnnounceDeps, certificate: CertificateRecord): Promise<void> {
   const now = deps.clock.now();
-  await deps.events.publish([certificateAvailableEvent(certificate, 'ISSUANCE', now)]);
+  await deps.events.publish([certificateAvailableEvent(certificate, availableAction(certificate), now)]);
   const serialHex = certificate.issued?.serialHex;
   await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) => {
     const { issued } = current;

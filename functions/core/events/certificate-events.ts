@@ -11,12 +11,17 @@ import type { CertificateEvent } from '../ports.ts';
  */
 export const CERTIFICATE_EVENT_SOURCE = 'certwright.acm';
 
-/** ACM's value for a certificate whose key pair it generated (CertificateKeyPairOrigin). */
-const KEY_PAIR_ORIGIN = 'AWS_MANAGED';
+/**
+ * ACM's CertificateKeyPairOrigin: AWS_MANAGED for a key pair the service generated, CUSTOMER_PROVIDED for
+ * an imported one.
+ */
+export function keyPairOrigin(certificate: CertificateRecord): 'AWS_MANAGED' | 'CUSTOMER_PROVIDED' {
+  return certificate.type === 'IMPORTED' ? 'CUSTOMER_PROVIDED' : 'AWS_MANAGED';
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type AvailableAction = 'ISSUANCE' | 'RENEWAL';
+export type AvailableAction = 'ISSUANCE' | 'RENEWAL' | 'IMPORT' | 'REIMPORT';
 
 export function certificateAvailableEvent(
   certificate: CertificateRecord,
@@ -38,6 +43,20 @@ export function certificateExpiredEvent(certificate: CertificateRecord, now: Dat
     now,
     commonDetail(certificate, issuedPart(certificate)),
   );
+}
+
+/** ACM Certificate Revoked: the certificate as revoked (its RevokedAt is the event's time). */
+export function certificateRevokedEvent(certificate: CertificateRecord, now: Date): CertificateEvent {
+  const issued = issuedPart(certificate);
+  return event(certificate, 'ACM Certificate Revoked', now, {
+    CertificateType: certificate.type,
+    CommonName: certificate.domainName,
+    FirstSubjectAlternativeName: certificate.subjectAlternativeNames[0] ?? certificate.domainName,
+    ValidityInDays: validityInDays(issued),
+    CertificateKeyPairOrigin: keyPairOrigin(certificate),
+    CertificateExpirationDate: eventTimestamp(issued.notAfter),
+    Exportable: certificate.options.export === 'ENABLED',
+  });
 }
 
 /** ISO-8601 in whole seconds, as EventBridge writes `time` and ACM writes its dates. */
@@ -66,14 +85,18 @@ function commonDetail(certificate: CertificateRecord, issued: IssuedCertificate)
     CertificateType: certificate.type,
     CommonName: certificate.domainName,
     FirstSubjectAlternativeName: certificate.subjectAlternativeNames[0] ?? certificate.domainName,
-    ValidityInDays: Math.ceil((Date.parse(issued.notAfter) - Date.parse(issued.notBefore)) / DAY_MS),
-    CertificateKeyPairOrigin: KEY_PAIR_ORIGIN,
+    ValidityInDays: validityInDays(issued),
+    CertificateKeyPairOrigin: keyPairOrigin(certificate),
     DomainValidationMethod: certificate.domainValidations[0]?.validationMethod ?? 'DNS',
     CertificateCreatedDate: eventTimestamp(certificate.createdAt),
     CertificateExpirationDate: eventTimestamp(issued.notAfter),
     InUse: certificate.inUseBy.length > 0,
     Exported: certificate.exported !== undefined,
   };
+}
+
+function validityInDays(issued: IssuedCertificate): number {
+  return Math.ceil((Date.parse(issued.notAfter) - Date.parse(issued.notBefore)) / DAY_MS);
 }
 
 /** Whole days left, a part day counting as a day; 0 once NotAfter has passed. */
