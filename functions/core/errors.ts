@@ -80,6 +80,15 @@ export class CertificateNotValidatedError extends CertwrightError {
   readonly code = 'CertificateNotValidated';
 }
 
+/**
+ * Another run of the issue step holds the claim to sign this certificate: retried later, when the other run
+ * has issued it (the retry then finds it ISSUED) or its claim has lapsed.
+ */
+export class IssuanceInProgressError extends CertwrightError {
+  override name = 'IssuanceInProgress' as const;
+  readonly code = 'IssuanceInProgress';
+}
+
 /** A certificate failed the pre-signing lint or the post-signing verification: never hand it out. */
 export class CertificateLintError extends CertwrightError {
   override name = 'CertificateLintFailed' as const;

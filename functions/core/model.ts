@@ -166,6 +166,11 @@ export interface CertificateRecord {
   /** Set by the first ExportCertificate; `count` exports so far, the last at `lastExportedAt`. */
   exported?: { firstExportedAt: string; lastExportedAt: string; count: number };
   inUseBy: string[];
+  /**
+   * The issue step's claim to sign this certificate: only the run that holds it signs, so two runs racing
+   * (a ValidateNow run and the certificate's own) never sign it twice. Cleared by the write to ISSUED.
+   */
+  issuing?: { claimId: string; claimedAt: string };
   /** When a ValidateNow last started a check: at most one every few seconds per certificate. */
   checkRequestedAt?: string;
   /** Optimistic-locking version; the store increments it on every write. */

@@ -1,6 +1,6 @@
 import { parseCertificateArn } from '../arn.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
-import { CertificateNotValidatedError } from '../errors.ts';
+import { CertificateNotValidatedError, IssuanceInProgressError } from '../errors.ts';
 import { announceIssuance, awaitsAnnouncement } from '../events/announce-issuance.ts';
 import { type IssuedCertificate, isRequestableKeyAlgorithm } from '../model.ts';
 import type {
@@ -31,10 +31,16 @@ export interface IssueCertificateDeps {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a claim to sign holds. Longer than an issue step can run (the AWS function's timeout is 60 s), so
+ * a claim is only taken over from a run that is certainly gone.
+ */
+export const ISSUING_CLAIM_MS = 90_000;
 
 /**
- * Issues a validated certificate: a fresh key pair (sealed at once), a serial reserved before signing, a
- * linted and verified certificate, and one conditional write that moves the certificate to ISSUED; then
+ * Issues a validated certificate: a claim to sign (one run signs, a racing run retries later), a fresh key
+ * pair (sealed at once), a serial reserved before signing, a linted and verified certificate, and one
+ * conditional write that moves the certificate to ISSUED and drops the claim; then
  * announces it (`ACM Certificate Available`, Action ISSUANCE). If the certificate is no longer pending
  * nothing is signed: a retry that finds it ISSUED but not yet announced (the publish failed) announces it,
  * anything else (announced, deleted, failed) stops without a write.
@@ -54,6 +60,8 @@ export async function issueCertificate(
     throw new CertificateNotValidatedError(`Certificate ${arn} is not validated for every name`);
   }
 
+  const claimId = await claimIssuing(deps, accountId, certificateId);
+  if (!claimId) return { outcome: 'STOPPED' };
   const leafKeyAlgorithm = pending.keyAlgorithm;
   if (!isRequestableKeyAlgorithm(leafKeyAlgorithm)) {
     throw new Error(`Certificate ${arn} asks for ${leafKeyAlgorithm}, which Certwright does not generate`);
@@ -90,10 +98,35 @@ export async function issueCertificate(
     keyUsages: keyUsageNames(certificate),
     extendedKeyUsages: extendedKeyUsageNames(certificate),
   };
-  const saved = await updateCertificate(deps.store, accountId, certificateId, (current) =>
-    current.status === 'PENDING_VALIDATION' ? { ...current, status: 'ISSUED', issued } : undefined,
-  );
+  const saved = await updateCertificate(deps.store, accountId, certificateId, (current) => {
+    if (current.status !== 'PENDING_VALIDATION' || current.issuing?.claimId !== claimId) return undefined;
+    const { issuing: _claim, ...rest } = current;
+    return { ...rest, status: 'ISSUED', issued };
+  });
   if (saved?.issued?.serialHex !== serialHex) return { outcome: 'STOPPED' };
   await announceIssuance(deps, saved);
   return { outcome: 'ISSUED', serial: serialHex };
+}
+
+/**
+ * Takes the claim to sign, if it is free or held by a run gone for longer than ISSUING_CLAIM_MS, and answers
+ * its id. Undefined when the certificate is gone or no longer pending; IssuanceInProgressError while another
+ * run holds the claim (the workflow retries the step).
+ */
+async function claimIssuing(
+  deps: IssueCertificateDeps,
+  accountId: string,
+  certificateId: string,
+): Promise<string | undefined> {
+  const claimId = deps.random.uuid();
+  const now = deps.clock.now();
+  const claimed = await updateCertificate(deps.store, accountId, certificateId, (current) => {
+    if (current.status !== 'PENDING_VALIDATION') return undefined;
+    const held = current.issuing;
+    if (held && now.getTime() - Date.parse(held.claimedAt) < ISSUING_CLAIM_MS) return undefined;
+    return { ...current, issuing: { claimId, claimedAt: now.toISOString() } };
+  });
+  if (claimed?.status !== 'PENDING_VALIDATION') return undefined;
+  if (claimed.issuing?.claimId === claimId) return claimId;
+  throw new IssuanceInProgressError(`Another run is issuing certificate ${claimed.arn}`);
 }

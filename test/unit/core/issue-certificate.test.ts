@@ -10,8 +10,13 @@ import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import { FileKeyVault } from '../../../functions/adapters/local/file-key-vault.ts';
-import { CertificateNotValidatedError, SerialCollisionError } from '../../../functions/core/errors.ts';
 import {
+  CertificateNotValidatedError,
+  IssuanceInProgressError,
+  SerialCollisionError,
+} from '../../../functions/core/errors.ts';
+import {
+  ISSUING_CLAIM_MS,
   type IssueCertificateDeps,
   issueCertificate,
 } from '../../../functions/core/issuance/issue-certificate.ts';
@@ -117,9 +122,9 @@ interface StoreHooks {
   afterReserveSerial?: () => Promise<void>;
   /** Runs before the real reserveSerial. */
   beforeReserveSerial?: () => Promise<void>;
-  /** Runs once, before the first save reaches the real store. */
+  /** Runs once, before the first save other than the claim to sign reaches the real store. */
   beforeFirstSave?: () => Promise<void>;
-  /** Runs before every save after the first; a throw fails that save. */
+  /** Runs before every later save other than the claim; a throw fails that save. */
   beforeLaterSave?: () => Promise<void>;
 }
 
@@ -130,9 +135,12 @@ function hookedStore(hooks: StoreHooks): CertificateStore {
     create: (certificate) => store.create(certificate),
     get: (accountId, certificateId) => store.get(accountId, certificateId),
     save: async (certificate) => {
-      saves++;
-      if (saves === 1) await hooks.beforeFirstSave?.();
-      else await hooks.beforeLaterSave?.();
+      const claim = certificate.status === 'PENDING_VALIDATION' && certificate.issuing !== undefined;
+      if (!claim) {
+        saves++;
+        if (saves === 1) await hooks.beforeFirstSave?.();
+        else await hooks.beforeLaterSave?.();
+      }
       return store.save(certificate);
     },
     delete: (accountId, certificateId) => store.delete(accountId, certificateId),
@@ -228,7 +236,7 @@ function spkiOfPrivateKey(pkcs8Der: Uint8Array): Buffer {
 }
 
 describe('issueCertificate', () => {
-  it('issues a validated pending certificate: signed, serial reserved, key sealed, one write to ISSUED', async () => {
+  it('issues a validated pending certificate: claimed, signed, serial reserved, key sealed, one write to ISSUED', async () => {
     const certificate = await validatedCertificate();
     const issuing = deps();
 
@@ -239,8 +247,8 @@ describe('issueCertificate', () => {
     expect(stored).toEqual({
       ...certificate,
       status: 'ISSUED',
-      // One write to ISSUED, one to record that the issuance was announced.
-      version: certificate.version + 2,
+      // The claim to sign, one write to ISSUED (which drops the claim), one to record the announcement.
+      version: certificate.version + 3,
       issued: {
         certificatePem: expect.stringMatching(
           /^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/,
@@ -412,7 +420,12 @@ describe('issueCertificate', () => {
 
       expect(await issueCertificate(issuing, certificate.arn)).toEqual({ outcome: 'STOPPED' });
 
-      expect(await reread(certificate)).toEqual({ ...certificate, status, version: certificate.version + 1 });
+      expect(await reread(certificate)).toEqual({
+        ...certificate,
+        status,
+        issuing: { claimId: expect.any(String), claimedAt: NOW.toISOString() },
+        version: certificate.version + 2,
+      });
     },
   );
 
@@ -454,7 +467,7 @@ describe('issueCertificate', () => {
         ...certificate,
         tags: [{ Key: 'team', Value: 'platform' }],
         status: 'ISSUED',
-        version: certificate.version + 3,
+        version: certificate.version + 4,
         issued: expect.objectContaining({ serialHex: result.serial }),
       });
       expect(issuing.signer.signCalls).toBe(1);
@@ -476,6 +489,55 @@ describe('issueCertificate', () => {
     expect(again.signer.signCalls).toBe(0);
     expect(await reservedSerials(certificate.arn)).toEqual([first.serial]);
     expect(again.events.published).toEqual([]);
+  });
+});
+
+describe('issueCertificate with racing runs', () => {
+  it('lets exactly one of two concurrent runs sign; the other is told to retry and then stops', async () => {
+    const certificate = await validatedCertificate(['raced.example.test']);
+    const [first, second] = [deps(), deps()];
+
+    const outcomes = await Promise.allSettled([
+      issueCertificate(first, certificate.arn),
+      issueCertificate(second, certificate.arn),
+    ]);
+
+    const issued = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(issued).toEqual([
+      { status: 'fulfilled', value: { outcome: 'ISSUED', serial: expect.any(String) } },
+    ]);
+    expect(refused.map((outcome) => (outcome as PromiseRejectedResult).reason)).toEqual([
+      expect.any(IssuanceInProgressError),
+    ]);
+    expect(first.signer.signCalls + second.signer.signCalls).toBe(1);
+    expect(await reservedSerials(certificate.arn)).toHaveLength(1);
+    const stored = await reread(certificate);
+    expect(stored?.status).toBe('ISSUED');
+    expect(stored?.issuing).toBeUndefined();
+
+    // The workflow's retry of the refused run finds the certificate issued and announced.
+    const retry = deps();
+    expect(await issueCertificate(retry, certificate.arn)).toEqual({ outcome: 'STOPPED' });
+    expect(retry.signer.signCalls).toBe(0);
+  });
+
+  it('waits while another run’s claim is fresh and takes over a claim older than ISSUING_CLAIM_MS', async () => {
+    const claimedAt = (ageMs: number) => new Date(NOW.getTime() - ageMs).toISOString();
+    const fresh = await validatedCertificate(['claim-fresh.example.test'], {
+      issuing: { claimId: 'other-run', claimedAt: claimedAt(ISSUING_CLAIM_MS - 1000) },
+    });
+    const stale = await validatedCertificate(['claim-stale.example.test'], {
+      issuing: { claimId: 'crashed-run', claimedAt: claimedAt(ISSUING_CLAIM_MS + 1000) },
+    });
+    const waiting = deps();
+
+    await expect(issueCertificate(waiting, fresh.arn)).rejects.toBeInstanceOf(IssuanceInProgressError);
+    expect(waiting.signer.signCalls).toBe(0);
+    expect(await reread(fresh)).toEqual(fresh);
+
+    expect((await issueCertificate(deps(), stale.arn)).outcome).toBe('ISSUED');
+    expect((await reread(stale))?.issuing).toBeUndefined();
   });
 });
 
