@@ -26,9 +26,11 @@ import { checkIdempotencyToken, checkTags, checkTagsToRemove } from '../core/tag
 import { WireError } from './acm-errors.ts';
 import type { ApiServices, Operation } from './api-services.ts';
 import { certificateDetail, certificateSummary } from './certificate-shapes.ts';
+import { DOMAIN_VALIDATION_OPERATIONS } from './domain-validation-operations.ts';
 import { EXPORT_OPERATIONS } from './export-operations.ts';
 import { IMPORT_OPERATIONS } from './import-operations.ts';
 import { LISTING_OPERATIONS } from './listing-operations.ts';
+import { RESOURCE_TAG_OPERATIONS } from './resource-tag-operations.ts';
 import { REVOCATION_OPERATIONS } from './revocation-operations.ts';
 import {
   enumList,
@@ -280,4 +282,6 @@ export const OPERATIONS: Record<string, Operation> = {
   ...EXPORT_OPERATIONS,
   ...REVOCATION_OPERATIONS,
   ...LISTING_OPERATIONS,
+  ...DOMAIN_VALIDATION_OPERATIONS,
+  ...RESOURCE_TAG_OPERATIONS,
 };
