@@ -1,15 +1,17 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { DynamoDbRevocationStore } from '../functions/adapters/aws/dynamodb-revocation-store.ts';
 import type { DynamoDbCertificateStore } from '../functions/adapters/aws/dynamodb-store.ts';
 import { NodeDnsResolver } from '../functions/adapters/dns/node-dns-resolver.ts';
 import { RoutingDnsResolver } from '../functions/adapters/dns/routing-dns-resolver.ts';
 import { WhoisClient } from '../functions/adapters/dns/whois-client.ts';
 import { DirectDomainProbe } from '../functions/adapters/local/direct-domain-probe.ts';
 import { EventLog } from '../functions/adapters/local/event-log.ts';
+import { CRL_FILE, FileCrlPublisher } from '../functions/adapters/local/file-crl-publisher.ts';
 import { FileKeyVault } from '../functions/adapters/local/file-key-vault.ts';
 import { FileSecretMac } from '../functions/adapters/local/file-secret-mac.ts';
 import { LocalZones } from '../functions/adapters/local/local-zones.ts';
@@ -22,6 +24,8 @@ import { createApprovalHandler } from '../functions/approvals/approval-handler.t
 import { createApprovalDesk } from '../functions/core/approvals/approval-desk-service.ts';
 import { issuerDisplayName } from '../functions/core/issuance/ca-certificate-info.ts';
 import type { Clock, Mailer } from '../functions/core/ports.ts';
+import { publishCrl } from '../functions/core/revocation/publish-crl.ts';
+import { SerialCrlRefresh } from '../functions/core/revocation/serial-crl-refresh.ts';
 import { type CertwrightSettings, DEFAULT_SETTINGS } from '../functions/core/settings.ts';
 import { createScheduleHandler } from '../functions/schedule/run-schedule.ts';
 import { createWorkflowTaskHandlers } from '../functions/tasks/workflow-task-handlers.ts';
@@ -64,6 +68,10 @@ export interface LocalStack {
   zones: LocalZones;
   /** Where certificate events are appended (EVENT_LOG_FILE in the data directory). */
   eventLogPath: string;
+  /** The CRL (DER) as last published, served at `<url>/ca.crl`: CRL_FILE in the data directory. */
+  crlPath: string;
+  /** Publishes a new CRL after any publish under way; resolves when it is written. */
+  publishCrl(): Promise<void>;
   /** Where validation mail goes: an SMTP server (its URL without credentials), or the outbox directory. */
   mail: { smtpServer: string } | { outboxDir: string };
   stop(): Promise<void>;
@@ -148,7 +156,7 @@ async function composeLocalStack(
       ...DEFAULT_SETTINGS.profile,
       validityDays: local.validityDays,
       caIssuersUrl: `${publicUrl}/ca.crt`,
-      crlUrl: local.crlUrl,
+      crlUrl: local.crlUrl ?? `${publicUrl}/${CRL_FILE}`,
     },
     caaIdentities: local.caaIdentities,
     domainPolicy: { denied: local.deniedDomains, allowed: local.allowedDomains },
@@ -161,6 +169,16 @@ async function composeLocalStack(
   const mac = await FileSecretMac.fromFile(join(local.dataDir, 'secrets', 'deployment.secret'));
   const events = new EventLog(join(local.dataDir, EVENT_LOG_FILE));
   const { mailer, mail } = localMailer(local, clock);
+  const revocations = new DynamoDbRevocationStore(dynamodb, table.tableName);
+  const crlPublisher = new FileCrlPublisher(join(local.dataDir, CRL_FILE));
+  const crlDeps = { signer: ca.signer, issuer: ca.issuer, revocations, publisher: crlPublisher, clock };
+  // A CRL exists from the start, even with nothing revoked; later ones follow revocations and the schedule.
+  await publishCrl(crlDeps);
+  const crlRefresh = new SerialCrlRefresh(
+    async () => log({ message: 'published the CRL', ...(await publishCrl(crlDeps)) }),
+    (error) => log({ level: 'error', message: 'CRL publication failed', error: String(error) }),
+  );
+  shutdown.add(() => crlRefresh.idle());
   const runner = new LocalWorkflowRunner(
     createWorkflowTaskHandlers({
       store,
@@ -205,6 +223,8 @@ async function composeLocalStack(
     ownZone: (name) => zones.manages(name),
     vault,
     events,
+    revocations,
+    crlRefresh,
   });
   serveRequest = createLocalRequestListener({
     apiHandler,
@@ -220,6 +240,7 @@ async function composeLocalStack(
     documents: {
       '/ca.pem': { contentType: 'application/x-pem-file', body: () => ca.certificatePem },
       '/ca.crt': { contentType: 'application/pkix-cert', body: () => pemToDer(ca.certificatePem) },
+      [`/${CRL_FILE}`]: { contentType: 'application/pkix-crl', body: () => readFileSync(crlPublisher.path) },
     },
   });
 
@@ -251,6 +272,8 @@ async function composeLocalStack(
       });
       const result = await (scheduleRecovered ? schedule : firstSchedule)(event, {} as Context);
       scheduleRecovered = true;
+      // As the deployment's CRL rule: a fresh CRL on every run, well before the last one's nextUpdate.
+      await crlRefresh.next();
       return result;
     },
   });
@@ -268,6 +291,8 @@ async function composeLocalStack(
     dynamodb,
     zones,
     eventLogPath: events.path,
+    crlPath: crlPublisher.path,
+    publishCrl: () => crlRefresh.next(),
     mail,
     stop: () => shutdown.run(),
   };

@@ -94,8 +94,8 @@ export const LOCAL_SETTINGS = {
   },
   crlUrl: {
     env: 'CERTWRIGHT_CRL_URL',
-    default: '(none)',
-    help: 'URL written into the CRL distribution point of issued certificates; none when unset.',
+    default: '<public-url>/ca.crl',
+    help: 'URL written into the CRL distribution point of issued certificates. Unset: the CRL this stack publishes and serves at /ca.crl; set it when the CRL is copied elsewhere.',
   },
   publicUrl: {
     env: 'CERTWRIGHT_PUBLIC_URL',
@@ -177,6 +177,7 @@ export interface LocalSettings {
   localZones: string[];
   dnsPort: number;
   publicUrl: string;
+  /** Undefined when not set: `<public URL>/ca.crl`, the CRL the stack serves. */
   crlUrl?: string;
   scheduleIntervalSeconds: number;
   /** Undefined when not set: mail goes to the outbox directory. */

@@ -9,6 +9,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type CertwrightSettings, DEFAULT_SETTINGS } from '../../core/settings.ts';
@@ -27,6 +28,9 @@ export const AWS_ENV = {
   macKeyId: 'CERTWRIGHT_MAC_KEY_ID',
   stateMachineArn: 'CERTWRIGHT_STATE_MACHINE_ARN',
   checkValidationFunctionArn: 'CERTWRIGHT_CHECK_VALIDATION_FUNCTION_ARN',
+  crlFunctionArn: 'CERTWRIGHT_CRL_FUNCTION_ARN',
+  crlBucket: 'CERTWRIGHT_CRL_BUCKET',
+  crlKey: 'CERTWRIGHT_CRL_KEY',
   eventBusName: 'CERTWRIGHT_EVENT_BUS_NAME',
   hostedZones: 'CERTWRIGHT_HOSTED_ZONES',
   validationDomain: 'CERTWRIGHT_VALIDATION_DOMAIN',
@@ -69,6 +73,11 @@ export interface AwsEnvironment {
   stateMachineArn?: string;
   /** The check-validation function, which the API invokes for CheckDomains' DNS lookups. */
   checkValidationFunctionArn?: string;
+  /** The publish-crl function, which the API invokes (asynchronously) after a revocation. */
+  crlFunctionArn?: string;
+  /** Where the CRL function puts the CRL: the bucket's name and the object's key. */
+  crlBucket?: string;
+  crlKey?: string;
   /** The event bus certificate events go to (name or ARN). */
   eventBusName?: string;
   /** Hosted zones the publish function may write validation records into (may be empty). */
@@ -155,6 +164,9 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
     macKeyId: optionalVariable(env, 'macKeyId'),
     stateMachineArn: optionalVariable(env, 'stateMachineArn'),
     checkValidationFunctionArn: optionalVariable(env, 'checkValidationFunctionArn'),
+    crlFunctionArn: optionalVariable(env, 'crlFunctionArn'),
+    crlBucket: optionalVariable(env, 'crlBucket'),
+    crlKey: optionalVariable(env, 'crlKey'),
     eventBusName: optionalVariable(env, 'eventBusName'),
     hostedZones: hostedZones(env),
     dnsResolvers: dnsResolvers(env),
@@ -172,7 +184,10 @@ export function required<
     | 'macKeyId'
     | 'stateMachineArn'
     | 'eventBusName'
-    | 'checkValidationFunctionArn',
+    | 'checkValidationFunctionArn'
+    | 'crlFunctionArn'
+    | 'crlBucket'
+    | 'crlKey',
 >(environment: AwsEnvironment, name: K): string {
   const value = environment[name];
   if (value === undefined) throw missing(name);
@@ -203,6 +218,7 @@ let route53: Route53Client | undefined;
 let eventBridge: EventBridgeClient | undefined;
 let ses: SESv2Client | undefined;
 let lambda: LambdaClient | undefined;
+let s3: S3Client | undefined;
 
 export function dynamoDbClient(region: string): DynamoDBClient {
   dynamodb ??= new DynamoDBClient({ region });
@@ -237,6 +253,11 @@ export function sesClient(region: string): SESv2Client {
 export function lambdaClient(region: string): LambdaClient {
   lambda ??= new LambdaClient({ region });
   return lambda;
+}
+
+export function s3Client(region: string): S3Client {
+  s3 ??= new S3Client({ region });
+  return s3;
 }
 
 function optionalVariable(env: Environment, name: AwsEnvName): string | undefined {

@@ -33,6 +33,7 @@ import {
 } from '../../tasks/ca-bootstrap-resource.ts';
 import { createCheckValidationHandler, type DomainProbeEvent } from '../../tasks/check-validation.ts';
 import { createIssueCertificateHandler } from '../../tasks/issue-certificate.ts';
+import { createPublishCrlHandler } from '../../tasks/publish-crl.ts';
 import { createPublishValidationRecordsHandler } from '../../tasks/publish-validation-records.ts';
 import { createRecordFailureHandler } from '../../tasks/record-failure.ts';
 import type { CertificateTaskEvent } from '../../tasks/task-event.ts';
@@ -52,17 +53,21 @@ import {
   lambdaClient,
   required,
   route53Client,
+  s3Client,
   sesClient,
   sfnClient,
 } from './aws-environment.ts';
 import { DynamoDbIssuerCertificateStore, DynamoDbIssuerSource } from './dynamodb-issuer-source.ts';
+import { DynamoDbRevocationStore } from './dynamodb-revocation-store.ts';
 import { DynamoDbCertificateStore } from './dynamodb-store.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
 import { KmsCaSigner } from './kms-ca-signer.ts';
 import { KmsKeyVault } from './kms-key-vault.ts';
 import { KmsSecretMac } from './kms-secret-mac.ts';
+import { LambdaCrlRefresh } from './lambda-crl-refresh.ts';
 import { LambdaDomainProbe } from './lambda-domain-probe.ts';
 import { Route53ZoneWriter } from './route53-zone-writer.ts';
+import { S3CrlPublisher } from './s3-crl-publisher.ts';
 import { SesMailer } from './ses-mailer.ts';
 import { StepFunctionsStarter } from './step-functions-starter.ts';
 import { UnconfiguredMailer } from './unconfigured-mailer.ts';
@@ -126,6 +131,12 @@ export async function composeApiHandler(
       new Route53ZoneWriter(route53Client(aws.settings.region), aws.hostedZones).manages(name),
     vault: new KmsKeyVault(kmsClient(aws.settings.region), required(aws, 'vaultKeyId')),
     events: eventPublisher(aws),
+    revocations: new DynamoDbRevocationStore(dynamodb, aws.tableName),
+    // Resolved on use, as the probe: only RevokeCertificate needs the CRL function.
+    crlRefresh: {
+      request: () =>
+        new LambdaCrlRefresh(lambdaClient(aws.settings.region), required(aws, 'crlFunctionArn')).request(),
+    },
   });
 }
 
@@ -248,6 +259,27 @@ export async function composeScheduleHandler(
 ): Promise<Handler<ScheduledEvent, ScheduleRun>> {
   const { aws, store } = common(env);
   return createScheduleHandler({ store, events: eventPublisher(aws), clock: systemClock });
+}
+
+/**
+ * The CRL function: the schedule rule's target and the API's refresh requests. It signs with the CA key
+ * (kms:Sign, as the issue function) and may write the CRL object only.
+ */
+export async function composePublishCrlHandler(
+  env: Environment = process.env,
+): Promise<Handler<unknown, unknown>> {
+  const { aws, dynamodb } = common(env);
+  const signer = await KmsCaSigner.create(kmsClient(aws.settings.region), required(aws, 'caKeyId'));
+  return createPublishCrlHandler({
+    signer,
+    issuer: new DynamoDbIssuerSource(dynamodb, aws.tableName),
+    revocations: new DynamoDbRevocationStore(dynamodb, aws.tableName),
+    publisher: new S3CrlPublisher(s3Client(aws.settings.region), {
+      bucket: required(aws, 'crlBucket'),
+      key: required(aws, 'crlKey'),
+    }),
+    clock: systemClock,
+  });
 }
 
 /**

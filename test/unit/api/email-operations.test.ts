@@ -16,6 +16,7 @@ import type { DnsZoneWriter } from '../../../functions/core/ports.ts';
 import { publishValidationRecords } from '../../../functions/core/validation/publish-validation-records.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { RecordingEvents } from '../../support/recording-events.ts';
+import { UNUSED_CRL_REFRESH, UNUSED_REVOCATIONS } from '../../support/unused-revocations.ts';
 import { UNUSED_VAULT } from '../../support/unused-vault.ts';
 import {
   type DynaliteStore,
@@ -60,6 +61,8 @@ function setup() {
     ownZone: () => false,
     vault: UNUSED_VAULT,
     events: new RecordingEvents(),
+    revocations: UNUSED_REVOCATIONS,
+    crlRefresh: UNUSED_CRL_REFRESH,
   };
   const handler = createApiHandler(services);
   let requests = 0;

@@ -9,6 +9,7 @@ import { createApiHandler } from '../../../functions/api/api-handler.ts';
 import { acmProxyEvent } from '../../../functions/api/proxy-event.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { RecordingEvents } from '../../support/recording-events.ts';
+import { UNUSED_CRL_REFRESH, UNUSED_REVOCATIONS } from '../../support/unused-revocations.ts';
 import { UNUSED_VAULT } from '../../support/unused-vault.ts';
 import {
   ACCOUNT,
@@ -44,6 +45,8 @@ function setup() {
     ownZone: () => false,
     vault: UNUSED_VAULT,
     events: new RecordingEvents(),
+    revocations: UNUSED_REVOCATIONS,
+    crlRefresh: UNUSED_CRL_REFRESH,
   });
   const call = async (body: unknown) => {
     const event = acmProxyEvent({

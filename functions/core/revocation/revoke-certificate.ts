@@ -1,0 +1,108 @@
+import { findCertificate } from '../certificates/find-certificate.ts';
+import { updateCertificate } from '../certificates/update-certificate.ts';
+import { ConflictError, ResourceInUseError, ResourceNotFoundError, ValidationError } from '../errors.ts';
+import { certificateRevokedEvent } from '../events/certificate-events.ts';
+import type { CertificateRecord, IssuedCertificate, RevocationReason } from '../model.ts';
+import type {
+  CertificateStore,
+  Clock,
+  CrlRefresh,
+  EventPublisher,
+  RevocationEntry,
+  RevocationStore,
+} from '../ports.ts';
+
+export interface RevokeCertificateDeps {
+  store: CertificateStore;
+  region: string;
+  revocations: RevocationStore;
+  events: EventPublisher;
+  crlRefresh: CrlRefresh;
+  clock: Clock;
+}
+
+/** Reasons that would make a revocation temporary, which Certwright's revocations never are. */
+const TEMPORARY_REASONS: readonly RevocationReason[] = ['CERTIFICATE_HOLD', 'REMOVE_FROM_CRL'];
+
+/**
+ * Revokes a certificate this CA issued, for good. ACM revokes only exported public certificates; Certwright
+ * is the CA, so it revokes any certificate it issued that is ISSUED and not in use.
+ *
+ * The steps, each safe to repeat (there are no transactions): record the revocation under the serial (the
+ * first record wins), publish `ACM Certificate Revoked`, move the certificate to REVOKED, ask for a new CRL.
+ * A call that stopped part-way leaves the certificate ISSUED with its revocation recorded, so the caller's
+ * retry runs every step again with the recorded date and reason and finishes the job. The event goes out
+ * before the status changes, so it is published at least once: once REVOKED, a certificate is never revoked
+ * again. A lost CRL refresh is made good by the scheduled one.
+ */
+export async function revokeCertificate(
+  deps: RevokeCertificateDeps,
+  accountId: string,
+  arn: string,
+  reason: RevocationReason,
+): Promise<{ certificateArn: string }> {
+  if (TEMPORARY_REASONS.includes(reason)) {
+    throw new ValidationError(
+      `Revocation reason ${reason} is not supported: revocation is permanent, so a certificate cannot be put on hold or removed from the CRL.`,
+    );
+  }
+  const certificate = await findCertificate(deps, accountId, arn);
+  const issued = revocableCertificate(certificate);
+
+  const now = deps.clock.now();
+  await deps.revocations.recordRevocation({
+    serialHex: issued.serialHex,
+    certificateArn: certificate.arn,
+    revokedAt: now.toISOString(),
+    reason,
+    notAfter: issued.notAfter,
+  });
+  const recorded = await recordedRevocation(deps.revocations, issued.serialHex);
+  const revocation = { revokedAt: recorded.revokedAt, reason: recorded.reason };
+  await deps.events.publish([
+    certificateRevokedEvent({ ...certificate, revocation }, new Date(recorded.revokedAt)),
+  ]);
+  const saved = await updateCertificate(deps.store, accountId, certificate.id, (current) =>
+    current.status === 'ISSUED' ? { ...current, status: 'REVOKED', revocation } : undefined,
+  );
+  if (saved?.status !== 'REVOKED') throw alreadyChanged(arn, saved);
+  await deps.crlRefresh.request();
+  return { certificateArn: certificate.arn };
+}
+
+function revocableCertificate(certificate: CertificateRecord): IssuedCertificate {
+  if (certificate.type !== 'AMAZON_ISSUED') {
+    throw new ValidationError(
+      `Certificate ${certificate.arn} is IMPORTED: only a certificate this CA issued can be revoked.`,
+    );
+  }
+  if (certificate.status === 'REVOKED') {
+    throw new ConflictError(`Certificate ${certificate.arn} has already been revoked.`);
+  }
+  if (certificate.status !== 'ISSUED' || !certificate.issued) {
+    throw new ValidationError(
+      `Certificate ${certificate.arn} is ${certificate.status}: only an ISSUED certificate can be revoked.`,
+    );
+  }
+  if (certificate.inUseBy.length > 0) {
+    throw new ResourceInUseError(
+      `Certificate ${certificate.arn} is in use by ${certificate.inUseBy.join(', ')}.`,
+    );
+  }
+  return certificate.issued;
+}
+
+/** The entry as stored: on a retry, the first call's date and reason (recordRevocation keeps the first). */
+async function recordedRevocation(revocations: RevocationStore, serialHex: string): Promise<RevocationEntry> {
+  const entry = (await revocations.listRevocations()).find((candidate) => candidate.serialHex === serialHex);
+  if (!entry) throw new Error(`The revocation of serial ${serialHex} was recorded but cannot be read back`);
+  return entry;
+}
+
+/** Another writer changed the certificate between the read and the save: deleted it, or expired it. */
+function alreadyChanged(arn: string, current: CertificateRecord | undefined): Error {
+  if (current === undefined) return new ResourceNotFoundError(`Could not find certificate ${arn}.`);
+  return new ValidationError(
+    `Certificate ${arn} is ${current.status}: only an ISSUED certificate can be revoked.`,
+  );
+}
