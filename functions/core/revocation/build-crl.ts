@@ -49,7 +49,7 @@ export interface BuildCrlInput {
  * not expired by thisUpdate (an expired certificate is invalid anyway; RFC 5280 §3.3 lets it leave the list).
  * The signature is checked with the CA certificate's key before the CRL is returned (DER).
  */
-export async function buildCrl(input: BuildCrlInput): Promise<Uint8Array> {
+export async function buildCrl(input: BuildCrlInput): Promise<Uint8Array<ArrayBuffer>> {
   const ca = new x509.X509Certificate(input.caCertificatePem);
   const caSki = ca.getExtension(x509.SubjectKeyIdentifierExtension);
   if (!caSki) throw new Error(`The CA certificate ${ca.subject} has no subject key identifier`);

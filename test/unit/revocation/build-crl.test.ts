@@ -144,7 +144,7 @@ describe('publishCrl', () => {
       clock.advance(60_000);
       expect(await publishCrl(deps)).toMatchObject({ crlNumber: '2', entries: 1 });
 
-      const [first, second] = published.map((der) => new x509.X509Crl(der));
+      const [first, second] = published.map((der) => new x509.X509Crl(new Uint8Array(der)));
       expect(first?.entries).toEqual([]);
       expect(second?.entries.map((revoked) => revoked.serialNumber)).toEqual(['01f0']);
       expect((await opensslVerify(ca, published[1] as Uint8Array, 'published')).code).toBe(0);
