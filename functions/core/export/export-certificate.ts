@@ -8,7 +8,7 @@ import {
 } from '../errors.ts';
 import type { CertificateRecord } from '../model.ts';
 import type { CertificateStore, Clock, KeyVault } from '../ports.ts';
-import { encryptPrivateKey, PBKDF2_ITERATIONS } from './encrypt-private-key.ts';
+import { encryptPrivateKey } from './encrypt-private-key.ts';
 import { checkPassphrase } from './passphrase.ts';
 
 export interface ExportCertificateDeps {
@@ -16,8 +16,6 @@ export interface ExportCertificateDeps {
   region: string;
   vault: KeyVault;
   clock: Clock;
-  /** PBKDF2 iterations for the exported key; PBKDF2_ITERATIONS unless a test needs speed. */
-  kdfIterations?: number;
 }
 
 export interface ExportedCertificate {
@@ -49,11 +47,7 @@ export async function exportCertificate(
   const privateKey = await deps.vault.open(issued.sealedPrivateKey, certificate.arn);
   let encryptedPrivateKeyPem: string;
   try {
-    encryptedPrivateKeyPem = await encryptPrivateKey(
-      privateKey,
-      passphrase,
-      deps.kdfIterations ?? PBKDF2_ITERATIONS,
-    );
+    encryptedPrivateKeyPem = await encryptPrivateKey(privateKey, passphrase);
   } finally {
     privateKey.fill(0);
   }
