@@ -12,7 +12,7 @@ const revokeCertificateOperation: Operation = async (services, accountId, input)
   if (reason === undefined) throw constraintViolation(null, 'revocationReason', 'Member must not be null');
   // The member's wire constraints and ARN form come before the reason's meaning, as in ACM.
   parseCertificateArn(arn);
-  const { certificateArn } = await revokeCertificate(
+  const { certificateArn, crlRefreshError } = await revokeCertificate(
     {
       store: services.store,
       region: services.settings.region,
@@ -25,6 +25,16 @@ const revokeCertificateOperation: Operation = async (services, accountId, input)
     arn,
     reason,
   );
+  if (crlRefreshError !== undefined) {
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        message: 'Revoked; the CRL refresh request failed, the scheduled CRL will list it',
+        certificateArn,
+        error: String(crlRefreshError),
+      }),
+    );
+  }
   return { CertificateArn: certificateArn };
 };
 

@@ -21,6 +21,12 @@ export interface RevokeCertificateDeps {
   clock: Clock;
 }
 
+export interface RevocationOutcome {
+  certificateArn: string;
+  /** Set when asking for a new CRL failed: the revocation stands and the next scheduled CRL lists it. */
+  crlRefreshError?: unknown;
+}
+
 /** Reasons that would make a revocation temporary, which Certwright's revocations never are. */
 const TEMPORARY_REASONS: readonly RevocationReason[] = ['CERTIFICATE_HOLD', 'REMOVE_FROM_CRL'];
 
@@ -33,14 +39,14 @@ const TEMPORARY_REASONS: readonly RevocationReason[] = ['CERTIFICATE_HOLD', 'REM
  * A call that stopped part-way leaves the certificate ISSUED with its revocation recorded, so the caller's
  * retry runs every step again with the recorded date and reason and finishes the job. The event goes out
  * before the status changes, so it is published at least once: once REVOKED, a certificate is never revoked
- * again. A lost CRL refresh is made good by the scheduled one.
+ * again. A CRL refresh that fails or is lost is made good by the scheduled one.
  */
 export async function revokeCertificate(
   deps: RevokeCertificateDeps,
   accountId: string,
   arn: string,
   reason: RevocationReason,
-): Promise<{ certificateArn: string }> {
+): Promise<RevocationOutcome> {
   if (TEMPORARY_REASONS.includes(reason)) {
     throw new ValidationError(
       `Revocation reason ${reason} is not supported: revocation is permanent, so a certificate cannot be put on hold or removed from the CRL.`,
@@ -66,7 +72,12 @@ export async function revokeCertificate(
     current.status === 'ISSUED' ? { ...current, status: 'REVOKED', revocation } : undefined,
   );
   if (saved?.status !== 'REVOKED') throw alreadyChanged(arn, saved);
-  await deps.crlRefresh.request();
+  try {
+    await deps.crlRefresh.request();
+  } catch (error) {
+    // The revocation is complete and recorded: the scheduled CRL lists it; the caller should not retry.
+    return { certificateArn: certificate.arn, crlRefreshError: error };
+  }
   return { certificateArn: certificate.arn };
 }
 
