@@ -8,7 +8,7 @@ import {
   PBKDF2_ITERATIONS,
 } from '../../../../functions/core/export/encrypt-private-key.ts';
 import { runCommand } from '../../../support/run-command.ts';
-import { opensslDecrypt } from './export-fixtures.ts';
+import { opensslDecrypt } from './openssl-export-checks.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const bytes = (text: string) => new TextEncoder().encode(text);

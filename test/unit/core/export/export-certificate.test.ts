@@ -11,7 +11,8 @@ import type { CertificateRecord } from '../../../../functions/core/model.ts';
 import type { KeyVault } from '../../../../functions/core/ports.ts';
 import { FakeClock, HOUR_MS } from '../../../support/fake-clock.ts';
 import { ACCOUNT, OTHER_ACCOUNT, pendingCertificate, REGION, useDynaliteStore } from '../core-fixtures.ts';
-import { issuedCertificate, opensslDecrypt, useKeyMaterial } from './export-fixtures.ts';
+import { issuedCertificate, useKeyMaterial } from './export-fixtures.ts';
+import { opensslDecrypt } from './openssl-export-checks.ts';
 
 const PASSPHRASE = 'export me, please';
 const passphrase = () => new TextEncoder().encode(PASSPHRASE);

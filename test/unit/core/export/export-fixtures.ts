@@ -2,8 +2,8 @@
  * Issued certificates for the export tests: a real self-signed certificate (openssl) whose PKCS#8 key is
  * sealed by a real FileKeyVault under the certificate's ARN, stored as the issuance step would store it.
  */
-import { createPrivateKey, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -84,22 +84,4 @@ export async function issuedCertificate(
     },
     ...overrides,
   };
-}
-
-/**
- * Decrypts an encrypted PKCS#8 PEM with `openssl pkey -in <file> -passin pass:<passphrase>` and answers the
- * DER of the unencrypted PKCS#8 PEM openssl writes, or throws with openssl's complaint.
- */
-export async function opensslDecrypt(
-  encryptedPem: string,
-  passphrase: string,
-  directory: string,
-): Promise<Uint8Array> {
-  const file = join(directory, `encrypted-${randomUUID()}.pem`);
-  await writeFile(file, encryptedPem);
-  const opened = await runCommand('openssl', ['pkey', '-in', file, '-passin', `pass:${passphrase}`]);
-  if (opened.code !== 0) throw new Error(`openssl pkey failed: ${opened.stderr}`);
-  const body = /-----BEGIN PRIVATE KEY-----([\s\S]*?)-----END PRIVATE KEY-----/.exec(opened.stdout)?.[1];
-  if (body === undefined) throw new Error(`openssl pkey wrote no PRIVATE KEY block: ${opened.stdout}`);
-  return new Uint8Array(Buffer.from(body.replace(/\s+/g, ''), 'base64'));
 }
