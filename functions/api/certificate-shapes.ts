@@ -1,5 +1,14 @@
 import { renewalEligibility } from '../core/certificates/renewal-eligibility.ts';
+import { keyPairOrigin } from '../core/events/certificate-events.ts';
 import type { CertificateRecord, CertificateStatus, DomainValidation, KeyAlgorithm } from '../core/model.ts';
+import type { CertificateMetadata } from '../core/search/certificate-metadata.ts';
+import type { SearchResult } from '../core/search/search-certificates.ts';
+import {
+  colonHex,
+  type DistinguishedName,
+  type GeneralName,
+  type X509Attributes,
+} from '../core/search/x509-attributes.ts';
 import { diagnoseValidation } from '../core/validation/validation-diagnosis.ts';
 
 /** ACM's wire quirk: KeyAlgorithm comes back hyphenated ("RSA-2048") though the enum says RSA_2048. */
@@ -10,11 +19,6 @@ export function wireKeyAlgorithm(algorithm: KeyAlgorithm): string {
 /** awsJson timestamps are epoch seconds. */
 function epochSeconds(iso: string | undefined): number | undefined {
   return iso === undefined ? undefined : Date.parse(iso) / 1000;
-}
-
-/** Serial as ACM shows it: colon-separated hex bytes. */
-function colonHex(hex: string): string {
-  return (hex.length % 2 ? `0${hex}` : hex).match(/../g)?.join(':') ?? hex;
 }
 
 /**
@@ -119,12 +123,16 @@ export function certificateDetail(certificate: CertificateRecord) {
     ExtendedKeyUsages: (issued?.extendedKeyUsages ?? []).map(({ name, oid }) => ({ Name: name, OID: oid })),
     RenewalEligibility: renewalEligibility(certificate),
     Options: optionsShape(certificate),
+    CertificateKeyPairOrigin: keyPairOrigin(certificate),
   };
 }
 
 const SUMMARY_NAME_LIMIT = 100;
 
-/** CertificateSummary, as ListCertificates returns it. */
+/**
+ * CertificateSummary, as ListCertificates returns it: every member of ACM's shape but ManagedBy, which
+ * only CloudFront sets.
+ */
 export function certificateSummary(certificate: CertificateRecord) {
   const issued = certificate.issued;
   return {
@@ -146,5 +154,67 @@ export function certificateSummary(certificate: CertificateRecord) {
     CreatedAt: epochSeconds(certificate.createdAt),
     ...issueTimes(certificate),
     RevokedAt: epochSeconds(certificate.revocation?.revokedAt),
+    CertificateKeyPairOrigin: keyPairOrigin(certificate),
   };
+}
+
+/** CertificateSearchResult, as SearchCertificates returns it; X509Attributes only once there is a body. */
+export function certificateSearchResult(result: SearchResult) {
+  return {
+    CertificateArn: result.arn,
+    X509Attributes: result.x509 && x509AttributesShape(result.x509),
+    CertificateMetadata: { AcmCertificateMetadata: acmCertificateMetadata(result.metadata) },
+  };
+}
+
+/** KeyAlgorithm in the enum's own spelling: ACM's hyphenated quirk is only known for Describe and List. */
+function x509AttributesShape(attributes: X509Attributes) {
+  return {
+    Issuer: distinguishedNameShape(attributes.issuer),
+    Subject: distinguishedNameShape(attributes.subject),
+    SubjectAlternativeNames: attributes.subjectAlternativeNames.map(generalNameShape),
+    ExtendedKeyUsages: attributes.extendedKeyUsages,
+    KeyAlgorithm: attributes.keyAlgorithm,
+    KeyUsages: attributes.keyUsages,
+    SerialNumber: attributes.serialNumber,
+    NotAfter: attributes.notAfter.getTime() / 1000,
+    NotBefore: attributes.notBefore.getTime() / 1000,
+  };
+}
+
+function distinguishedNameShape(name: DistinguishedName) {
+  const { customAttributes, ...named } = name;
+  return {
+    ...pascalCaseKeys(named),
+    CustomAttributes: customAttributes?.map(({ objectIdentifier, value }) => ({
+      ObjectIdentifier: objectIdentifier,
+      Value: value,
+    })),
+  };
+}
+
+function generalNameShape(name: GeneralName) {
+  if ('directoryName' in name) return { DirectoryName: distinguishedNameShape(name.directoryName) };
+  if ('otherName' in name) {
+    return { OtherName: { ObjectIdentifier: name.otherName.objectIdentifier, Value: name.otherName.value } };
+  }
+  return pascalCaseKeys(name);
+}
+
+function acmCertificateMetadata(metadata: CertificateMetadata) {
+  const { createdAt, issuedAt, importedAt, revokedAt, ...rest } = metadata;
+  return {
+    ...pascalCaseKeys(rest),
+    CreatedAt: epochSeconds(createdAt),
+    IssuedAt: epochSeconds(issuedAt),
+    ImportedAt: epochSeconds(importedAt),
+    RevokedAt: epochSeconds(revokedAt),
+  };
+}
+
+/** Core's camelCase members as ACM's PascalCase ones (`commonName` → `CommonName`). */
+function pascalCaseKeys(object: object): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(object).map(([key, value]) => [`${key.charAt(0).toUpperCase()}${key.slice(1)}`, value]),
+  );
 }

@@ -9,7 +9,6 @@ import { addTagsToCertificate } from '../core/certificates/add-tags-to-certifica
 import { deleteCertificate } from '../core/certificates/delete-certificate.ts';
 import { findCertificate } from '../core/certificates/find-certificate.ts';
 import { getCertificatePem } from '../core/certificates/get-certificate.ts';
-import { listCertificates } from '../core/certificates/list-certificates.ts';
 import { listTagsForCertificate } from '../core/certificates/list-tags-for-certificate.ts';
 import { removeTagsFromCertificate } from '../core/certificates/remove-tags-from-certificate.ts';
 import {
@@ -19,13 +18,13 @@ import {
 } from '../core/certificates/request-certificate.ts';
 import { updateCertificateOptions } from '../core/certificates/update-certificate-options.ts';
 import { validateNow } from '../core/certificates/validate-now.ts';
-import { checkLength, constraintViolation } from '../core/constraint-violation.ts';
-import { CERTIFICATE_STATUSES, type KeyAlgorithm, REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
+import { constraintViolation } from '../core/constraint-violation.ts';
+import { REQUESTABLE_KEY_ALGORITHMS } from '../core/model.ts';
 import { checkDomains, type DomainsCheckResult } from '../core/preflight/check-domains.ts';
 import { checkIdempotencyToken, checkTags, checkTagsToRemove } from '../core/tags.ts';
 import { WireError } from './acm-errors.ts';
 import type { ApiServices, Operation } from './api-services.ts';
-import { certificateDetail, certificateSummary } from './certificate-shapes.ts';
+import { certificateDetail } from './certificate-shapes.ts';
 import { DOMAIN_VALIDATION_OPERATIONS } from './domain-validation-operations.ts';
 import { EXPORT_OPERATIONS } from './export-operations.ts';
 import { IMPORT_OPERATIONS } from './import-operations.ts';
@@ -33,7 +32,6 @@ import { LISTING_OPERATIONS } from './listing-operations.ts';
 import { RESOURCE_TAG_OPERATIONS } from './resource-tag-operations.ts';
 import { REVOCATION_OPERATIONS } from './revocation-operations.ts';
 import {
-  enumList,
   optionalEnum,
   optionalInteger,
   optionalList,
@@ -44,11 +42,6 @@ import {
   type WireInput,
 } from './wire-input.ts';
 
-const ALL_KEY_ALGORITHMS: readonly KeyAlgorithm[] = [
-  ...REQUESTABLE_KEY_ALGORITHMS,
-  'RSA_1024',
-  'EC_secp521r1',
-];
 const ENABLED_DISABLED = ['ENABLED', 'DISABLED'] as const;
 const VALIDATION_METHODS: readonly ValidationMethod[] = ['DNS', 'EMAIL', 'HTTP'];
 
@@ -109,27 +102,6 @@ const describeCertificateOperation: Operation = async (services, accountId, inpu
   const arn = requiredString(input, 'CertificateArn', 'certificateArn');
   return { Certificate: certificateDetail(await findCertificate(storeDeps(services), accountId, arn)) };
 };
-
-const listCertificatesOperation: Operation = async (services, accountId, input) => {
-  const includes = optionalObject(input, 'Includes') ?? {};
-  const page = await listCertificates(services, accountId, {
-    statuses: enumList(
-      optionalStringList(input, 'CertificateStatuses'),
-      'certificateStatuses',
-      CERTIFICATE_STATUSES,
-    ),
-    keyTypes: enumList(optionalStringList(includes, 'keyTypes'), 'includes.keyTypes', ALL_KEY_ALGORITHMS),
-    maxItems: optionalInteger(input, 'MaxItems', 'maxItems', { min: 1, max: 1000 }) ?? 1000,
-    nextToken: nextTokenMember(input),
-  });
-  return { CertificateSummaryList: page.certificates.map(certificateSummary), NextToken: page.nextToken };
-};
-
-function nextTokenMember(input: WireInput): string | undefined {
-  const token = optionalString(input, 'NextToken');
-  if (token !== undefined) checkLength(token, 'nextToken', 1, 10000);
-  return token;
-}
 
 const getCertificateOperation: Operation = async (services, accountId, input) => {
   const arn = requiredString(input, 'CertificateArn', 'certificateArn');
@@ -266,7 +238,6 @@ export type { ApiServices } from './api-services.ts';
 export const OPERATIONS: Record<string, Operation> = {
   RequestCertificate: requestCertificateOperation,
   DescribeCertificate: describeCertificateOperation,
-  ListCertificates: listCertificatesOperation,
   GetCertificate: getCertificateOperation,
   DeleteCertificate: deleteCertificateOperation,
   ResendValidationEmail: resendValidationEmailOperation,

@@ -4,8 +4,10 @@
  */
 import type {
   CaKeyAlgorithm,
+  CertificateOptions,
   CertificateRecord,
   CertificateStatus,
+  CertificateType,
   KeyAlgorithm,
   ResourceRecord,
   RevocationReason,
@@ -26,6 +28,24 @@ export type StorePageKey = Record<string, string | number>;
 export interface CertificatePage {
   certificates: CertificateRecord[];
   nextKey?: StorePageKey;
+}
+
+/** CertificateStore.list's filters: a certificate passes when it matches each filter that is set. */
+export interface CertificateListQuery {
+  statuses?: CertificateStatus[];
+  keyAlgorithms?: KeyAlgorithm[];
+  types?: CertificateType[];
+  /** ACM KeyUsageName values: the certificate's body has at least one of them. */
+  keyUsages?: string[];
+  /**
+   * ACM ExtendedKeyUsageName values: the certificate's body has at least one of them; `NONE` matches a
+   * certificate without extended key usages (a pending one included).
+   */
+  extendedKeyUsages?: string[];
+  /** The Export option a requested certificate was created with. */
+  exportOption?: CertificateOptions['export'];
+  limit: number;
+  startKey?: StorePageKey;
 }
 
 export interface IdempotencyClaim {
@@ -51,16 +71,12 @@ export interface CertificateStore {
   save(certificate: CertificateRecord): Promise<CertificateRecord>;
   /** Deletes the certificate if it exists. Answers whether this call deleted it. */
   delete(accountId: string, certificateId: string): Promise<boolean>;
-  /** One page of an account's certificates, optionally filtered by status and key algorithm, in a stable order. */
-  list(
-    accountId: string,
-    query: {
-      statuses?: CertificateStatus[];
-      keyAlgorithms?: KeyAlgorithm[];
-      limit: number;
-      startKey?: StorePageKey;
-    },
-  ): Promise<CertificatePage>;
+  /**
+   * One page of an account's certificates that pass every filter given, in key order (by certificate id),
+   * which stays stable while certificates are added or removed. A missing or empty filter list leaves that
+   * field open. At most `limit` certificates, and a `nextKey` to pass back while there may be more.
+   */
+  list(accountId: string, query: CertificateListQuery): Promise<CertificatePage>;
   /**
    * Binds an idempotency token to an ARN for `windowSeconds`, with a conditional write of the claim item.
    * Answers with the ARN bound to the token: `arn` itself with `claimedNow` if this call claimed it (or

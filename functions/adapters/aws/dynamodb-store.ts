@@ -37,6 +37,7 @@ import { utcDay } from '../../core/policy/request-window.ts';
 import type {
   AccountConfiguration,
   ApprovalRecord,
+  CertificateListQuery,
   CertificatePage,
   CertificateStore,
   IdempotencyClaim,
@@ -70,7 +71,6 @@ const ISSUED_QUEUE = 'ISSUED';
 const MIN_ITEMS_PER_FILTERED_QUERY = 100;
 
 type StoredRecord = Omit<CertificateRecord, 'version'>;
-type ListQuery = Parameters<CertificateStore['list']>[1];
 type DuePage = Awaited<ReturnType<CertificateStore['listIssuedDueBy']>>;
 
 interface CertificateItem {
@@ -187,14 +187,12 @@ export class DynamoDbCertificateStore implements CertificateStore {
    * Queries until `limit` certificates are collected or the account runs out. The next key points at the
    * last certificate returned (not the last item read), so the next page starts right after it.
    */
-  async list(accountId: string, query: ListQuery): Promise<CertificatePage> {
+  async list(accountId: string, query: CertificateListQuery): Promise<CertificatePage> {
     const { limit, startKey } = query;
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError(`List limit must be at least 1: ${limit}`);
-    const filter = recordFilter([
-      ['status', query.statuses],
-      ['keyAlgorithm', query.keyAlgorithms],
-    ]);
+    const filter = listFilter(query);
+    const passes = extendedKeyUsageCheck(query.extendedKeyUsages);
     const certificates: CertificateRecord[] = [];
     let lastReturnedSortKey: string | undefined;
     let exclusiveStartKey: Record<string, unknown> | undefined = startKey
@@ -215,17 +213,22 @@ export class DynamoDbCertificateStore implements CertificateStore {
           ExpressionAttributeNames: filter?.names,
           FilterExpression: filter?.expression,
           ExclusiveStartKey: exclusiveStartKey,
-          Limit: filter ? Math.max(remaining, MIN_ITEMS_PER_FILTERED_QUERY) : remaining,
+          Limit: filter || passes ? Math.max(remaining, MIN_ITEMS_PER_FILTERED_QUERY) : remaining,
           ConsistentRead: true,
         }),
       );
       const items = (page.Items ?? []) as CertificateItem[];
-      for (const item of items.slice(0, remaining)) {
-        certificates.push(certificateFromItem(item));
+      let read = 0;
+      for (const item of items) {
+        if (certificates.length === limit) break;
+        read += 1;
+        const certificate = certificateFromItem(item);
+        if (passes && !passes(certificate)) continue;
+        certificates.push(certificate);
         lastReturnedSortKey = item.sk;
       }
       exclusiveStartKey = page.LastEvaluatedKey;
-      moreAfterLastReturned = items.length > remaining || exclusiveStartKey !== undefined;
+      moreAfterLastReturned = read < items.length || exclusiveStartKey !== undefined;
     } while (exclusiveStartKey && certificates.length < limit);
 
     return moreAfterLastReturned && lastReturnedSortKey
@@ -742,22 +745,74 @@ function certificateFromItem(item: CertificateItem): CertificateRecord {
   return { ...item.record, version: item.version };
 }
 
-/** One `IN` clause per record field that has accepted values; a missing or empty list leaves the field open. */
-function recordFilter(fields: Array<[field: keyof StoredRecord, accepted: readonly string[] | undefined]>) {
-  const names: Record<string, string> = { '#record': 'record' };
-  const values: Record<string, string> = {};
-  const clauses: string[] = [];
-  fields.forEach(([field, accepted], fieldIndex) => {
+/**
+ * The FilterExpression for CertificateStore.list: an `IN` clause per listed record field, one `contains()`
+ * per key usage (any of them), equality on the Export option. Undefined when nothing filters.
+ */
+function listFilter(query: CertificateListQuery) {
+  const expression = new FilterBuilder();
+  expression.oneOf(['record', 'status'], query.statuses);
+  expression.oneOf(['record', 'keyAlgorithm'], query.keyAlgorithms);
+  expression.oneOf(['record', 'type'], query.types);
+  expression.containsAny(['record', 'issued', 'keyUsages'], query.keyUsages);
+  if (query.exportOption) expression.oneOf(['record', 'options', 'export'], [query.exportOption]);
+  return expression.build();
+}
+
+/** Collects the clauses of a FilterExpression with their name and value placeholders. */
+class FilterBuilder {
+  private readonly names: Record<string, string> = {};
+  private readonly values: Record<string, string> = {};
+  private readonly clauses: string[] = [];
+
+  oneOf(path: string[], accepted: readonly string[] | undefined): void {
     if (!accepted || accepted.length === 0) return;
-    names[`#field${fieldIndex}`] = field;
-    const placeholders = accepted.map((value, valueIndex) => {
-      const placeholder = `:field${fieldIndex}value${valueIndex}`;
-      values[placeholder] = value;
-      return placeholder;
-    });
-    clauses.push(`#record.#field${fieldIndex} IN (${placeholders.join(', ')})`);
-  });
-  return clauses.length > 0 ? { expression: clauses.join(' AND '), names, values } : undefined;
+    const placeholders = accepted.map((value) => this.value(value));
+    this.clauses.push(`${this.path(path)} IN (${placeholders.join(', ')})`);
+  }
+
+  containsAny(path: string[], wanted: readonly string[] | undefined): void {
+    if (!wanted || wanted.length === 0) return;
+    const attribute = this.path(path);
+    const tests = wanted.map((value) => `contains(${attribute}, ${this.value(value)})`);
+    this.clauses.push(`(${tests.join(' OR ')})`);
+  }
+
+  build() {
+    if (this.clauses.length === 0) return undefined;
+    return { expression: this.clauses.join(' AND '), names: this.names, values: this.values };
+  }
+
+  private path(segments: string[]): string {
+    return segments
+      .map((segment) => {
+        const placeholder = `#${segment}`;
+        this.names[placeholder] = segment;
+        return placeholder;
+      })
+      .join('.');
+  }
+
+  private value(value: string): string {
+    const placeholder = `:value${Object.keys(this.values).length}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+}
+
+/**
+ * The extended key usage filter, checked on the items read: a certificate keeps each usage as a `{name,
+ * oid}` map, and DynamoDB's contains() matches a list element only as a whole (dynalite's not even that).
+ */
+function extendedKeyUsageCheck(
+  wanted: readonly string[] | undefined,
+): ((certificate: CertificateRecord) => boolean) | undefined {
+  if (!wanted || wanted.length === 0) return undefined;
+  return (certificate) => {
+    const usages = certificate.issued?.extendedKeyUsages ?? [];
+    if (usages.length === 0) return wanted.includes('NONE');
+    return usages.some(({ name }) => wanted.includes(name));
+  };
 }
 
 /** Page keys come back from callers; only the sort key is taken, so a key cannot reach another account. */
