@@ -9,7 +9,8 @@ export function hasExpired(certificate: CertificateRecord, now: Date): boolean {
 }
 
 /**
- * Moves an ISSUED certificate past its NotAfter to EXPIRED and publishes `ACM Certificate Expired`.
+ * Moves an ISSUED certificate past its NotAfter to EXPIRED and publishes `ACM Certificate Expired`; an
+ * imported certificate expires without the event, which ACM sends only for certificates it issued.
  *
  * The event goes out first and the status is saved after it, so EXPIRED means "announced": a run that
  * fails or dies between the two leaves the certificate ISSUED and the next run publishes again (at least
@@ -21,7 +22,7 @@ export async function expireCertificate(
   certificate: CertificateRecord,
   now: Date,
 ): Promise<void> {
-  await deps.events.publish([certificateExpiredEvent(certificate, now)]);
+  if (certificate.type !== 'IMPORTED') await deps.events.publish([certificateExpiredEvent(certificate, now)]);
   const serialHex = certificate.issued?.serialHex;
   await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) =>
     current.status === 'ISSUED' && current.issued?.serialHex === serialHex

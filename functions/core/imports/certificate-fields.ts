@@ -1,0 +1,35 @@
+import type * as x509 from '@peculiar/x509';
+import { ValidationError } from '../errors.ts';
+import { parseCertificateDer } from './certificate-der.ts';
+import { readPemBlocks } from './pem-blocks.ts';
+
+export const CERTIFICATE_NOT_PEM =
+  'Unable to parse certificate. Please ensure the certificate is in PEM format.';
+export const MORE_THAN_ONE_CERTIFICATE =
+  'The certificate field contains more than one certificate. You can specify only one certificate in this field.';
+export const CHAIN_NOT_PEM = 'The certificate chain provided is not in a valid PEM format.';
+
+/** The Certificate member: exactly one PEM CERTIFICATE block that parses. */
+export function readCertificateField(bytes: Uint8Array): x509.X509Certificate {
+  const certificates = certificateBlocks(bytes, CERTIFICATE_NOT_PEM);
+  if (certificates.length > 1) throw new ValidationError(MORE_THAN_ONE_CERTIFICATE);
+  return certificates[0] as x509.X509Certificate;
+}
+
+/** The CertificateChain member: one or more PEM CERTIFICATE blocks that all parse, in the order given. */
+export function readChainField(bytes: Uint8Array): x509.X509Certificate[] {
+  return certificateBlocks(bytes, CHAIN_NOT_PEM);
+}
+
+/** The certificates of a field holding only CERTIFICATE blocks, at least one; else `message`. */
+function certificateBlocks(bytes: Uint8Array, message: string): x509.X509Certificate[] {
+  const blocks = readPemBlocks(bytes);
+  if (!blocks || blocks.length === 0 || blocks.some((block) => block.label !== 'CERTIFICATE')) {
+    throw new ValidationError(message);
+  }
+  return blocks.map((block) => {
+    const certificate = parseCertificateDer(block.der);
+    if (!certificate) throw new ValidationError(message);
+    return certificate;
+  });
+}
