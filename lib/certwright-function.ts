@@ -21,6 +21,7 @@ export const ENTRY_FILES = {
   issueCertificate: '../functions/tasks/lambda/issue-certificate.ts',
   recordFailure: '../functions/tasks/lambda/record-failure.ts',
   schedule: '../functions/schedule/lambda.ts',
+  publishCrl: '../functions/tasks/lambda/publish-crl.ts',
   approval: '../functions/approvals/lambda.ts',
 } as const;
 

@@ -19,6 +19,7 @@ import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import {
   AccountRootPrincipal,
+  AnyPrincipal,
   type IRole,
   PolicyDocument,
   PolicyStatement,
@@ -27,9 +28,12 @@ import {
 } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { CA_CERTIFICATE_KEY } from '../functions/adapters/aws/dynamodb-issuer-source.ts';
+import { CRL_PARTITION, REVOCATIONS_PARTITION } from '../functions/adapters/aws/dynamodb-revocation-store.ts';
 import { PARTITION_KEY, SORT_KEY, WORK_QUEUE_INDEX } from '../functions/adapters/aws/table-schema.ts';
 import { CA_RESOURCE_PHYSICAL_ID } from '../functions/tasks/ca-bootstrap-resource.ts';
 import { WORKFLOW_TASKS, type WorkflowTaskName } from '../statemachines/workflow-tasks.ts';
@@ -99,6 +103,17 @@ const TASK_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Up
  * work-queue index, the approval site by the token's hash).
  */
 const READ_SAVE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/**
+ * The CRL function reads the CA certificate and the revocations and counts CRL numbers: one item read, one
+ * query and one update, in those partitions only (see dynamodb-revocation-store.ts).
+ */
+const CRL_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+const CRL_FUNCTION_KEYS = [REVOCATIONS_PARTITION, CRL_PARTITION, CA_CERTIFICATE_KEY.pk];
+/** The CRL object's key in the CRL bucket; certificates name `http://<bucket domain>/<this>`. */
+export const CRL_OBJECT_KEY = 'ca.crl';
+/** How often the CRL is republished without a revocation (its nextUpdate is 7 days later). */
+const CRL_SCHEDULE = 'rate(12 hours)';
+
 /** Partition keys the approval site may read and write: approval links and certificates (see dynamodb-store.ts). */
 const APPROVAL_SITE_KEYS = ['APPROVAL#*', 'ACCOUNT#*'];
 
@@ -110,8 +125,9 @@ export interface CertwrightStackProps extends StackProps {
 /**
  * Certwright in an AWS account: the ACM API behind API Gateway (IAM auth), the certificate workflow in Step
  * Functions running the same ASL file and handlers as the local stack, the table built from the same schema,
- * and three KMS keys (the CA key, the vault key for leaf private keys, the MAC key for validation tokens),
- * each usable by exactly one function.
+ * three KMS keys (the CA key, the vault key for leaf private keys, the MAC key for validation tokens), and the
+ * CRL in an S3 bucket. The CA key signs through two functions only: the issue function (certificates) and the
+ * CRL function (CRLs); the API, which records revocations, only asks the CRL function for a new CRL.
  */
 export class CertwrightStack extends Stack {
   readonly settings: DeploySettings;
@@ -126,6 +142,12 @@ export class CertwrightStack extends Stack {
   readonly eventBus: EventBus;
   /** Runs the schedule function: expiry today, renewals when they come. */
   readonly scheduleRule: Rule;
+  /** Holds the CRL object, readable by anyone (relying parties fetch it over plain HTTP). */
+  readonly crlBucket: Bucket;
+  /** Where certificates say the CRL is: the bucket's regional endpoint over http, or the crlUrl setting. */
+  readonly crlUrl: string;
+  /** Republishes the CRL every 12 hours. */
+  readonly crlRule: Rule;
   /** The CA bootstrap: the issue function, invoked at deploy time through the Provider framework. */
   readonly caBootstrapProvider: Provider;
   readonly caBootstrapProviderRole: Role;
@@ -155,7 +177,7 @@ export class CertwrightStack extends Stack {
     // --- KMS keys: administrators manage them; only the statements added below let anyone use them.
     this.caKey = new Key(this, 'CaKey', {
       description:
-        'Certwright CA key: signs certificates and CRLs; only the issue-certificate function may sign',
+        'Certwright CA key: signs certificates (issue-certificate function) and CRLs (publish-crl function)',
       keySpec: KeySpec[settings.caKeySpec],
       keyUsage: KeyUsage.SIGN_VERIFY,
       alias: `alias/${this.stackName}/ca`,
@@ -185,6 +207,30 @@ export class CertwrightStack extends Stack {
       eventBusName: `${this.stackName}-certificate-events`,
       description: 'Certwright certificate events: issued, expired (ACM detail-types, source certwright.acm)',
     });
+
+    // --- The CRL bucket: one public object. ACLs are off (bucket owner enforced) and public ACLs blocked; the
+    // bucket policy below makes the CRL object, and nothing else, readable by anyone.
+    this.crlBucket = new Bucket(this, 'CrlBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      blockPublicAccess: new BlockPublicAccess({
+        blockPublicAcls: true,
+        ignorePublicAcls: true,
+        blockPublicPolicy: false,
+        restrictPublicBuckets: false,
+      }),
+      versioned: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.crlBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CrlReadableByAnyone',
+        principals: [new AnyPrincipal()],
+        actions: ['s3:GetObject'],
+        resources: [this.crlBucket.arnForObjects(CRL_OBJECT_KEY)],
+      }),
+    );
+    this.crlUrl = settings.crlUrl ?? `http://${this.crlBucket.bucketRegionalDomainName}/${CRL_OBJECT_KEY}`;
 
     // --- Functions, each with the settings it reads.
     const tableName = { CERTWRIGHT_TABLE_NAME: this.table.tableName };
@@ -229,7 +275,19 @@ export class CertwrightStack extends Stack {
           CERTWRIGHT_VALIDITY_DAYS: String(settings.validityDays),
           CERTWRIGHT_EVENT_BUS_NAME: this.eventBus.eventBusName,
           ...optional('CERTWRIGHT_CA_ISSUERS_URL', settings.caIssuersUrl),
-          ...optional('CERTWRIGHT_CRL_URL', settings.crlUrl),
+          CERTWRIGHT_CRL_URL: this.crlUrl,
+        },
+      }),
+      publishCrl: new CertwrightFunction(this, 'PublishCrl', {
+        entry: 'publishCrl',
+        description: 'Certwright CRL: signs the revocation list (KMS) and puts it into the CRL bucket',
+        memorySize: 512,
+        timeout: Duration.seconds(60),
+        environment: {
+          ...tableName,
+          CERTWRIGHT_CA_KEY_ID: this.caKey.keyArn,
+          CERTWRIGHT_CRL_BUCKET: this.crlBucket.bucketName,
+          CERTWRIGHT_CRL_KEY: CRL_OBJECT_KEY,
         },
       }),
       recordFailure: new CertwrightFunction(this, 'RecordFailure', {
@@ -275,18 +333,11 @@ export class CertwrightStack extends Stack {
     for (const [name, fn] of Object.entries(this.functions) as Array<[FunctionName, CertwrightFunction]>) {
       fn.role.addToPrincipalPolicy(
         new PolicyStatement({
-          actions:
-            name === 'api'
-              ? API_TABLE_ACTIONS
-              : name === 'schedule' || name === 'approval'
-                ? READ_SAVE_TABLE_ACTIONS
-                : TASK_TABLE_ACTIONS,
+          actions: tableActionsOf(name),
           resources: [this.table.tableArn],
           // The approval site answers the public: it may touch approval links and certificates only (not the
-          // CA, serial, idempotency or quota items).
-          ...(name === 'approval'
-            ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': APPROVAL_SITE_KEYS } } }
-            : {}),
+          // CA, serial, idempotency or quota items). The CRL function reads and counts only what a CRL needs.
+          ...leadingKeysOf(name),
         }),
       );
     }
@@ -297,10 +348,16 @@ export class CertwrightStack extends Stack {
       }),
     );
 
-    // --- Key use: in the key policies, each naming the one role allowed.
+    // --- Key use: in the key policies, each naming the roles allowed. The CA key signs certificates in the
+    // issue function and CRLs in the CRL function; no other role may sign with it.
     const issueRole = this.functions.issueCertificate.role;
     this.caKey.addToResourcePolicy(
-      keyUseStatement('CaSignOnlyByIssueCertificate', issueRole, ['kms:Sign', 'kms:GetPublicKey']),
+      new PolicyStatement({
+        sid: 'CaSignByIssueCertificateAndPublishCrl',
+        principals: [issueRole, this.functions.publishCrl.role],
+        actions: ['kms:Sign', 'kms:GetPublicKey'],
+        resources: ['*'],
+      }),
     );
     // Leaf private keys, always under a certificate ARN context: the CA seals the keys it generates, the API
     // seals imported keys and opens them for ExportCertificate. No other role may use the vault key.
@@ -321,7 +378,7 @@ export class CertwrightStack extends Stack {
       keyUseStatement('MacOnlyByApi', this.functions.api.role, ['kms:GenerateMac']),
     );
 
-    // --- The CA bootstrap at deploy time: the issue function (the only role that may sign with the CA key)
+    // --- The CA bootstrap at deploy time: the issue function (which signs certificates with the CA key)
     // makes the CA certificate, or keeps the stored one on a re-deploy. The Provider framework's function
     // relays the CloudFormation events; its own role may only invoke the issue function and write its logs.
     const providerLogs = new LogGroup(this, 'CaBootstrapProviderLogs', { retention: LOG_RETENTION });
@@ -413,6 +470,30 @@ export class CertwrightStack extends Stack {
         }),
       ],
     });
+
+    // --- The CRL: the CRL function may write the CRL object only; it runs every 12 hours, and the API asks
+    // for a run after each revocation (an asynchronous invoke: the API has no kms:Sign).
+    const crl = this.functions.publishCrl;
+    crl.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.crlBucket.arnForObjects(CRL_OBJECT_KEY)],
+      }),
+    );
+    this.crlRule = new Rule(this, 'CrlRule', {
+      description: `Certwright CRL (${CRL_SCHEDULE}): republishes the revocation list before it goes stale`,
+      schedule: Schedule.expression(CRL_SCHEDULE),
+      targets: [
+        new LambdaFunction(crl.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+        }),
+      ],
+    });
+    this.functions.api.function.addEnvironment('CERTWRIGHT_CRL_FUNCTION_ARN', crl.function.functionArn);
+    this.functions.api.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [crl.function.functionArn] }),
+    );
 
     // --- The workflow: the shared ASL file, each placeholder bound to its task's function.
     // Named under /aws/vendedlogs/ as Step Functions advises; the stack's own id in the name keeps a group
@@ -540,6 +621,11 @@ export class CertwrightStack extends Stack {
       value: this.api.url,
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'CrlUrl', {
+      description:
+        'The CRL (DER) named in every certificate; republished every 12 hours and after revocations',
+      value: this.crlUrl,
+    });
     new CfnOutput(this, 'CaKeyArn', { value: this.caKey.keyArn });
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, 'EventBusName', {
@@ -567,8 +653,22 @@ export class CertwrightStack extends Stack {
       acmMethod,
       approvalRoutes,
       caBootstrapProviderRole: this.caBootstrapProviderRole,
+      crlBucket: this.crlBucket,
     });
   }
+}
+
+function tableActionsOf(name: FunctionName): string[] {
+  if (name === 'api') return API_TABLE_ACTIONS;
+  if (name === 'schedule' || name === 'approval') return READ_SAVE_TABLE_ACTIONS;
+  if (name === 'publishCrl') return CRL_TABLE_ACTIONS;
+  return TASK_TABLE_ACTIONS;
+}
+
+function leadingKeysOf(name: FunctionName): { conditions?: Record<string, unknown> } {
+  const keys =
+    name === 'approval' ? APPROVAL_SITE_KEYS : name === 'publishCrl' ? CRL_FUNCTION_KEYS : undefined;
+  return keys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } } } : {};
 }
 
 function adminOnlyKeyPolicy(): PolicyDocument {

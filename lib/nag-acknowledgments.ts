@@ -8,6 +8,7 @@ export interface NagScopes {
   acmMethod: IConstruct;
   approvalRoutes: IConstruct;
   caBootstrapProviderRole: IConstruct;
+  crlBucket: IConstruct;
 }
 
 /**
@@ -78,6 +79,29 @@ export const NAG_ACKNOWLEDGMENTS = {
         "The CDK Provider framework's onEvent function grants itself lambda:InvokeFunction on the issue " +
         'function and its versions and aliases (<arn>:*); that one function is the only thing it can invoke, ' +
         'and this role has nothing else but writes to its own log group.',
+    },
+  ],
+  crlBucket: [
+    {
+      id: 'AwsSolutions-S2',
+      reason:
+        'The bucket publishes the CRL, which relying parties must fetch without credentials (RFC 5280 CRL ' +
+        'distribution point). Public ACLs stay blocked and ignored (ACLs are disabled); only the bucket policy ' +
+        'grants s3:GetObject, and only on the one CRL object.',
+    },
+    {
+      id: 'AwsSolutions-S10',
+      reason:
+        'CRLs are fetched over plain HTTP by design (RFC 5280 §4.2.1.13; TLS clients cannot check the ' +
+        'revocation of the certificates TLS itself depends on). The CRL is signed by the CA key, so its ' +
+        'integrity does not rest on the transport; the only write path is the CRL function over HTTPS.',
+    },
+    {
+      id: 'AwsSolutions-S1',
+      reason:
+        'The bucket holds one public object that is regenerated from the table on every run; reads are ' +
+        'anonymous relying-party fetches and the only writer is the CRL function, whose runs are logged in its ' +
+        'own log group. An access-log bucket would cost more than it could tell.',
     },
   ],
 } as const satisfies Record<keyof NagScopes, ReadonlyArray<{ id: string; reason: string }>>;

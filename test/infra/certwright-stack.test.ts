@@ -69,6 +69,12 @@ function principalName(principal: unknown): string {
   return JSON.stringify(principal);
 }
 
+/** One name per principal of a statement that names several roles. */
+function principalNames(principal: unknown): string[] {
+  const aws = (principal as { AWS?: unknown } | undefined)?.AWS;
+  return Array.isArray(aws) ? aws.map((one) => principalName({ AWS: one })) : [principalName(principal)];
+}
+
 /** Every Allow of `action` anywhere in the template: key policies and IAM policies, with their principals. */
 function grantsOf(action: string): Grant[] {
   const grants: Grant[] = [];
@@ -78,13 +84,15 @@ function grantsOf(action: string): Grant[] {
       for (const statement of asList((properties.KeyPolicy as { Statement?: Statement[] }).Statement)) {
         if (statement.Effect !== 'Allow' || !asList(statement.Action).some((a) => covers(a, action)))
           continue;
-        grants.push({
-          principal: principalName(statement.Principal),
-          action,
-          resource: { key: id },
-          ...(statement.Condition ? { condition: statement.Condition } : {}),
-          via: 'key policy',
-        });
+        for (const principal of principalNames(statement.Principal)) {
+          grants.push({
+            principal,
+            action,
+            resource: { key: id },
+            ...(statement.Condition ? { condition: statement.Condition } : {}),
+            via: 'key policy',
+          });
+        }
       }
     }
     const documents: Array<{ document: unknown; roles: unknown[] }> = [];
@@ -178,11 +186,16 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     template.resourceCountIs('AWS::KMS::Alias', 3);
   });
 
-  it('lets exactly one principal, the issue function role, sign with the CA key', () => {
-    expect(principalsOn('kms:Sign', 'caKey')).toEqual([roleOf('issueCertificate')]);
+  it('lets exactly two principals sign with the CA key: the issue function (certificates) and the CRL function', () => {
+    const signers = [roleOf('issueCertificate'), roleOf('publishCrl')].sort();
+    expect(principalsOn('kms:Sign', 'caKey').sort()).toEqual(signers);
     // Nobody may sign with any key through an IAM policy, and the account's key administrators may not sign.
     expect(grantsOf('kms:Sign').filter((grant) => grant.via === 'IAM policy')).toEqual([]);
-    expect(grantsOf('kms:Sign').map((grant) => grant.principal)).toEqual([roleOf('issueCertificate')]);
+    expect(
+      grantsOf('kms:Sign')
+        .map((grant) => grant.principal)
+        .sort(),
+    ).toEqual(signers);
   });
 
   it('gives the API role no kms:Sign and no re-encryption on anything', () => {
@@ -245,14 +258,17 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     const everyRole = Object.keys(stack.functions)
       .map((name) => roleOf(name as keyof CertwrightStack['functions']))
       .sort();
-    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem']) {
-      expect(
-        grantsOf(action)
-          .map((grant) => grant.principal)
-          .sort(),
-        action,
-      ).toEqual(everyRole);
-    }
+    expect(
+      grantsOf('dynamodb:GetItem')
+        .map((grant) => grant.principal)
+        .sort(),
+    ).toEqual(everyRole);
+    // The CRL function only reads and counts.
+    expect(
+      grantsOf('dynamodb:PutItem')
+        .map((grant) => grant.principal)
+        .sort(),
+    ).toEqual(everyRole.filter((role) => role !== roleOf('publishCrl')));
     expect(
       grantsOf('dynamodb:UpdateItem')
         .map((grant) => grant.principal)
@@ -261,7 +277,7 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     expect(grantsOf('dynamodb:DeleteItem').map((grant) => grant.principal)).toEqual([roleOf('api')]);
     const queries = grantsOf('dynamodb:Query');
     expect(queries.map((grant) => grant.principal).sort()).toEqual(
-      [roleOf('api'), roleOf('schedule')].sort(),
+      [roleOf('api'), roleOf('schedule'), roleOf('publishCrl')].sort(),
     );
     expect(queries.find((grant) => grant.principal === roleOf('api'))?.resource).toEqual({
       'Fn::GetAtt': [table, 'Arn'],
@@ -378,14 +394,18 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     expect(workflowLogs?.DeletionPolicy).toBe('Retain');
   });
 
-  it('lets the API invoke the check function (CheckDomains) and no other function; only the workflow invokes the tasks', () => {
+  it('lets the API invoke the check function (CheckDomains) and the CRL function (RevokeCertificate), no other', () => {
     const invokes = grantsOf('lambda:InvokeFunction').filter((grant) => grant.principal === roleOf('api'));
     expect(invokes.map((grant) => grant.resource)).toEqual([
+      { 'Fn::GetAtt': [functionOf('publishCrl'), 'Arn'] },
       { 'Fn::GetAtt': [functionOf('checkValidation'), 'Arn'] },
     ]);
     const api = resources[functionOf('api')]?.Properties?.Environment as { Variables: Json };
     expect(api.Variables.CERTWRIGHT_CHECK_VALIDATION_FUNCTION_ARN).toEqual({
       'Fn::GetAtt': [functionOf('checkValidation'), 'Arn'],
+    });
+    expect(api.Variables.CERTWRIGHT_CRL_FUNCTION_ARN).toEqual({
+      'Fn::GetAtt': [functionOf('publishCrl'), 'Arn'],
     });
   });
 
@@ -459,6 +479,7 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
         'CERTWRIGHT_HOSTED_ZONES',
         'CERTWRIGHT_MAX_CERTIFICATES',
         'CERTWRIGHT_MAX_REQUESTS_PER_YEAR',
+        'CERTWRIGHT_CRL_FUNCTION_ARN',
       ].sort(),
     );
     expect(environment('issueCertificate')).toEqual(
@@ -468,7 +489,11 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
         'CERTWRIGHT_VAULT_KEY_ID',
         'CERTWRIGHT_VALIDITY_DAYS',
         'CERTWRIGHT_EVENT_BUS_NAME',
+        'CERTWRIGHT_CRL_URL',
       ].sort(),
+    );
+    expect(environment('publishCrl')).toEqual(
+      [...common, 'CERTWRIGHT_CA_KEY_ID', 'CERTWRIGHT_CRL_BUCKET', 'CERTWRIGHT_CRL_KEY'].sort(),
     );
     expect(environment('publishValidationRecords')).toEqual(
       [
@@ -612,6 +637,111 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
         action,
       ).not.toContain(providerRole);
     }
-    expect(grantsOf('kms:Sign').map((grant) => grant.principal)).toEqual([roleOf('issueCertificate')]);
+    expect(
+      grantsOf('kms:Sign')
+        .map((grant) => grant.principal)
+        .sort(),
+    ).toEqual([roleOf('issueCertificate'), roleOf('publishCrl')].sort());
+  });
+});
+
+describe('the CRL in the CDK stack', { timeout: 60_000 }, () => {
+  const bucket = (): string => logicalId(stack.crlBucket);
+  const crlObjectArn = () => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket(), 'Arn'] }, '/ca.crl']] });
+
+  it('keeps the CRL in a retained, S3-encrypted bucket that blocks public ACLs', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    expect(resources[bucket()]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: false,
+          RestrictPublicBuckets: false,
+        },
+      },
+    });
+  });
+
+  it('lets anyone read the CRL object and nothing else in the bucket', () => {
+    const [policy, ...others] = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+    expect(others).toEqual([]);
+    expect(policy?.Properties.Bucket).toEqual({ Ref: bucket() });
+    const statements = asList((policy?.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const publicStatements = statements.filter((statement) =>
+      JSON.stringify(statement.Principal).includes('*'),
+    );
+    expect(publicStatements).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 's3:GetObject',
+        Resource: crlObjectArn(),
+      }),
+    ]);
+  });
+
+  it('lets only the CRL function write the CRL, and only that object', () => {
+    const puts = grantsOf('s3:PutObject');
+    expect(puts).toEqual([
+      expect.objectContaining({
+        principal: roleOf('publishCrl'),
+        resource: crlObjectArn(),
+        via: 'IAM policy',
+      }),
+    ]);
+    for (const action of ['s3:DeleteObject', 's3:PutBucketPolicy', 's3:PutObjectAcl']) {
+      expect(grantsOf(action), action).toEqual([]);
+    }
+  });
+
+  it('limits the CRL function to the revocation, CRL-number and CA items of the table', () => {
+    const grants = grantsOf('dynamodb:GetItem').filter((grant) => grant.principal === roleOf('publishCrl'));
+    expect(grants).toHaveLength(1);
+    expect(grants[0]?.condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REVOCATIONS', 'CRL', 'CA'] },
+    });
+    expect(grantsOf('kms:Decrypt').map((grant) => grant.principal)).not.toContain(roleOf('publishCrl'));
+    expect(grantsOf('events:PutEvents').map((grant) => grant.principal)).not.toContain(roleOf('publishCrl'));
+  });
+
+  it('runs the CRL function every 12 hours', () => {
+    const rule = Object.values(template.findResources('AWS::Events::Rule')).find(
+      (candidate) => candidate.Properties.ScheduleExpression === 'rate(12 hours)',
+    );
+    expect(rule?.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [functionOf('publishCrl'), 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 },
+      }),
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [functionOf('publishCrl'), 'Arn'] },
+    });
+  });
+
+  it('names the bucket’s CRL object over http in issued certificates and alarms on the CRL function’s errors', () => {
+    const issue = resources[functionOf('issueCertificate')]?.Properties?.Environment as { Variables: Json };
+    expect(issue.Variables.CERTWRIGHT_CRL_URL).toEqual({
+      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [bucket(), 'RegionalDomainName'] }, '/ca.crl']],
+    });
+    const crl = resources[functionOf('publishCrl')]?.Properties?.Environment as { Variables: Json };
+    expect(crl.Variables).toMatchObject({
+      CERTWRIGHT_CRL_BUCKET: { Ref: bucket() },
+      CERTWRIGHT_CRL_KEY: 'ca.crl',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: 'Certwright publishCrl function reported errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionOf('publishCrl') } }],
+    });
+    template.hasOutput('CrlUrl', {});
   });
 });
