@@ -83,7 +83,7 @@ describe('listCertificates', () => {
   });
 
   it('filters by key pair origin, export option and status; nothing is ACME or managed by CloudFront', async () => {
-    const every = { keyTypes: ['RSA_2048', 'EC_prime256v1'] } as const;
+    const every: Partial<ListCertificatesQuery> = { keyTypes: ['RSA_2048', 'EC_prime256v1'] };
     expect(await ids({ ...every, keyPairOrigins: ['CUSTOMER_PROVIDED'] })).toEqual(['2']);
     expect(await ids({ ...every, keyPairOrigins: ['AWS_MANAGED'] })).toEqual(['1', '3', '4', '5']);
     expect(await ids({ ...every, keyPairOrigins: ['ACME'] })).toEqual([]);
@@ -98,7 +98,7 @@ describe('listCertificates', () => {
   });
 
   it('sorts by CREATED_AT both ways, ties broken by id, across pages', async () => {
-    const every = { keyTypes: ['RSA_2048', 'EC_prime256v1'] } as const;
+    const every: Partial<ListCertificatesQuery> = { keyTypes: ['RSA_2048', 'EC_prime256v1'] };
     const pages = async (order: 'ASCENDING' | 'DESCENDING') => {
       const result: string[][] = [];
       let nextToken: string | undefined;
