@@ -237,6 +237,11 @@ describe('importCertificate refusals', () => {
       'The certificate chain provided is not in a valid PEM format.',
     ],
     [
+      'a chain larger than a table item holds',
+      async () => ({ chain: intermediate.pem.repeat(500) }),
+      'The certificate chain is too large: at most 262144 bytes of chain can be stored with a certificate.',
+    ],
+    [
       'an expired certificate',
       async () => ({
         leaf: await bench.makeLeaf({ notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') }),
