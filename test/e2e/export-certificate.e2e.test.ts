@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,15 +6,27 @@ import {
   DescribeCertificateCommand,
   ExportCertificateCommand,
   GetCertificateCommand,
+  ImportCertificateCommand,
   ListCertificatesCommand,
+  RenewCertificateCommand,
   RequestCertificateCommand,
   type RequestCertificateCommandInput,
 } from '@aws-sdk/client-acm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
 import { useLocalStack } from '../support/local-stack-harness.ts';
+import { chainPem, OpensslWorkbench } from '../support/openssl-certificates.ts';
 import { rejectionOf } from '../support/thrown.ts';
-import { opensslAlgorithms, opensslPublicKeys } from '../unit/core/export/openssl-export-checks.ts';
+import {
+  opensslAlgorithms,
+  opensslDecrypt,
+  opensslPublicKeys,
+} from '../unit/core/export/openssl-export-checks.ts';
+
+/** The DER inside an unencrypted PKCS#8 PEM. */
+function pkcs8Der(pem: string): Uint8Array {
+  return new Uint8Array(createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' }));
+}
 
 // ExportCertificate through the local stack with @aws-sdk/client-acm: the key comes back encrypted under the
 // passphrase, openssl opens it, it belongs to the certificate, and the export makes the certificate
@@ -105,6 +118,52 @@ describe('ExportCertificate', () => {
     await expect(
       opensslPublicKeys(second.Certificate as string, second.PrivateKey as string, PASSPHRASE, workDir),
     ).rejects.toThrow(/openssl pkey failed/);
+  });
+
+  it('exports an imported certificate with the key that was imported; it stays ineligible for renewal', async () => {
+    const bench = await OpensslWorkbench.create();
+    try {
+      const ca = await bench.makeCa();
+      const leaf = await bench.makeLeaf({ issuer: ca, names: ['imported-export.example.test'] });
+      const encoder = new TextEncoder();
+      const { CertificateArn: arn } = await local.client().send(
+        new ImportCertificateCommand({
+          Certificate: encoder.encode(leaf.pem),
+          PrivateKey: encoder.encode(leaf.key.pem),
+          CertificateChain: encoder.encode(chainPem(ca)),
+        }),
+      );
+      if (!arn) throw new Error('ImportCertificate returned no ARN');
+
+      const exported = await exportCertificate(arn);
+      const keys = await opensslPublicKeys(
+        exported.Certificate as string,
+        exported.PrivateKey as string,
+        PASSPHRASE,
+        workDir,
+      );
+      expect(keys.privateKey).toBe(keys.certificate);
+      expect(await opensslDecrypt(exported.PrivateKey as string, PASSPHRASE, workDir)).toEqual(
+        pkcs8Der(leaf.key.pem),
+      );
+
+      const { CertificateSummaryList } = await local
+        .client()
+        .send(new ListCertificatesCommand({ Includes: { keyTypes: ['EC_prime256v1'] } }));
+      expect(CertificateSummaryList?.find((summary) => summary.CertificateArn === arn)).toMatchObject({
+        Type: 'IMPORTED',
+        Exported: true,
+        RenewalEligibility: 'INELIGIBLE',
+      });
+      expect(
+        await rejectionOf(local.client().send(new RenewCertificateCommand({ CertificateArn: arn }))),
+      ).toEqual({
+        name: 'ValidationException',
+        message: `Certificate ${arn} is imported and cannot be renewed by the service; import its renewed certificate with ImportCertificate and this ARN.`,
+      });
+    } finally {
+      await bench.cleanup();
+    }
   });
 
   it('refuses a certificate requested with Export DISABLED (ValidationException)', async () => {

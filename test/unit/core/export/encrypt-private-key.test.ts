@@ -7,8 +7,7 @@ import {
   encryptPrivateKey,
   PBKDF2_ITERATIONS,
 } from '../../../../functions/core/export/encrypt-private-key.ts';
-import { runCommand } from '../../../support/run-command.ts';
-import { opensslDecrypt } from './openssl-export-checks.ts';
+import { openssl, opensslDecrypt } from './openssl-export-checks.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -40,9 +39,7 @@ describe('encryptPrivateKey', () => {
   async function asn1parse(pem: string): Promise<string> {
     const file = join(directory, 'asn1.pem');
     await writeFile(file, pem);
-    const parsed = await runCommand('openssl', ['asn1parse', '-in', file]);
-    expect(parsed.code).toBe(0);
-    return parsed.stdout;
+    return openssl(['asn1parse', '-in', file]);
   }
 
   it.each(['rsa', 'ec'] as const)(

@@ -10,8 +10,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { FileKeyVault } from '../../../../functions/adapters/local/file-key-vault.ts';
 import type { CertificateRecord } from '../../../../functions/core/model.ts';
 import { newP256KeyArgs } from '../../../support/openssl-key-args.ts';
-import { runCommand } from '../../../support/run-command.ts';
 import { pendingCertificate } from '../core-fixtures.ts';
+import { openssl } from './openssl-export-checks.ts';
 
 export interface KeyMaterial {
   certificatePem: string;
@@ -27,7 +27,7 @@ export function useKeyMaterial(): () => KeyMaterial {
     const directory = await mkdtemp(join(tmpdir(), 'certwright-export-'));
     const keyFile = join(directory, 'key.pem');
     const certificateFile = join(directory, 'certificate.pem');
-    const made = await runCommand('openssl', [
+    await openssl([
       'req',
       '-x509',
       ...newP256KeyArgs(keyFile),
@@ -38,7 +38,6 @@ export function useKeyMaterial(): () => KeyMaterial {
       '-out',
       certificateFile,
     ]);
-    if (made.code !== 0) throw new Error(`openssl req failed: ${made.stderr}`);
     const privateKeyPkcs8Der = new Uint8Array(
       createPrivateKey(await readFile(keyFile, 'utf8')).export({ type: 'pkcs8', format: 'der' }),
     );

@@ -1,13 +1,21 @@
 /** What openssl makes of an exported key: the checks a user would run on ExportCertificate's output. */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand } from '../../../support/run-command.ts';
 
-async function openssl(args: string[]): Promise<string> {
-  const result = await runCommand('openssl', args);
-  if (result.code !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
-  return result.stdout;
+/**
+ * Runs openssl with its input in files and nothing on stdin (so an early exit cannot break a pipe), and
+ * answers its output; throws with openssl's complaint when it fails.
+ */
+export function openssl(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('openssl', args, (error, stdout, stderr) => {
+      if (error) reject(new Error(`openssl ${args[0]} failed: ${stderr || error.message}`));
+      else resolve(stdout);
+    });
+    child.stdin?.end();
+  });
 }
 
 async function fileWith(directory: string, name: string, text: string): Promise<string> {
