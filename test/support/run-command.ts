@@ -21,6 +21,8 @@ export function runCommand(
       stderr += chunk.toString();
     });
     child.on('error', reject);
+    // A command that exits without reading its input closes the pipe first: that is not the caller's error.
+    child.stdin.on('error', () => {});
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
