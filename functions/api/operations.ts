@@ -106,7 +106,8 @@ const describeCertificateOperation: Operation = async (services, accountId, inpu
 const getCertificateOperation: Operation = async (services, accountId, input) => {
   const arn = requiredString(input, 'CertificateArn', 'certificateArn');
   const pem = await getCertificatePem(storeDeps(services), accountId, arn);
-  return { Certificate: pem.certificatePem, CertificateChain: pem.chainPem };
+  // An import without a chain has none to return: the member is left out, as ACM does.
+  return { Certificate: pem.certificatePem, CertificateChain: pem.chainPem || undefined };
 };
 
 const deleteCertificateOperation: Operation = async (services, accountId, input) => {
