@@ -175,6 +175,14 @@ describe('ImportCertificate through the SDK', () => {
     expect(Certificate).toMatchObject({ KeyAlgorithm: 'EC-secp521r1', SignatureAlgorithm: 'SHA256WITHRSA' });
   });
 
+  it('imports a certificate without a chain, which GetCertificate returns without CertificateChain', async () => {
+    const client = local.client();
+    const arn = await importArn(client, importInput(leaf, { CertificateChain: undefined }));
+    const got = await client.send(new GetCertificateCommand({ CertificateArn: arn }));
+    expect(got.Certificate).toBe(leaf.pem);
+    expect(got).not.toHaveProperty('CertificateChain');
+  });
+
   it('re-imports under the same ARN, keeping its tags, with a REIMPORT event', async () => {
     const client = local.client();
     const arn = await importArn(client, importInput(leaf, { Tags: [{ Key: 'Team', Value: 'web' }] }));
