@@ -670,10 +670,14 @@ describe('the CRL in the CDK stack', { timeout: 60_000 }, () => {
   });
 
   it('lets anyone read the CRL object and nothing else in the bucket', () => {
-    const [policy, ...others] = Object.values(template.findResources('AWS::S3::BucketPolicy'));
-    expect(others).toEqual([]);
-    expect(policy?.Properties.Bucket).toEqual({ Ref: bucket() });
-    const statements = asList((policy?.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+    expect(policies).toHaveLength(1);
+    const properties = policies[0]?.Properties as {
+      Bucket: unknown;
+      PolicyDocument: { Statement: Statement[] };
+    };
+    expect(properties.Bucket).toEqual({ Ref: bucket() });
+    const statements = asList(properties.PolicyDocument.Statement);
     const publicStatements = statements.filter((statement) =>
       JSON.stringify(statement.Principal).includes('*'),
     );
