@@ -202,8 +202,11 @@ export interface RevocationEntry {
 
 /** The CA's revocation list, kept beside the certificates (DynamoDB in AWS and locally). */
 export interface RevocationStore {
-  /** Records a revocation; recording the same serial again keeps the first entry. */
-  recordRevocation(entry: RevocationEntry): Promise<void>;
+  /**
+   * Records a revocation, unless its serial is recorded already: the first entry wins. Answers the entry as
+   * stored (on a repeat, the first one's date and reason).
+   */
+  recordRevocation(entry: RevocationEntry): Promise<RevocationEntry>;
   /** Every revocation recorded, across accounts, in serial order. */
   listRevocations(): Promise<RevocationEntry[]>;
   /** The next CRL number: strictly greater than every number handed out before (RFC 5280 §5.2.3). */

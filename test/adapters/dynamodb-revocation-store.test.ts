@@ -38,9 +38,10 @@ describe('DynamoDbRevocationStore', () => {
     const store = await freshStore();
     await store.recordRevocation(entry('01bb'));
     await store.recordRevocation(entry('01aa', { reason: 'UNSPECIFIED' }));
-    await store.recordRevocation(
+    const repeated = await store.recordRevocation(
       entry('01bb', { reason: 'SUPERSEDED', revokedAt: '2026-06-01T00:00:00.000Z' }),
     );
+    expect(repeated).toEqual(entry('01bb'));
     expect(await store.listRevocations()).toEqual([entry('01aa', { reason: 'UNSPECIFIED' }), entry('01bb')]);
   });
 

@@ -11,7 +11,13 @@
  * revokes thousands of certificates at most, far below a partition's limits.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { RevocationReason } from '../../core/model.ts';
 import type { RevocationEntry, RevocationStore } from '../../core/ports.ts';
 
@@ -38,7 +44,7 @@ export class DynamoDbRevocationStore implements RevocationStore {
     this.documents = client instanceof DynamoDBClient ? DynamoDBDocumentClient.from(client) : client;
   }
 
-  async recordRevocation(entry: RevocationEntry): Promise<void> {
+  async recordRevocation(entry: RevocationEntry): Promise<RevocationEntry> {
     const item: RevocationItem = {
       pk: REVOCATIONS_PARTITION,
       sk: entry.serialHex.toLowerCase(),
@@ -55,9 +61,19 @@ export class DynamoDbRevocationStore implements RevocationStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      return entryFromItem(item);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) throw new Error(`The revocation of serial ${item.sk} exists but cannot be read`);
+    return entryFromItem(Item as RevocationItem);
   }
 
   async listRevocations(): Promise<RevocationEntry[]> {

@@ -3,14 +3,7 @@ import { updateCertificate } from '../certificates/update-certificate.ts';
 import { ConflictError, ResourceInUseError, ResourceNotFoundError, ValidationError } from '../errors.ts';
 import { certificateRevokedEvent } from '../events/certificate-events.ts';
 import type { CertificateRecord, IssuedCertificate, RevocationReason } from '../model.ts';
-import type {
-  CertificateStore,
-  Clock,
-  CrlRefresh,
-  EventPublisher,
-  RevocationEntry,
-  RevocationStore,
-} from '../ports.ts';
+import type { CertificateStore, Clock, CrlRefresh, EventPublisher, RevocationStore } from '../ports.ts';
 
 export interface RevokeCertificateDeps {
   store: CertificateStore;
@@ -56,14 +49,13 @@ export async function revokeCertificate(
   const issued = revocableCertificate(certificate);
 
   const now = deps.clock.now();
-  await deps.revocations.recordRevocation({
+  const recorded = await deps.revocations.recordRevocation({
     serialHex: issued.serialHex,
     certificateArn: certificate.arn,
     revokedAt: now.toISOString(),
     reason,
     notAfter: issued.notAfter,
   });
-  const recorded = await recordedRevocation(deps.revocations, issued.serialHex);
   const revocation = { revokedAt: recorded.revokedAt, reason: recorded.reason };
   await deps.events.publish([
     certificateRevokedEvent({ ...certificate, revocation }, new Date(recorded.revokedAt)),
@@ -101,13 +93,6 @@ function revocableCertificate(certificate: CertificateRecord): IssuedCertificate
     );
   }
   return certificate.issued;
-}
-
-/** The entry as stored: on a retry, the first call's date and reason (recordRevocation keeps the first). */
-async function recordedRevocation(revocations: RevocationStore, serialHex: string): Promise<RevocationEntry> {
-  const entry = (await revocations.listRevocations()).find((candidate) => candidate.serialHex === serialHex);
-  if (!entry) throw new Error(`The revocation of serial ${serialHex} was recorded but cannot be read back`);
-  return entry;
 }
 
 /** Another writer changed the certificate between the read and the save: deleted it, or expired it. */
