@@ -164,12 +164,12 @@ const getAccountConfigurationOperation: Operation = async (services, accountId) 
 };
 
 const putAccountConfigurationOperation: Operation = async (services, accountId, input) => {
-  checkIdempotencyToken(input.IdempotencyToken);
+  const idempotencyToken = checkIdempotencyToken(input.IdempotencyToken);
   const expiryEvents = optionalObject(input, 'ExpiryEvents');
-  const days =
+  const daysBeforeExpiry =
     expiryEvents &&
     optionalInteger(expiryEvents, 'DaysBeforeExpiry', 'expiryEvents.daysBeforeExpiry', DAYS_BEFORE_EXPIRY);
-  await putAccountConfiguration(services.store, accountId, days);
+  await putAccountConfiguration(services, accountId, { idempotencyToken, daysBeforeExpiry });
   return {};
 };
 

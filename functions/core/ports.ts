@@ -138,8 +138,16 @@ export interface CertificateStore {
   peekQuotaUsage(accountId: string, window: RequestWindow): Promise<QuotaUsage>;
   /** The account's configuration as last put, or undefined if it never was. */
   getAccountConfiguration(accountId: string): Promise<AccountConfiguration | undefined>;
-  /** Writes the account's configuration, replacing the one before (the last write wins). */
-  putAccountConfiguration(accountId: string, configuration: AccountConfiguration): Promise<void>;
+  /**
+   * Writes the account's configuration, replacing the one before (the last write wins), unless `request`'s
+   * idempotency token was used by an earlier put of the account less than `windowSeconds` ago: then it
+   * writes nothing and answers REPEATED. Tokens are remembered with the configuration.
+   */
+  putAccountConfiguration(
+    accountId: string,
+    configuration: AccountConfiguration,
+    request: { idempotencyToken: string; now: Date; windowSeconds: number },
+  ): Promise<'APPLIED' | 'REPEATED'>;
 }
 
 /** An account's settings, as GetAccountConfiguration and PutAccountConfiguration carry them. */

@@ -14,7 +14,8 @@
  * - quota counts: pk ACCOUNT#<accountId>, sk QUOTA; `held` (certificates the account holds), `requests`
  *   (the sum of the day counters), one counter `d<day>` per UTC day (days since the epoch) with requests,
  *   `oldestDay` (the earliest day counter). See reserveQuota.
- * - account configuration: pk ACCOUNT#<accountId>, sk CONFIGURATION; `daysBeforeExpiry`, `updatedAt`
+ * - account configuration: pk ACCOUNT#<accountId>, sk CONFIGURATION; `daysBeforeExpiry`, `updatedAt`,
+ *   `tokens` (the idempotency tokens of the last hour's puts, each with its lapse time), `revision`
  *
  * No index serves the quotas: the quota item is read and written by its key.
  */
@@ -59,6 +60,10 @@ const APPROVAL_SORT_KEY = 'APPROVAL';
 const QUOTA_SORT_KEY = 'QUOTA';
 const CONFIGURATION_SORT_KEY = 'CONFIGURATION';
 const DAY_COUNTER_PREFIX = 'd';
+/** Tokens kept with an account's configuration: the newest ones, so the item stays small however busy. */
+const MAX_CONFIGURATION_TOKENS = 1000;
+/** Rounds of a configuration put that keeps losing its conditional write to other puts. */
+const MAX_CONFIGURATION_ROUNDS = 10;
 /** Rounds of reserveQuota's write-read loop before it gives up on an account whose counts keep changing. */
 const MAX_QUOTA_ROUNDS = 10;
 const PENDING_VALIDATION_QUEUE = 'PENDING_VALIDATION';
@@ -91,6 +96,14 @@ interface QuotaItem {
   oldestDay?: number;
   /** `d<day>` day counters. */
   [counter: string]: number | string | undefined;
+}
+
+interface ConfigurationItem {
+  daysBeforeExpiry?: number;
+  /** Idempotency tokens of recent puts, each with when it lapses (epoch seconds). */
+  tokens?: Record<string, number>;
+  /** Raised by every put; a put is conditional on the one it read. */
+  revision?: number;
 }
 
 interface PendingValidationEntry {
@@ -401,24 +414,59 @@ export class DynamoDbCertificateStore implements CertificateStore {
   }
 
   async getAccountConfiguration(accountId: string): Promise<AccountConfiguration | undefined> {
+    const item = await this.readConfiguration(accountId);
+    if (!item || typeof item.daysBeforeExpiry !== 'number') return undefined;
+    return { expiryEvents: { daysBeforeExpiry: item.daysBeforeExpiry } };
+  }
+
+  /**
+   * Read, then a write conditional on the revision read, so a token is never taken twice and concurrent
+   * puts with different tokens each land (the last one wins).
+   */
+  async putAccountConfiguration(
+    accountId: string,
+    configuration: AccountConfiguration,
+    request: { idempotencyToken: string; now: Date; windowSeconds: number },
+  ): Promise<'APPLIED' | 'REPEATED'> {
+    const nowSeconds = Math.floor(request.now.getTime() / 1000);
+    for (let round = 1; ; round++) {
+      const item = await this.readConfiguration(accountId);
+      const liveTokens = Object.entries(item?.tokens ?? {}).filter(([, expiresAt]) => expiresAt > nowSeconds);
+      if (liveTokens.some(([token]) => token === request.idempotencyToken)) return 'REPEATED';
+      const tokens = Object.fromEntries(
+        [...liveTokens, [request.idempotencyToken, nowSeconds + request.windowSeconds] as const]
+          .sort(([, a], [, b]) => a - b)
+          .slice(-MAX_CONFIGURATION_TOKENS),
+      );
+      const revision = item?.revision ?? 0;
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...configurationKey(accountId),
+              daysBeforeExpiry: configuration.expiryEvents.daysBeforeExpiry,
+              updatedAt: request.now.toISOString(),
+              tokens,
+              revision: revision + 1,
+            },
+            ConditionExpression: revision === 0 ? 'attribute_not_exists(revision)' : 'revision = :revision',
+            ExpressionAttributeValues: revision === 0 ? undefined : { ':revision': revision },
+          }),
+        );
+        return 'APPLIED';
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || round >= MAX_CONFIGURATION_ROUNDS)
+          throw error;
+      }
+    }
+  }
+
+  private async readConfiguration(accountId: string): Promise<ConfigurationItem | undefined> {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: configurationKey(accountId), ConsistentRead: true }),
     );
-    if (!Item || typeof Item.daysBeforeExpiry !== 'number') return undefined;
-    return { expiryEvents: { daysBeforeExpiry: Item.daysBeforeExpiry } };
-  }
-
-  async putAccountConfiguration(accountId: string, configuration: AccountConfiguration): Promise<void> {
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...configurationKey(accountId),
-          daysBeforeExpiry: configuration.expiryEvents.daysBeforeExpiry,
-          updatedAt: new Date().toISOString(),
-        },
-      }),
-    );
+    return Item as ConfigurationItem | undefined;
   }
 
   private async readQuota(accountId: string): Promise<QuotaItem | undefined> {

@@ -163,8 +163,8 @@ function hookedStore(hooks: StoreHooks): CertificateStore {
     quotaUsage: (accountId, window) => store.quotaUsage(accountId, window),
     peekQuotaUsage: (accountId, window) => store.peekQuotaUsage(accountId, window),
     getAccountConfiguration: (accountId) => store.getAccountConfiguration(accountId),
-    putAccountConfiguration: (accountId, configuration) =>
-      store.putAccountConfiguration(accountId, configuration),
+    putAccountConfiguration: (accountId, configuration, request) =>
+      store.putAccountConfiguration(accountId, configuration, request),
   };
 }
 
