@@ -23,6 +23,7 @@ import { createApiHandler } from '../functions/api/api-handler.ts';
 import { createApprovalHandler } from '../functions/approvals/approval-handler.ts';
 import { createApprovalDesk } from '../functions/core/approvals/approval-desk-service.ts';
 import { issuerDisplayName } from '../functions/core/issuance/ca-certificate-info.ts';
+import { releaseIssuingClaim } from '../functions/core/issuance/issue-certificate.ts';
 import type { Clock, Mailer } from '../functions/core/ports.ts';
 import { publishCrl } from '../functions/core/revocation/publish-crl.ts';
 import { SerialCrlRefresh } from '../functions/core/revocation/serial-crl-refresh.ts';
@@ -245,8 +246,11 @@ async function composeLocalStack(
   });
 
   const pending = await store.scanPendingValidation();
-  for (const certificate of pending)
+  for (const certificate of pending) {
+    // A claim to sign left by the process that died would hold the resumed run back for its lifetime.
+    await releaseIssuingClaim(store, certificate.accountId, certificate.certificateId);
     await runner.start(certificate.certificateId, { certificateArn: certificate.arn });
+  }
   if (pending.length > 0) log({ message: 'resumed validation', certificates: pending.length });
 
   const schedule = createScheduleHandler({ store, events, clock });

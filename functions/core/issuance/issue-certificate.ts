@@ -130,3 +130,19 @@ async function claimIssuing(
   if (claimed.issuing?.claimId === claimId) return claimId;
   throw new IssuanceInProgressError(`Another run is issuing certificate ${claimed.arn}`);
 }
+
+/**
+ * Drops a claim to sign whatever its age. Only for a caller that knows its holder is gone: the local stack
+ * at start, whose data directory lock proves no other process runs issuance on this table.
+ */
+export async function releaseIssuingClaim(
+  store: CertificateStore,
+  accountId: string,
+  certificateId: string,
+): Promise<void> {
+  await updateCertificate(store, accountId, certificateId, (current) => {
+    if (!current.issuing) return undefined;
+    const { issuing: _released, ...rest } = current;
+    return rest;
+  });
+}

@@ -19,6 +19,7 @@ import {
   ISSUING_CLAIM_MS,
   type IssueCertificateDeps,
   issueCertificate,
+  releaseIssuingClaim,
 } from '../../../functions/core/issuance/issue-certificate.ts';
 import type {
   CertificateRecord,
@@ -538,6 +539,17 @@ describe('issueCertificate with racing runs', () => {
 
     expect((await issueCertificate(deps(), stale.arn)).outcome).toBe('ISSUED');
     expect((await reread(stale))?.issuing).toBeUndefined();
+  });
+
+  it('issues at once after the claim of a run known to be gone is released, however fresh', async () => {
+    const certificate = await validatedCertificate(['claim-released.example.test'], {
+      issuing: { claimId: 'dead-process', claimedAt: NOW.toISOString() },
+    });
+    await expect(issueCertificate(deps(), certificate.arn)).rejects.toBeInstanceOf(IssuanceInProgressError);
+
+    await releaseIssuingClaim(store, certificate.accountId, certificate.id);
+
+    expect((await issueCertificate(deps(), certificate.arn)).outcome).toBe('ISSUED');
   });
 });
 
