@@ -165,6 +165,11 @@ async function composeLocalStack(
       certificatesPerAccount: local.maxCertificates,
       requestsPerYear: local.maxRequestsPerYear,
     },
+    renewal: {
+      windowDays: local.renewalWindowDays,
+      renewAllIssued: local.renewAllIssued,
+      notificationEmails: local.notificationEmails,
+    },
   };
   const vault = await FileKeyVault.fromFile(join(local.dataDir, 'secrets', 'key-vault.key'));
   const mac = await FileSecretMac.fromFile(join(local.dataDir, 'secrets', 'deployment.secret'));

@@ -152,6 +152,26 @@ export const LOCAL_SETTINGS = {
     default: '200',
     help: 'Most certificates one account may request in any 365 days, deleted ones included.',
   },
+  renewalWindowDays: {
+    env: 'CERTWRIGHT_RENEWAL_WINDOW_DAYS',
+    default: '60',
+    help: 'Managed renewal of an eligible certificate starts this many days before its NotAfter.',
+  },
+  renewAllIssued: {
+    env: 'CERTWRIGHT_RENEW_ALL_ISSUED',
+    default: 'false',
+    help: 'true: every certificate this stack issued is eligible for managed renewal; false: only those in use or exported, as ACM.',
+  },
+  notificationEmail: {
+    env: 'CERTWRIGHT_NOTIFICATION_EMAIL',
+    default: '(none)',
+    help: 'Comma-separated addresses that Renewal Action Required notices are mailed to. Unset: the events only.',
+  },
+  webhookUrls: {
+    env: 'CERTWRIGHT_WEBHOOK_URLS',
+    default: '(none)',
+    help: 'Comma-separated http(s) URLs every certificate event is POSTed to as JSON (EventBridge envelope), retried with backoff. Unset: the event log only.',
+  },
 } as const;
 
 export type LocalSettingName = keyof typeof LOCAL_SETTINGS;
@@ -194,6 +214,10 @@ export interface LocalSettings {
   allowedDomains: string[];
   maxCertificates: number;
   maxRequestsPerYear: number;
+  renewalWindowDays: number;
+  renewAllIssued: boolean;
+  notificationEmails: string[];
+  webhookUrls: string[];
 }
 
 const CA_ALGORITHMS: CaKeyAlgorithm[] = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'];
@@ -287,6 +311,25 @@ function domainList(name: 'deniedDomains' | 'allowedDomains', raw: string): stri
   return entries;
 }
 
+function flag(name: LocalSettingName, raw: string): boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw invalid(name, 'true or false', raw);
+}
+
+function emailAddresses(raw: string): string[] {
+  const addresses = list(raw);
+  if (!addresses.every((address) => /^[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+$/.test(address)))
+    throw invalid('notificationEmail', 'comma-separated email addresses', raw);
+  return addresses;
+}
+
+function httpUrls(raw: string): string[] {
+  const urls = list(raw);
+  for (const url of urls) httpUrl('webhookUrls', url);
+  return urls;
+}
+
 /** Reads settings from CLI flags first, then the environment, then the defaults. */
 export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): LocalSettings {
   const names = Object.keys(LOCAL_SETTINGS) as LocalSettingName[];
@@ -346,5 +389,9 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
     allowedDomains: domainList('allowedDomains', raw('allowedDomains') ?? ''),
     maxCertificates: number('maxCertificates', get('maxCertificates'), { min: 1, integer: true }),
     maxRequestsPerYear: number('maxRequestsPerYear', get('maxRequestsPerYear'), { min: 1, integer: true }),
+    renewalWindowDays: number('renewalWindowDays', get('renewalWindowDays'), { min: 1, integer: true }),
+    renewAllIssued: flag('renewAllIssued', get('renewAllIssued')),
+    notificationEmails: emailAddresses(raw('notificationEmail') ?? ''),
+    webhookUrls: httpUrls(raw('webhookUrls') ?? ''),
   };
 }

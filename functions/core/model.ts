@@ -130,6 +130,32 @@ export interface IssuedCertificate {
   announcedAt?: string;
 }
 
+/**
+ * One managed renewal of a certificate. The certificate stays ISSUED with its current body throughout; a
+ * successful renewal replaces the body (new key, new serial, same ARN) in one write.
+ */
+export interface RenewalState {
+  status: RenewalStatus;
+  /** FAILED: a FailureReason; PENDING_VALIDATION: PENDING_DOMAIN_VALIDATION (ACM's RenewalStatusReason). */
+  statusReason?: string;
+  updatedAt: string;
+  /** 1 for a certificate's first renewal, then 2...: names the run `<certificate id>-renewal-<cycle>`. */
+  cycle?: number;
+  /**
+   * The renewal's own check of each name (RenewalSummary.DomainValidationOptions), in the certificate's
+   * name order; the certificate's domainValidations keep the issuance's. Unset until the renewal starts.
+   */
+  domainValidations?: DomainValidation[];
+}
+
+/** Which expiry notices went out for the current body (so each goes once). */
+export interface ExpiryNotices {
+  /** The UTC day (YYYY-MM-DD) of the last `ACM Certificate Approaching Expiration`: at most one a day. */
+  approachingSentOn?: string;
+  /** The days-to-expiry thresholds (45, 30, 15, 7, 3, 1) whose `Renewal Action Required` went out. */
+  actionRequiredSent?: number[];
+}
+
 export interface CertificateRecord {
   arn: string;
   accountId: string;
@@ -162,7 +188,14 @@ export interface CertificateRecord {
   /** REVOKED: when and why. Revocation is permanent. */
   revocation?: { revokedAt: string; reason: RevocationReason };
   /** Managed renewal's state, as RenewalSummary shows it: unset until a renewal first starts. */
-  renewal?: { status: RenewalStatus; statusReason?: string; updatedAt: string };
+  renewal?: RenewalState;
+  /** The expiry notices sent for the current certificate body; a renewal or re-import clears them. */
+  expiryNotices?: ExpiryNotices;
+  /**
+   * When the schedule must next look at this ISSUED certificate (an expiry notice, the start of renewal):
+   * the work queue's due time. Unset: its NotAfter. The schedule sets it after each visit.
+   */
+  scheduledWorkAt?: string;
   /** Set by the first ExportCertificate; `count` exports so far, the last at `lastExportedAt`. */
   exported?: { firstExportedAt: string; lastExportedAt: string; count: number };
   inUseBy: string[];

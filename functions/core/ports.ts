@@ -318,12 +318,14 @@ export interface WorkflowStarter {
 }
 
 /**
- * A workflow execution's input. `once`: check the names once and issue if they are proven, else end (a
+ * A workflow execution's input. `renewal`: a managed renewal's run (see RenewalState). `once`: check the names once and issue if they are proven, else end (a
  * ValidateNow's short run, named `<certificate id>-now-<n>` beside the certificate's own execution).
  */
 export interface WorkflowInput {
   certificateArn: string;
   once?: boolean;
+  /** A managed renewal's run (`<certificate id>-renewal-<cycle>`): validate again and re-issue. */
+  renewal?: boolean;
 }
 
 /** ACM's EventBridge detail-types, which Certwright's events carry unchanged. */

@@ -33,6 +33,15 @@ export interface Quotas {
   requestsPerYear: number;
 }
 
+export interface RenewalSettings {
+  /** Managed renewal starts this many days before a certificate's NotAfter. */
+  windowDays: number;
+  /** Every certificate Certwright issued is eligible, in use or exported or not. */
+  renewAllIssued: boolean;
+  /** Where `Renewal Action Required` notices are mailed; none when empty. */
+  notificationEmails: string[];
+}
+
 export interface CertwrightSettings {
   partition: string;
   region: string;
@@ -51,6 +60,7 @@ export interface CertwrightSettings {
   caaIdentities: string[];
   domainPolicy: DomainPolicy;
   quotas: Quotas;
+  renewal: RenewalSettings;
 }
 
 export const DEFAULT_SETTINGS: Omit<CertwrightSettings, 'region' | 'validationDomain' | 'approvalBaseUrl'> = {
@@ -62,4 +72,5 @@ export const DEFAULT_SETTINGS: Omit<CertwrightSettings, 'region' | 'validationDo
   caaIdentities: ['certwright'],
   domainPolicy: { denied: [], allowed: [] },
   quotas: { certificatesPerAccount: 100, requestsPerYear: 200 },
+  renewal: { windowDays: 60, renewAllIssued: false, notificationEmails: [] },
 };

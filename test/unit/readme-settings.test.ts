@@ -122,6 +122,11 @@ describe('loadLocalSettings defaults', () => {
       allowedDomains: [],
       maxCertificates: 100,
       maxRequestsPerYear: 200,
+      renewalWindowDays: 60,
+      renewAllIssued: false,
+      // Unset: Renewal Action Required is an event only, and events go to the event log only.
+      notificationEmails: [],
+      webhookUrls: [],
     } satisfies LocalSettings);
   });
 
@@ -387,6 +392,28 @@ const SAMPLES: Record<
     read: (s) => s.maxRequestsPerYear,
     envValue: 12,
     flagValue: 5000,
+  },
+  renewalWindowDays: { env: '30', flag: '90', read: (s) => s.renewalWindowDays, envValue: 30, flagValue: 90 },
+  renewAllIssued: {
+    env: 'true',
+    flag: 'false',
+    read: (s) => s.renewAllIssued,
+    envValue: true,
+    flagValue: false,
+  },
+  notificationEmail: {
+    env: 'ops@env.example',
+    flag: 'a@flag.example, b@flag.example',
+    read: (s) => s.notificationEmails,
+    envValue: ['ops@env.example'],
+    flagValue: ['a@flag.example', 'b@flag.example'],
+  },
+  webhookUrls: {
+    env: 'http://127.0.0.1:9000/hook',
+    flag: 'http://127.0.0.1:9001/a,https://hooks.example/b',
+    read: (s) => s.webhookUrls,
+    envValue: ['http://127.0.0.1:9000/hook'],
+    flagValue: ['http://127.0.0.1:9001/a', 'https://hooks.example/b'],
   },
 };
 

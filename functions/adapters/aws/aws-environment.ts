@@ -52,6 +52,9 @@ export const AWS_ENV = {
   allowedDomains: 'CERTWRIGHT_ALLOWED_DOMAINS',
   maxCertificates: 'CERTWRIGHT_MAX_CERTIFICATES',
   maxRequestsPerYear: 'CERTWRIGHT_MAX_REQUESTS_PER_YEAR',
+  renewalWindowDays: 'CERTWRIGHT_RENEWAL_WINDOW_DAYS',
+  renewAllIssued: 'CERTWRIGHT_RENEW_ALL_ISSUED',
+  notificationEmail: 'CERTWRIGHT_NOTIFICATION_EMAIL',
 } as const;
 
 export type AwsEnvName = keyof typeof AWS_ENV;
@@ -129,6 +132,11 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
         min: 1,
         integer: true,
       }),
+    },
+    renewal: {
+      windowDays: number(env, 'renewalWindowDays', defaults.renewal.windowDays, { min: 1, integer: true }),
+      renewAllIssued: flag(env, 'renewAllIssued') ?? defaults.renewal.renewAllIssued,
+      notificationEmails: notificationEmails(env) ?? defaults.renewal.notificationEmails,
     },
     // Only the functions that send validation mail are given it; the others never build a link.
     approvalBaseUrl: (httpUrl(env, 'approvalBaseUrl') ?? '').replace(/\/+$/, ''),
@@ -341,6 +349,22 @@ function whoisServer(env: Environment): WhoisServer | undefined {
   } catch {
     throw invalid('whoisServer', 'a host or host:port (IPv6 as [::1]:43)', raw);
   }
+}
+
+function flag(env: Environment, name: AwsEnvName): boolean | undefined {
+  const raw = optionalVariable(env, name);
+  if (raw === undefined) return undefined;
+  if (raw !== 'true' && raw !== 'false') throw invalid(name, 'true or false', raw);
+  return raw === 'true';
+}
+
+function notificationEmails(env: Environment): string[] | undefined {
+  const raw = optionalVariable(env, 'notificationEmail');
+  if (raw === undefined) return undefined;
+  const addresses = names(raw);
+  if (!addresses.every((address) => SENDER_ADDRESS_PATTERN.test(address)))
+    throw invalid('notificationEmail', 'comma-separated email addresses', raw);
+  return addresses;
 }
 
 function names(raw: string): string[] {

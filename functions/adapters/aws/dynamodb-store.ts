@@ -5,8 +5,8 @@
  * Items:
  * - certificate: pk ACCOUNT#<accountId>, sk CERTIFICATE#<id>; `record` (the record without its version),
  *   `version`, `arn`, and the work-queue index attributes while it has background work: queue
- *   PENDING_VALIDATION due at its validation deadline, or queue ISSUED due at its NotAfter (at its IssuedAt
- *   while the issuance is not announced)
+ *   PENDING_VALIDATION due at its validation deadline, or queue ISSUED due at its scheduledWorkAt or
+ *   NotAfter, whichever comes first (at its IssuedAt while the issuance is not announced)
  * - idempotency claim: pk ACCOUNT#<accountId>, sk IDEMPOTENCY#<token>; `arn`, `expiresAt` (epoch seconds),
  *   `created` (true once the claimer wrote the certificate and started its workflow)
  * - serial reservation: pk SERIAL#<hex>, sk SERIAL; `certificateArn`, `reservedAt`
@@ -33,7 +33,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, InvalidArgsError, SerialCollisionError } from '../../core/errors.ts';
-import type { CertificateRecord, CertificateStatus } from '../../core/model.ts';
+import type { CertificateRecord, CertificateStatus, IssuedCertificate } from '../../core/model.ts';
 import { utcDay } from '../../core/policy/request-window.ts';
 import type {
   AccountConfiguration,
@@ -784,9 +784,18 @@ function workQueueAttributes(
   }
   const { issued } = certificate;
   if (certificate.status === 'ISSUED' && issued) {
-    return { workQueue: ISSUED_QUEUE, workDueAt: issued.announcedAt ? issued.notAfter : issued.issuedAt };
+    return { workQueue: ISSUED_QUEUE, workDueAt: issuedWorkDueAt(certificate, issued) };
   }
   return {};
+}
+
+/** An unannounced issuance at once; else the schedule's next visit, never later than NotAfter. */
+function issuedWorkDueAt(certificate: CertificateRecord, issued: IssuedCertificate): string {
+  if (!issued.announcedAt) return issued.issuedAt;
+  const scheduled = certificate.scheduledWorkAt;
+  return scheduled !== undefined && Date.parse(scheduled) < Date.parse(issued.notAfter)
+    ? scheduled
+    : issued.notAfter;
 }
 
 function certificateFromItem(item: CertificateItem): CertificateRecord {
