@@ -28,6 +28,7 @@ import { certificateDetail } from './certificate-shapes.ts';
 import { DOMAIN_VALIDATION_OPERATIONS } from './domain-validation-operations.ts';
 import { EXPORT_OPERATIONS } from './export-operations.ts';
 import { IMPORT_OPERATIONS } from './import-operations.ts';
+import { IN_USE_OPERATIONS } from './in-use-operations.ts';
 import { LISTING_OPERATIONS } from './listing-operations.ts';
 import { RESOURCE_TAG_OPERATIONS } from './resource-tag-operations.ts';
 import { REVOCATION_OPERATIONS } from './revocation-operations.ts';
@@ -256,4 +257,5 @@ export const OPERATIONS: Record<string, Operation> = {
   ...LISTING_OPERATIONS,
   ...DOMAIN_VALIDATION_OPERATIONS,
   ...RESOURCE_TAG_OPERATIONS,
+  ...IN_USE_OPERATIONS,
 };
