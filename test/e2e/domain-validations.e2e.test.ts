@@ -130,7 +130,7 @@ describe('TagResource, UntagResource and ListTagsForResource', () => {
       ),
     ).toEqual({
       name: 'ValidationException',
-      message: `Resource ${arn} is a certificate: tag it with AddTagsToCertificate instead.`,
+      message: `Resource ${arn} is a certificate: use AddTagsToCertificate for its tags.`,
     });
     expect(
       await rejectionOf(local.client().send(new ListTagsForResourceCommand({ ResourceArn: acmeEndpoint }))),

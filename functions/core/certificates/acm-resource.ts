@@ -10,7 +10,7 @@ const CERTIFICATE_ARN = /^arn:[\w-]+:acm:[a-z0-9-]*:\d+:certificate\//;
 export function refuseNonCertificateResource(resourceArn: string, certificateOperation: string): never {
   if (CERTIFICATE_ARN.test(resourceArn)) {
     throw new ValidationError(
-      `Resource ${resourceArn} is a certificate: tag it with ${certificateOperation} instead.`,
+      `Resource ${resourceArn} is a certificate: use ${certificateOperation} for its tags.`,
     );
   }
   throw new ResourceNotFoundError(`Could not find resource ${resourceArn}.`);
