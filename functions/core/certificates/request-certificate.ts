@@ -11,7 +11,7 @@ import type {
   Tag,
 } from '../model.ts';
 import { checkAllowedDomains } from '../policy/allowed-domains.ts';
-import { reserveRequestQuota } from '../policy/request-quota.ts';
+import { createWithinQuota } from '../policy/request-quota.ts';
 import type { CertificateStore, Clock, Random, SecretMac, WorkflowStarter } from '../ports.ts';
 import type { CertwrightSettings } from '../settings.ts';
 import { validationRecordFor } from '../validation/validation-record.ts';
@@ -124,7 +124,8 @@ export async function requestCertificate(
   });
   const create = async (arn: string) => {
     await createWithinQuota(
-      deps,
+      deps.store,
+      deps.settings.quotas,
       await newCertificate(deps, accountId, arn, names, validationDomains, request, now),
       now,
     );
@@ -167,30 +168,6 @@ function checkSupported(request: CertificateRequest): void {
       "CertificateAuthorityArn is not supported: certificates are signed by this deployment's CA.",
     );
   }
-}
-
-/**
- * Reserves the account's quotas, then writes the certificate. A reservation whose certificate was not
- * written (a racing request for the same idempotency token wrote it first, or the write failed) is given
- * back, so each certificate written is counted once and nothing else is.
- */
-async function createWithinQuota(
-  deps: RequestCertificateDeps,
-  certificate: CertificateRecord,
-  now: Date,
-): Promise<void> {
-  const { accountId } = certificate;
-  const reservation = await reserveRequestQuota(deps.store, accountId, now, deps.settings.quotas);
-  let written: boolean;
-  try {
-    written = await deps.store.create(certificate);
-  } catch (error) {
-    // A write that failed may still have landed: the slot goes back only when the certificate is surely absent.
-    const stored = await deps.store.get(accountId, certificate.id).catch(() => certificate);
-    if (!stored) await deps.store.releaseQuota(accountId, reservation).catch(() => {});
-    throw error;
-  }
-  if (!written) await deps.store.releaseQuota(accountId, reservation);
 }
 
 /** Starts the workflow named after the certificate id (a start of a running execution is a no-op). */

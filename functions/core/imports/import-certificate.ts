@@ -4,7 +4,7 @@ import { updateCertificate } from '../certificates/update-certificate.ts';
 import { ResourceNotFoundError, ValidationError } from '../errors.ts';
 import { announceIssuance } from '../events/announce-issuance.ts';
 import type { CertificateRecord, IssuedCertificate, Tag } from '../model.ts';
-import { reserveRequestQuota } from '../policy/request-quota.ts';
+import { createWithinQuota } from '../policy/request-quota.ts';
 import type { CertificateStore, Clock, EventPublisher, KeyVault, Random } from '../ports.ts';
 import type { CertwrightSettings } from '../settings.ts';
 import { type CheckedImport, checkImport, type ImportInput } from './checked-import.ts';
@@ -96,31 +96,10 @@ async function importNew(
     sealedPrivateKey,
     now,
   );
-  await createWithinQuota(deps, certificate, now);
-  return certificate;
-}
-
-/** Reserves the account's quotas, then writes; a reservation whose certificate was not written goes back. */
-async function createWithinQuota(
-  deps: ImportCertificateDeps,
-  certificate: CertificateRecord,
-  now: Date,
-): Promise<void> {
-  const { accountId } = certificate;
-  const reservation = await reserveRequestQuota(deps.store, accountId, now, deps.settings.quotas);
-  let written: boolean;
-  try {
-    written = await deps.store.create(certificate);
-  } catch (error) {
-    // A write that failed may still have landed: the slot goes back only when the certificate is surely absent.
-    const stored = await deps.store.get(accountId, certificate.id).catch(() => certificate);
-    if (!stored) await deps.store.releaseQuota(accountId, reservation).catch(() => {});
-    throw error;
-  }
-  if (!written) {
-    await deps.store.releaseQuota(accountId, reservation);
+  if (!(await createWithinQuota(deps.store, deps.settings.quotas, certificate, now))) {
     throw new Error(`Certificate ${certificate.arn} already exists; its id was not unique`);
   }
+  return certificate;
 }
 
 async function reimport(
