@@ -1,6 +1,10 @@
-import { renewalEligibility } from '../core/certificates/renewal-eligibility.ts';
+import {
+  type RenewalEligibilityPolicy,
+  renewalEligibility,
+} from '../core/certificates/renewal-eligibility.ts';
 import { keyPairOrigin } from '../core/events/certificate-events.ts';
 import type { CertificateRecord, CertificateStatus, DomainValidation, KeyAlgorithm } from '../core/model.ts';
+import { renewalInProgress } from '../core/renewal/start-renewal.ts';
 import type { CertificateMetadata } from '../core/search/certificate-metadata.ts';
 import type { SearchResult } from '../core/search/search-certificates.ts';
 import {
@@ -63,15 +67,18 @@ function domainValidationOptions(
   return certificate.domainValidations.map((dv) => domainValidationShape(dv, certificate.status));
 }
 
-/** RenewalSummary, once a managed renewal has started. */
+/**
+ * RenewalSummary, once a managed renewal has started: the renewal's own check of each name (the issuance's
+ * until the renewal records its own). While the renewal is under way its names are diagnosed as waiting.
+ */
 function renewalSummary(certificate: CertificateRecord) {
   const { renewal } = certificate;
   if (!renewal) return undefined;
+  const validations = renewal.domainValidations ?? certificate.domainValidations;
+  const diagnosedAs = renewalInProgress(certificate) ? 'PENDING_VALIDATION' : certificate.status;
   return {
     RenewalStatus: renewal.status,
-    DomainValidationOptions: certificate.domainValidations.map((dv) =>
-      domainValidationShape(dv, certificate.status),
-    ),
+    DomainValidationOptions: validations.map((dv) => domainValidationShape(dv, diagnosedAs)),
     RenewalStatusReason: renewal.statusReason,
     UpdatedAt: epochSeconds(renewal.updatedAt),
   };
@@ -95,8 +102,8 @@ function issueTimes(certificate: CertificateRecord) {
     : { IssuedAt: epochSeconds(certificate.issued?.issuedAt) };
 }
 
-/** CertificateDetail, as DescribeCertificate returns it. */
-export function certificateDetail(certificate: CertificateRecord) {
+/** CertificateDetail, as DescribeCertificate returns it; eligibility under the deployment's renewal policy. */
+export function certificateDetail(certificate: CertificateRecord, policy: RenewalEligibilityPolicy) {
   const issued = certificate.issued;
   return {
     CertificateArn: certificate.arn,
@@ -121,7 +128,7 @@ export function certificateDetail(certificate: CertificateRecord) {
     RenewalSummary: renewalSummary(certificate),
     KeyUsages: (issued?.keyUsages ?? []).map((Name) => ({ Name })),
     ExtendedKeyUsages: (issued?.extendedKeyUsages ?? []).map(({ name, oid }) => ({ Name: name, OID: oid })),
-    RenewalEligibility: renewalEligibility(certificate),
+    RenewalEligibility: renewalEligibility(certificate, policy),
     Options: optionsShape(certificate),
     CertificateKeyPairOrigin: keyPairOrigin(certificate),
   };
@@ -131,9 +138,9 @@ const SUMMARY_NAME_LIMIT = 100;
 
 /**
  * CertificateSummary, as ListCertificates returns it: every member of ACM's shape but ManagedBy, which
- * only CloudFront sets.
+ * only CloudFront sets. Eligibility under the deployment's renewal policy.
  */
-export function certificateSummary(certificate: CertificateRecord) {
+export function certificateSummary(certificate: CertificateRecord, policy: RenewalEligibilityPolicy) {
   const issued = certificate.issued;
   return {
     CertificateArn: certificate.arn,
@@ -148,7 +155,7 @@ export function certificateSummary(certificate: CertificateRecord) {
     ExportOption: certificate.type === 'IMPORTED' ? undefined : certificate.options.export,
     InUse: certificate.inUseBy.length > 0,
     Exported: certificate.exported !== undefined,
-    RenewalEligibility: renewalEligibility(certificate),
+    RenewalEligibility: renewalEligibility(certificate, policy),
     NotBefore: epochSeconds(issued?.notBefore),
     NotAfter: epochSeconds(issued?.notAfter),
     CreatedAt: epochSeconds(certificate.createdAt),

@@ -45,7 +45,12 @@ const listCertificatesOperation: Operation = async (services, accountId, input) 
     maxItems: optionalInteger(input, 'MaxItems', 'maxItems', { min: 1, max: 1000 }) ?? 1000,
     nextToken: nextTokenMember(input),
   });
-  return { CertificateSummaryList: page.certificates.map(certificateSummary), NextToken: page.nextToken };
+  return {
+    CertificateSummaryList: page.certificates.map((certificate) =>
+      certificateSummary(certificate, services.settings.renewal),
+    ),
+    NextToken: page.nextToken,
+  };
 };
 
 function keyPairOrigins(input: WireInput) {

@@ -101,7 +101,8 @@ function domainValidationOptions(options: unknown[] | undefined): DomainValidati
 
 const describeCertificateOperation: Operation = async (services, accountId, input) => {
   const arn = requiredString(input, 'CertificateArn', 'certificateArn');
-  return { Certificate: certificateDetail(await findCertificate(storeDeps(services), accountId, arn)) };
+  const certificate = await findCertificate(storeDeps(services), accountId, arn);
+  return { Certificate: certificateDetail(certificate, services.settings.renewal) };
 };
 
 const getCertificateOperation: Operation = async (services, accountId, input) => {

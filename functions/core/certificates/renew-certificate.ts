@@ -7,8 +7,11 @@ import {
 import type { CertificateRecord } from '../model.ts';
 import type { CertificateStore, Clock } from '../ports.ts';
 import { findCertificate } from './find-certificate.ts';
-import { renewalEligibility } from './renewal-eligibility.ts';
+import { type RenewalEligibilityPolicy, renewalEligibility } from './renewal-eligibility.ts';
 import { updateCertificate } from './update-certificate.ts';
+
+/** Without the deployment's renewal policy: ACM's own rule (in use or exported). */
+const ACM_ELIGIBILITY: RenewalEligibilityPolicy = { renewAllIssued: false };
 
 /**
  * RenewCertificate: asks for a managed renewal of an eligible certificate now. It records the request as
@@ -17,15 +20,16 @@ import { updateCertificate } from './update-certificate.ts';
  * nothing.
  */
 export async function renewCertificate(
-  deps: { store: CertificateStore; region: string; clock: Clock },
+  deps: { store: CertificateStore; region: string; clock: Clock; renewal?: RenewalEligibilityPolicy },
   accountId: string,
   arn: string,
 ): Promise<void> {
   const certificate = await findCertificate(deps, accountId, arn);
-  const refusal = renewalRefusal(certificate);
+  const policy = deps.renewal ?? ACM_ELIGIBILITY;
+  const refusal = renewalRefusal(certificate, policy);
   if (refusal) throw refusal;
   const saved = await updateCertificate(deps.store, accountId, certificate.id, (current) => {
-    const lateRefusal = renewalRefusal(current);
+    const lateRefusal = renewalRefusal(current, policy);
     if (lateRefusal) throw lateRefusal;
     if (
       current.renewal?.status === 'PENDING_AUTO_RENEWAL' ||
@@ -42,7 +46,10 @@ export async function renewCertificate(
 }
 
 /** Why this certificate cannot be renewed, or undefined when it can. */
-function renewalRefusal(certificate: CertificateRecord): ClientError | undefined {
+function renewalRefusal(
+  certificate: CertificateRecord,
+  policy: RenewalEligibilityPolicy,
+): ClientError | undefined {
   const { arn, status } = certificate;
   if (certificate.type === 'IMPORTED') {
     return new ValidationError(
@@ -54,7 +61,7 @@ function renewalRefusal(certificate: CertificateRecord): ClientError | undefined
   }
   if (status !== 'ISSUED')
     return new ValidationError(`Certificate ${arn} cannot be renewed: ${notIssuedReason(certificate)}`);
-  if (renewalEligibility(certificate) === 'INELIGIBLE') {
+  if (renewalEligibility(certificate, policy) === 'INELIGIBLE') {
     const remedy =
       certificate.options.export === 'ENABLED'
         ? 'export it (ExportCertificate) to make it eligible'

@@ -1,4 +1,8 @@
-import { type RenewalEligibility, renewalEligibility } from '../certificates/renewal-eligibility.ts';
+import {
+  type RenewalEligibility,
+  type RenewalEligibilityPolicy,
+  renewalEligibility,
+} from '../certificates/renewal-eligibility.ts';
 import { keyPairOrigin } from '../events/certificate-events.ts';
 import type { CertificateKeyPairOrigin } from '../listing/key-pair-origins.ts';
 import type { CertificateRecord, CertificateStatus, CertificateType, RenewalStatus } from '../model.ts';
@@ -27,7 +31,11 @@ export interface CertificateMetadata {
   renewalEligibility: RenewalEligibility;
 }
 
-export function certificateMetadata(certificate: CertificateRecord): CertificateMetadata {
+/** The metadata of one certificate; its eligibility under the deployment's renewal policy. */
+export function certificateMetadata(
+  certificate: CertificateRecord,
+  policy: RenewalEligibilityPolicy,
+): CertificateMetadata {
   const requested = certificate.type === 'AMAZON_ISSUED';
   return {
     status: certificate.status,
@@ -42,6 +50,6 @@ export function certificateMetadata(certificate: CertificateRecord): Certificate
     issuedAt: requested ? certificate.issued?.issuedAt : undefined,
     importedAt: requested ? undefined : certificate.importedAt,
     revokedAt: certificate.revocation?.revokedAt,
-    renewalEligibility: renewalEligibility(certificate),
+    renewalEligibility: renewalEligibility(certificate, policy),
   };
 }

@@ -1,4 +1,5 @@
 import { decodePageToken, encodePageToken } from '../certificates/page-token.ts';
+import type { RenewalEligibilityPolicy } from '../certificates/renewal-eligibility.ts';
 import { ValidationError } from '../errors.ts';
 import { readAccountCertificates } from '../listing/account-certificates.ts';
 import { placeToPosition, positionToPlace, type SortOrder, sortedPage } from '../listing/sorted-page.ts';
@@ -34,7 +35,7 @@ export interface SearchResult {
  * needs it (and then for the results).
  */
 export async function searchCertificates(
-  deps: { store: CertificateStore; mac: SecretMac },
+  deps: { store: CertificateStore; mac: SecretMac; settings: { renewal: RenewalEligibilityPolicy } },
   accountId: string,
   query: SearchCertificatesQuery,
 ): Promise<{ results: SearchResult[]; nextToken?: string }> {
@@ -45,7 +46,10 @@ export async function searchCertificates(
     ? await decodePageToken(deps.mac, accountId, binding, query.nextToken, invalidToken)
     : undefined;
 
-  const candidates = (await readAccountCertificates(deps.store, accountId)).map(searchCandidate);
+  const policy = deps.settings.renewal;
+  const candidates = (await readAccountCertificates(deps.store, accountId)).map((certificate) =>
+    searchCandidate(certificate, policy),
+  );
   const { filter } = query;
   const matching = filter ? candidates.filter((candidate) => matches(filter, candidate)) : candidates;
   const page = sortedPage(
@@ -65,11 +69,11 @@ export async function searchCertificates(
   };
 }
 
-function searchCandidate(certificate: CertificateRecord): SearchCandidate {
+function searchCandidate(certificate: CertificateRecord, policy: RenewalEligibilityPolicy): SearchCandidate {
   let parsed: { attributes: X509Attributes | undefined } | undefined;
   return {
     arn: certificate.arn,
-    metadata: certificateMetadata(certificate),
+    metadata: certificateMetadata(certificate, policy),
     x509() {
       parsed ??= { attributes: x509Attributes(certificate) };
       return parsed.attributes;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { listCertificates } from '../../../functions/core/certificates/list-certificates.ts';
 import type { CertificateRecord, CertificateStatus } from '../../../functions/core/model.ts';
 import { searchCertificates } from '../../../functions/core/search/search-certificates.ts';
-import { HmacMac, pendingCertificate, useDynaliteStore } from './core-fixtures.ts';
+import { HmacMac, pendingCertificate, TEST_SETTINGS, useDynaliteStore } from './core-fixtures.ts';
 
 // While certificates are added between page reads, every certificate present throughout shows up exactly
 // once across the pages, and no certificate shows up twice: for the unsorted listing (key order), the
@@ -63,13 +63,17 @@ const readers: Record<string, Reader> = {
     (['CREATED_AT', 'CERTIFICATE_ARN'] as const).map((sortBy): [string, Reader] => [
       `SearchCertificates sorted by ${sortBy}`,
       async (accountId, { size, token, onlyIssued }) => {
-        const page = await searchCertificates({ store: dynamo.store, mac }, accountId, {
-          filter: onlyIssued ? { filter: { metadata: { field: 'status', value: 'ISSUED' } } } : undefined,
-          sortBy,
-          sortOrder: 'DESCENDING',
-          maxResults: size,
-          nextToken: token,
-        });
+        const page = await searchCertificates(
+          { store: dynamo.store, mac, settings: TEST_SETTINGS },
+          accountId,
+          {
+            filter: onlyIssued ? { filter: { metadata: { field: 'status', value: 'ISSUED' } } } : undefined,
+            sortBy,
+            sortOrder: 'DESCENDING',
+            maxResults: size,
+            nextToken: token,
+          },
+        );
         return { arns: page.results.map((result) => result.arn), token: page.nextToken };
       },
     ]),

@@ -15,14 +15,18 @@ import { parseFilterStatement } from '../../../functions/core/search/parse-filte
 import { x509Attributes } from '../../../functions/core/search/x509-attributes.ts';
 import { asImport, issuedBody } from '../../support/certificate-bodies.ts';
 import { expectError } from '../../support/thrown.ts';
-import { pendingCertificate } from './core-fixtures.ts';
+import { pendingCertificate, TEST_SETTINGS } from './core-fixtures.ts';
 
 // SearchCertificates' filter evaluation on plain records: each filter kind, the logic of And/Or/Not, and
 // the shape checks of the FilterStatement union.
 
 function candidate(certificate: CertificateRecord): SearchCandidate {
   const attributes = x509Attributes(certificate);
-  return { arn: certificate.arn, metadata: certificateMetadata(certificate), x509: () => attributes };
+  return {
+    arn: certificate.arn,
+    metadata: certificateMetadata(certificate, TEST_SETTINGS.renewal),
+    x509: () => attributes,
+  };
 }
 
 const filter = (certificateFilter: CertificateFilter): FilterStatement => ({ filter: certificateFilter });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { certificateDetail } from '../../../functions/api/certificate-shapes.ts';
 import type { DomainValidation, LastCheck } from '../../../functions/core/model.ts';
 import { diagnoseValidation } from '../../../functions/core/validation/validation-diagnosis.ts';
-import { pendingCertificate, VALIDATION_DOMAIN } from './core-fixtures.ts';
+import { pendingCertificate, TEST_SETTINGS, VALIDATION_DOMAIN } from './core-fixtures.ts';
 
 const NAME = '_0123456789abcdef0123456789abcdef.example.test';
 const VALUE = `_fedcba9876543210fedcba9876543210.${VALIDATION_DOMAIN}`;
@@ -176,7 +176,7 @@ describe('DescribeCertificate with ValidationDiagnosis', () => {
       ...certificate,
       domainValidations: certificate.domainValidations.map((dv) => ({ ...dv, lastCheck })),
     };
-    const [dv] = certificateDetail(withCheck).DomainValidationOptions;
+    const [dv] = certificateDetail(withCheck, TEST_SETTINGS.renewal).DomainValidationOptions;
     expect(dv).toEqual({
       DomainName: 'example.test',
       ValidationDomain: 'example.test',
@@ -194,13 +194,13 @@ describe('DescribeCertificate with ValidationDiagnosis', () => {
     });
     // The ACM members are the same with or without a check to diagnose.
     expect(withoutDiagnosis(dv)).toEqual(
-      withoutDiagnosis(certificateDetail(certificate).DomainValidationOptions[0]),
+      withoutDiagnosis(certificateDetail(certificate, TEST_SETTINGS.renewal).DomainValidationOptions[0]),
     );
   });
 
   it('leaves out members with nothing to say (no Found, Server or NextCheckAt) from the JSON', () => {
     const certificate = pendingCertificate();
-    const json = JSON.parse(JSON.stringify(certificateDetail(certificate)));
+    const json = JSON.parse(JSON.stringify(certificateDetail(certificate, TEST_SETTINGS.renewal)));
     expect(json.DomainValidationOptions[0].ValidationDiagnosis).toEqual({
       Outcome: 'NOT_CHECKED_YET',
       Message: 'Not checked yet: the first check runs within seconds of the request.',

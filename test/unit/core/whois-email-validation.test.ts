@@ -11,7 +11,7 @@ import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { updateCertificate } from '../../../functions/core/certificates/update-certificate.ts';
 import { InvalidDomainValidationOptionsError } from '../../../functions/core/errors.ts';
 import type { DnsZoneWriter, MailMessage, WhoisLookup } from '../../../functions/core/ports.ts';
-import { accountSeries, useDynaliteStore } from './core-fixtures.ts';
+import { accountSeries, TEST_SETTINGS, useDynaliteStore } from './core-fixtures.ts';
 import { RecordingMailer, tokenIn, validationSteps } from './email-fixtures.ts';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
@@ -67,10 +67,9 @@ const CONTACTS = ['owner@registrant-mail.net', 'hostmaster@example.com', 'noc@dn
 
 /** What DescribeCertificate answers as DomainValidationOptions[].ValidationEmails. */
 async function describedEmails(t: ReturnType<typeof setup>, arn: string) {
-  return certificateDetail(await t.stored(arn)).DomainValidationOptions.map((option) => [
-    option.DomainName,
-    option.ValidationEmails,
-  ]);
+  return certificateDetail(await t.stored(arn), TEST_SETTINGS.renewal).DomainValidationOptions.map(
+    (option) => [option.DomainName, option.ValidationEmails],
+  );
 }
 
 describe('EMAIL validation with a WhoisLookup', () => {

@@ -55,11 +55,14 @@ async function current(certificate: CertificateRecord): Promise<CertificateRecor
   return found;
 }
 
+/** ACM's eligibility rule: in use or exported. */
+const ACM_RULE = { renewAllIssued: false };
+
 describe('exportCertificate', () => {
   it('returns the certificate, its chain and the key encrypted under the passphrase, and counts the export', async () => {
     const { clock, vault, deps } = setup();
     const certificate = await stored();
-    expect(renewalEligibility(certificate)).toBe('INELIGIBLE');
+    expect(renewalEligibility(certificate, ACM_RULE)).toBe('INELIGIBLE');
 
     const exported = await exportCertificate(deps, ACCOUNT, certificate.arn, passphrase());
     expect(exported.certificatePem).toBe(material().certificatePem);
@@ -77,7 +80,7 @@ describe('exportCertificate', () => {
       count: 1,
     });
     expect(afterFirst.version).toBe(certificate.version + 1);
-    expect(renewalEligibility(afterFirst)).toBe('ELIGIBLE');
+    expect(renewalEligibility(afterFirst, ACM_RULE)).toBe('ELIGIBLE');
 
     clock.advance(2 * HOUR_MS);
     await exportCertificate(deps, ACCOUNT, certificate.arn, passphrase());
@@ -107,7 +110,7 @@ describe('exportCertificate', () => {
     );
     const after = await current(certificate);
     expect(after.exported?.count).toBe(1);
-    expect(renewalEligibility(after)).toBe('INELIGIBLE'); // imported certificates are never renewed
+    expect(renewalEligibility(after, { renewAllIssued: true })).toBe('INELIGIBLE'); // imported certificates are never renewed
   });
 
   it('counts every one of several concurrent exports', async () => {
