@@ -17,10 +17,11 @@ export function awaitsAnnouncement(certificate: CertificateRecord): boolean {
 }
 
 /**
- * The Available event's Action: ISSUANCE for a certificate Certwright signed; IMPORT for an import's first
- * body, REIMPORT for a later one.
+ * The Available event's Action: ISSUANCE for a certificate Certwright signed, RENEWAL for a body a managed
+ * renewal signed; IMPORT for an import's first body, REIMPORT for a later one.
  */
 function availableAction(certificate: CertificateRecord): AvailableAction {
+  if (certificate.issued?.origin === 'RENEWAL') return 'RENEWAL';
   if (certificate.type !== 'IMPORTED') return 'ISSUANCE';
   return certificate.importedAt === certificate.createdAt ? 'IMPORT' : 'REIMPORT';
 }
@@ -29,6 +30,10 @@ function availableAction(certificate: CertificateRecord): AvailableAction {
  * Publishes the issuance's (or import's) `ACM Certificate Available` event, then records on the certificate that it was
  * sent. At least once: a crash or a failed save between the two leaves it unrecorded, and whoever finds it
  * so publishes again. The record is written only on the issuance that was announced (same serial).
+ *
+ * The same write hands the new body to the schedule: no expiry notice sent for it yet, and its first visit
+ * due now, where the schedule plans when its notices and renewal fall due (the deployment's renewal window
+ * and the account's DaysBeforeExpiry are the schedule's to know).
  */
 export async function announceIssuance(deps: AnnounceDeps, certificate: CertificateRecord): Promise<void> {
   const now = deps.clock.now();
@@ -37,6 +42,11 @@ export async function announceIssuance(deps: AnnounceDeps, certificate: Certific
   await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) => {
     const { issued } = current;
     if (!issued || !awaitsAnnouncement(current) || issued.serialHex !== serialHex) return undefined;
-    return { ...current, issued: { ...issued, announcedAt: now.toISOString() } };
+    const { expiryNotices: _previousBody, ...rest } = current;
+    return {
+      ...rest,
+      issued: { ...issued, announcedAt: now.toISOString() },
+      scheduledWorkAt: now.toISOString(),
+    };
   });
 }

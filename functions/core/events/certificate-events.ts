@@ -29,7 +29,7 @@ export function certificateAvailableEvent(
   now: Date,
 ): CertificateEvent {
   const issued = issuedPart(certificate);
-  return event(certificate, 'ACM Certificate Available', now, {
+  return certificateEvent(certificate, 'ACM Certificate Available', now, {
     Action: action,
     ...commonDetail(certificate, issued),
     DaysToExpiry: daysToExpiry(issued, now),
@@ -37,7 +37,7 @@ export function certificateAvailableEvent(
 }
 
 export function certificateExpiredEvent(certificate: CertificateRecord, now: Date): CertificateEvent {
-  return event(
+  return certificateEvent(
     certificate,
     'ACM Certificate Expired',
     now,
@@ -48,7 +48,7 @@ export function certificateExpiredEvent(certificate: CertificateRecord, now: Dat
 /** ACM Certificate Revoked: the certificate as revoked (its RevokedAt is the event's time). */
 export function certificateRevokedEvent(certificate: CertificateRecord, now: Date): CertificateEvent {
   const issued = issuedPart(certificate);
-  return event(certificate, 'ACM Certificate Revoked', now, {
+  return certificateEvent(certificate, 'ACM Certificate Revoked', now, {
     CertificateType: certificate.type,
     CommonName: certificate.domainName,
     FirstSubjectAlternativeName: certificate.subjectAlternativeNames[0] ?? certificate.domainName,
@@ -64,7 +64,8 @@ export function eventTimestamp(date: Date | string): string {
   return new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function event(
+/** An event about `certificate` with ACM's detail-type and the given detail fields. */
+export function certificateEvent(
   certificate: CertificateRecord,
   detailType: CertificateEvent['detailType'],
   now: Date,
@@ -95,16 +96,16 @@ function commonDetail(certificate: CertificateRecord, issued: IssuedCertificate)
   };
 }
 
-function validityInDays(issued: IssuedCertificate): number {
+export function validityInDays(issued: IssuedCertificate): number {
   return Math.ceil((Date.parse(issued.notAfter) - Date.parse(issued.notBefore)) / DAY_MS);
 }
 
 /** Whole days left, a part day counting as a day; 0 once NotAfter has passed. */
-function daysToExpiry(issued: IssuedCertificate, now: Date): number {
+export function daysToExpiry(issued: IssuedCertificate, now: Date): number {
   return Math.max(0, Math.ceil((Date.parse(issued.notAfter) - now.getTime()) / DAY_MS));
 }
 
-function issuedPart(certificate: CertificateRecord): IssuedCertificate {
+export function issuedPart(certificate: CertificateRecord): IssuedCertificate {
   if (!certificate.issued) {
     throw new Error(`Certificate ${certificate.arn} has not been issued; it has no event to announce`);
   }

@@ -11,6 +11,7 @@ import {
   runSchedule,
   type ScheduleDeps,
   ScheduleIncompleteError,
+  type ScheduleRun,
 } from '../../../functions/core/schedule/run-schedule.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { RecordingEvents } from '../../support/recording-events.ts';
@@ -62,6 +63,19 @@ function scheduleDeps(clock: FakeClock, overrides: Partial<ScheduleDeps> = {}) {
   return { store, events, clock, ...overrides } as ScheduleDeps & { events: RecordingEvents };
 }
 
+/** A run's counts: the ones given, zero for the rest. */
+function counts(given: Partial<ScheduleRun>): ScheduleRun {
+  return {
+    examined: 0,
+    expired: 0,
+    announced: 0,
+    approaching: 0,
+    actionRequired: 0,
+    renewalsStarted: 0,
+    ...given,
+  };
+}
+
 function reread(certificate: CertificateRecord) {
   return store.get(certificate.accountId, certificate.id);
 }
@@ -89,20 +103,24 @@ describe('runSchedule expiring certificates', () => {
     const clock = new FakeClock(new Date(NOT_AFTER.getTime() - SECOND));
     const deps = scheduleDeps(clock);
 
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 0, expired: 0, announced: 0 });
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 0, expired: 0, announced: 0 }));
     clock.advance(SECOND);
-    // Valid through NotAfter itself.
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 1, expired: 0, announced: 0 });
+    // Valid through NotAfter itself: not expired yet, and today's Approaching Expiration not sent yet.
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 1, approaching: 1 }));
     expect((await reread(certificate))?.status).toBe('ISSUED');
-    expect(deps.events.published).toEqual([]);
+    expect(deps.events.of(certificate.arn)).toEqual(['ACM Certificate Approaching Expiration']);
+    deps.events.published.length = 0;
 
     clock.advance(SECOND);
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 1, expired: 1, announced: 0 });
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 1, expired: 1, announced: 0 }));
 
     expect(await reread(certificate)).toEqual({
       ...certificate,
       status: 'EXPIRED',
-      version: certificate.version + 1,
+      // The visit at NotAfter, not yet past it, sent its notice and planned the next visit.
+      expiryNotices: { approachingSentOn: '2027-04-01' },
+      scheduledWorkAt: NOT_AFTER.toISOString(),
+      version: certificate.version + 2,
     });
     expect(deps.events.published).toEqual([
       {
@@ -125,9 +143,9 @@ describe('runSchedule expiring certificates', () => {
     const deps = scheduleDeps(clock);
     await runSchedule(deps, clock.now());
 
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 0, expired: 0, announced: 0 });
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 0, expired: 0, announced: 0 }));
     clock.advance(400 * 24 * 3600 * SECOND);
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 0, expired: 0, announced: 0 });
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 0, expired: 0, announced: 0 }));
 
     expect(deps.events.of(certificate.arn)).toEqual(['ACM Certificate Expired']);
   });
@@ -182,7 +200,7 @@ describe('runSchedule expiring certificates', () => {
     );
 
     expect(error).toBeInstanceOf(ScheduleIncompleteError);
-    expect((error as ScheduleIncompleteError).run).toEqual({ examined: 2, expired: 1, announced: 0 });
+    expect((error as ScheduleIncompleteError).run).toEqual(counts({ examined: 2, expired: 1, announced: 0 }));
     expect((await reread(failing))?.status).toBe('ISSUED');
     expect((await reread(healthy))?.status).toBe('EXPIRED');
     expect(events.published.map((event) => event.certificateArn)).toEqual([healthy.arn]);
@@ -198,7 +216,7 @@ describe('runSchedule expiring certificates', () => {
       }),
     });
 
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 1, expired: 0, announced: 0 });
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 1, expired: 0, announced: 0 }));
     expect(deps.events.published).toEqual([]);
     expect(await reread(deleted)).toBeUndefined();
   });
@@ -211,7 +229,7 @@ describe('runSchedule expiring certificates', () => {
     const clock = new FakeClock(new Date(NOT_AFTER.getTime() + SECOND));
     const deps = scheduleDeps(clock);
 
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 30, expired: 30, announced: 0 });
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 30, expired: 30, announced: 0 }));
 
     expect(new Set(deps.events.published.map((event) => event.certificateArn))).toEqual(
       new Set(certificates.map((certificate) => certificate.arn)),
@@ -226,17 +244,17 @@ describe('runSchedule catching up on issuances never announced', () => {
     const clock = new FakeClock(new Date(ISSUED_AT.getTime() + ANNOUNCE_GRACE_MS - SECOND));
     const deps = scheduleDeps(clock);
 
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 1, expired: 0, announced: 0 });
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 1, expired: 0, announced: 0 }));
     expect(deps.events.published).toEqual([]);
 
     clock.advance(SECOND);
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 1, expired: 0, announced: 1 });
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 1, expired: 0, announced: 1 }));
     expect(deps.events.of(certificate.arn)).toEqual(['ACM Certificate Available']);
     expect(deps.events.published[0]?.detail).toMatchObject({ Action: 'ISSUANCE' });
     expect((await reread(certificate))?.issued?.announcedAt).toBe(clock.now().toISOString());
 
     // Announced, it waits in the queue for its NotAfter.
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 0, expired: 0, announced: 0 });
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 0, expired: 0, announced: 0 }));
     clock.advance(NOT_AFTER.getTime() - clock.now().getTime() + SECOND);
     expect(await runSchedule(deps, clock.now())).toMatchObject({ expired: 1 });
     expect(deps.events.of(certificate.arn)).toEqual(['ACM Certificate Available', 'ACM Certificate Expired']);
@@ -247,7 +265,7 @@ describe('runSchedule catching up on issuances never announced', () => {
     const clock = new FakeClock(new Date(NOT_AFTER.getTime() + SECOND));
     const deps = scheduleDeps(clock);
 
-    expect(await runSchedule(deps, clock.now())).toEqual({ examined: 1, expired: 1, announced: 0 });
+    expect(await runSchedule(deps, clock.now())).toEqual(counts({ examined: 1, expired: 1, announced: 0 }));
     expect(deps.events.of(certificate.arn)).toEqual(['ACM Certificate Expired']);
   });
 });

@@ -1,0 +1,137 @@
+/**
+ * When an ISSUED certificate's expiry notices and managed renewal fall due, as pure functions of the
+ * certificate and the time: what is due at a visit, and when the next visit must be.
+ */
+import { renewalEligibility } from '../certificates/renewal-eligibility.ts';
+import { daysToExpiry } from '../events/certificate-events.ts';
+import type { CertificateRecord, IssuedCertificate, RenewalState } from '../model.ts';
+import { renewalInProgress } from '../renewal/start-renewal.ts';
+import type { RenewalSettings } from '../settings.ts';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Days to expiry at which `Renewal Action Required` goes out while a renewal needs action (once each). */
+export const ACTION_REQUIRED_THRESHOLDS = [45, 30, 15, 7, 3, 1] as const;
+
+/** A FAILED renewal is tried again (as a new cycle) this long after it failed. */
+export const FAILED_RENEWAL_RETRY_MS = DAY_MS;
+
+/** The UTC day of `at`, as ExpiryNotices.approachingSentOn records it. */
+export function utcDate(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+function startOfNextUtcDay(at: Date): number {
+  const next = new Date(at);
+  next.setUTCHours(24, 0, 0, 0);
+  return next.getTime();
+}
+
+/** `Approaching Expiration` events start DaysBeforeExpiry days before NotAfter. */
+export function approachingFrom(issued: IssuedCertificate, daysBeforeExpiry: number): number {
+  return Date.parse(issued.notAfter) - daysBeforeExpiry * DAY_MS;
+}
+
+/** Today's `Approaching Expiration` event has yet to go out. */
+export function approachingDue(certificate: CertificateRecord, now: Date, daysBeforeExpiry: number): boolean {
+  const { issued } = certificate;
+  if (!issued || now.getTime() < approachingFrom(issued, daysBeforeExpiry)) return false;
+  return certificate.expiryNotices?.approachingSentOn !== utcDate(now);
+}
+
+/**
+ * Managed renewal of a body starts windowDays before its NotAfter, but never in the first half of its
+ * validity: with a validity shorter than the window, a renewed body would otherwise be renewed again at once.
+ */
+export function renewalStartsAt(issued: IssuedCertificate, windowDays: number): number {
+  const notBefore = Date.parse(issued.notBefore);
+  const notAfter = Date.parse(issued.notAfter);
+  return Math.max(notAfter - windowDays * DAY_MS, notBefore + (notAfter - notBefore) / 2);
+}
+
+/**
+ * The renewal of the current body, if one started. A SUCCESS belongs to the renewal that produced this body
+ * (it replaced the one before), so it is not this body's.
+ */
+export function renewalOfThisBody(certificate: CertificateRecord): RenewalState | undefined {
+  return certificate.renewal?.status === 'SUCCESS' ? undefined : certificate.renewal;
+}
+
+/** The renewal cannot finish without the owner: its names do not validate, or it failed. */
+export function renewalNeedsAction(certificate: CertificateRecord): boolean {
+  const status = renewalOfThisBody(certificate)?.status;
+  return status === 'PENDING_VALIDATION' || status === 'FAILED';
+}
+
+/**
+ * What the schedule does about renewal at a visit: START a new cycle (eligible, in the window, no renewal
+ * under way, a failed one a day old), RESUME the run of a renewal under way (starting is idempotent by
+ * name; a local run lost in a restart goes on this way), or nothing.
+ */
+export function renewalStep(
+  certificate: CertificateRecord,
+  now: Date,
+  settings: Pick<RenewalSettings, 'windowDays' | 'renewAllIssued'>,
+): 'START' | 'RESUME' | undefined {
+  const { issued } = certificate;
+  if (certificate.type !== 'AMAZON_ISSUED' || certificate.status !== 'ISSUED' || !issued) return undefined;
+  if (renewalInProgress(certificate)) return 'RESUME';
+  if (renewalEligibility(certificate, settings) !== 'ELIGIBLE') return undefined;
+  if (now.getTime() < renewalStartsAt(issued, settings.windowDays)) return undefined;
+  const failed = renewalOfThisBody(certificate);
+  if (failed && now.getTime() < Date.parse(failed.updatedAt) + FAILED_RENEWAL_RETRY_MS) return undefined;
+  return 'START';
+}
+
+/**
+ * The `Renewal Action Required` thresholds reached and not yet sent for this body, while its renewal needs
+ * action. Several reached at once (the renewal got stuck after the 45-day mark) make one notice.
+ */
+export function actionRequiredDue(certificate: CertificateRecord, now: Date): number[] {
+  const { issued } = certificate;
+  if (certificate.type !== 'AMAZON_ISSUED' || !issued || !renewalNeedsAction(certificate)) return [];
+  const days = daysToExpiry(issued, now);
+  const sent = certificate.expiryNotices?.actionRequiredSent ?? [];
+  return ACTION_REQUIRED_THRESHOLDS.filter((threshold) => days <= threshold && !sent.includes(threshold));
+}
+
+/**
+ * When the schedule must next look at the certificate, after a visit at `now` that left it as given: the
+ * next UTC day while Approaching Expiration events go out (or the day they start); the start of renewal (or,
+ * in the window but not eligible, the next day, to look at eligibility again); while this body's renewal is
+ * unfinished, the next action-required threshold and a failed renewal's retry; NotAfter at the latest.
+ * Always later than `now`, unless NotAfter is not: then NotAfter, where the next run expires it.
+ */
+export function nextVisit(
+  certificate: CertificateRecord,
+  now: Date,
+  daysBeforeExpiry: number,
+  renewal: Pick<RenewalSettings, 'windowDays'> | undefined,
+): Date {
+  const issued = certificate.issued;
+  if (!issued) throw new Error(`Certificate ${certificate.arn} has not been issued; it has no visits`);
+  const at = now.getTime();
+  const notAfter = Date.parse(issued.notAfter);
+  const tomorrow = startOfNextUtcDay(now);
+  const candidates = [notAfter];
+  const approaching = approachingFrom(issued, daysBeforeExpiry);
+  candidates.push(at < approaching ? approaching : tomorrow);
+  if (renewal && certificate.type === 'AMAZON_ISSUED') {
+    const thisBody = renewalOfThisBody(certificate);
+    if (!thisBody) {
+      const startsAt = renewalStartsAt(issued, renewal.windowDays);
+      candidates.push(at < startsAt ? startsAt : tomorrow);
+    } else {
+      if (thisBody.status === 'FAILED')
+        candidates.push(Date.parse(thisBody.updatedAt) + FAILED_RENEWAL_RETRY_MS);
+      const sent = certificate.expiryNotices?.actionRequiredSent ?? [];
+      const nextThreshold = ACTION_REQUIRED_THRESHOLDS.map((days) => ({
+        days,
+        at: notAfter - days * DAY_MS,
+      })).find((threshold) => threshold.at > at && !sent.includes(threshold.days));
+      if (nextThreshold) candidates.push(nextThreshold.at);
+    }
+  }
+  if (notAfter <= at) return new Date(notAfter);
+  return new Date(Math.min(...candidates.filter((candidate) => candidate > at)));
+}

@@ -1,0 +1,96 @@
+import { daysToExpiry, issuedPart } from '../events/certificate-events.ts';
+import { renewalStatusReason } from '../events/expiry-notice-events.ts';
+import { escapeHtml } from '../html-escape.ts';
+import type { CertificateRecord, DomainValidation } from '../model.ts';
+import type { MailMessage } from '../ports.ts';
+
+export function renewalNoticeSubject(certificate: CertificateRecord, now: Date): string {
+  const days = daysToExpiry(issuedPart(certificate), now);
+  return `Action required: the certificate for ${certificate.domainName} expires in ${days} day${days === 1 ? '' : 's'}`;
+}
+
+/**
+ * `Renewal Action Required` as mail to the deployment's notification addresses, plain text and HTML: which
+ * certificate, when it expires, why its renewal is stuck, and per name what would let it validate again.
+ */
+export function renewalNoticeMail(certificate: CertificateRecord, to: string[], now: Date): MailMessage {
+  const issued = issuedPart(certificate);
+  const reason = renewalStatusReason(certificate);
+  const details: Array<[string, string]> = [
+    ['Domain name', certificate.domainName],
+    ['Certificate ARN', certificate.arn],
+    ['AWS account ID', certificate.accountId],
+    ['Region', certificate.region],
+    ['Expires', new Date(issued.notAfter).toUTCString()],
+    ['Days to expiry', String(daysToExpiry(issued, now))],
+    ['Renewal status', certificate.renewal?.status ?? 'PENDING_VALIDATION'],
+    ['Renewal status reason', reason],
+  ];
+  const intro =
+    `The managed renewal of the certificate for ${certificate.domainName} cannot finish on its own. ` +
+    'Unless it is renewed, the certificate expires on the date below and services using it will fail.';
+  const steps = [
+    ...(certificate.renewal?.status === 'FAILED'
+      ? [
+          `The last renewal attempt failed (${reason}); once the cause is fixed, the next daily attempt renews it.`,
+        ]
+      : []),
+    ...pendingNames(certificate).map(nameStep),
+  ];
+  const closing =
+    'Renewal goes on by itself once every name validates: nothing else needs to be done. Until then this ' +
+    'notice is repeated at 45, 30, 15, 7, 3 and 1 days before expiry.';
+
+  const text = [
+    intro,
+    '',
+    ...details.map(([label, value]) => `${`${label}:`.padEnd(23)}${value}`),
+    '',
+    ...(steps.length > 0 ? ['What to do:', ...steps.map((step) => `- ${step}`), ''] : []),
+    closing,
+    '',
+  ].join('\n');
+
+  const rows = details
+    .map(
+      ([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
+    )
+    .join('\n');
+  const subject = renewalNoticeSubject(certificate, now);
+  const html = [
+    '<!doctype html>',
+    `<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`,
+    `<p>${escapeHtml(intro)}</p>`,
+    `<table>\n${rows}\n</table>`,
+    ...(steps.length > 0
+      ? [
+          '<p>What to do:</p>',
+          `<ul>\n${steps.map((step) => `<li>${escapeHtml(step)}</li>`).join('\n')}\n</ul>`,
+        ]
+      : []),
+    `<p>${escapeHtml(closing)}</p>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+
+  return { to, subject, text, html };
+}
+
+/** The renewal's names that are not validated yet (all of the certificate's when it recorded none). */
+function pendingNames(certificate: CertificateRecord): DomainValidation[] {
+  const validations = certificate.renewal?.domainValidations ?? certificate.domainValidations;
+  return validations.filter((validation) => validation.status !== 'SUCCESS');
+}
+
+function nameStep(validation: DomainValidation): string {
+  const record = validation.resourceRecord;
+  if (validation.validationMethod === 'DNS' && record) {
+    return `${validation.domainName}: put the CNAME record ${record.Name} with the value ${record.Value} back in DNS.`;
+  }
+  if (validation.validationMethod === 'EMAIL') {
+    const approvers =
+      validation.validationEmails?.join(', ') || `the approvers of ${validation.validationDomain}`;
+    return `${validation.domainName}: approve the renewal from the approval mail sent to ${approvers}.`;
+  }
+  return `${validation.domainName}: make the name validate again.`;
+}
