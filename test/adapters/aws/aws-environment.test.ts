@@ -76,6 +76,9 @@ describe('awsSettingsFromEnv', () => {
         CERTWRIGHT_ALLOWED_DOMAINS: '.example.com, example.org',
         CERTWRIGHT_MAX_CERTIFICATES: '500',
         CERTWRIGHT_MAX_REQUESTS_PER_YEAR: '1000',
+        CERTWRIGHT_RENEWAL_WINDOW_DAYS: '30',
+        CERTWRIGHT_RENEW_ALL_ISSUED: 'true',
+        CERTWRIGHT_NOTIFICATION_EMAIL: 'pki@example.com, oncall@example.com',
       }),
     );
     expect(certwrightSettings(aws)).toEqual({
@@ -98,6 +101,11 @@ describe('awsSettingsFromEnv', () => {
         allowed: ['.example.com', 'example.org'],
       },
       quotas: { certificatesPerAccount: 500, requestsPerYear: 1000 },
+      renewal: {
+        windowDays: 30,
+        renewAllIssued: true,
+        notificationEmails: ['pki@example.com', 'oncall@example.com'],
+      },
     });
     expect(aws.caKeyId).toBe('arn:aws:kms:eu-west-1:111122223333:key/ca');
     expect(aws.vaultKeyId).toBe('arn:aws:kms:eu-west-1:111122223333:key/vault');
@@ -231,6 +239,9 @@ describe('awsSettingsFromEnv', () => {
     ['CERTWRIGHT_MAX_CERTIFICATES', '2.5'],
     ['CERTWRIGHT_MAX_REQUESTS_PER_YEAR', 'unlimited'],
     ['CERTWRIGHT_MAX_REQUESTS_PER_YEAR', '-1'],
+    ['CERTWRIGHT_RENEWAL_WINDOW_DAYS', '0'],
+    ['CERTWRIGHT_RENEW_ALL_ISSUED', 'yes'],
+    ['CERTWRIGHT_NOTIFICATION_EMAIL', 'pki@example.com; ops'],
   ])('refuses %s=%s, naming the variable and the value', (variable, value) => {
     expect(() => awsSettingsFromEnv(withEnv({ [variable]: value }))).toThrow(
       `The environment variable ${variable} must be`,
@@ -262,6 +273,9 @@ describe('awsSettingsFromEnv', () => {
         'CERTWRIGHT_MAX_CERTIFICATES',
         'CERTWRIGHT_MAX_DOMAINS',
         'CERTWRIGHT_MAX_REQUESTS_PER_YEAR',
+        'CERTWRIGHT_NOTIFICATION_EMAIL',
+        'CERTWRIGHT_RENEWAL_WINDOW_DAYS',
+        'CERTWRIGHT_RENEW_ALL_ISSUED',
         'CERTWRIGHT_POLL_FACTOR',
         'CERTWRIGHT_POLL_INITIAL_SECONDS',
         'CERTWRIGHT_POLL_MAX_SECONDS',
