@@ -6,7 +6,7 @@ import type { CertificateRecord, CertificateStatus } from '../../../functions/co
 import { certificateMetadata } from '../../../functions/core/search/certificate-metadata.ts';
 import { searchCertificates } from '../../../functions/core/search/search-certificates.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { HmacMac, pendingCertificate, REGION, useDynaliteStore } from './core-fixtures.ts';
+import { HmacMac, pendingCertificate, REGION, RecordingWorkflow, useDynaliteStore } from './core-fixtures.ts';
 
 // Renewal eligibility under ACM's rule and under a deployment's renewAllIssued, and the places that decide
 // with it: RenewCertificate and SearchCertificates' metadata.
@@ -17,6 +17,19 @@ const EXPORTED = {
   firstExportedAt: '2026-05-01T00:00:00.000Z',
   lastExportedAt: '2026-05-01T00:00:00.000Z',
   count: 1,
+};
+/** A certificate body as the issue step stores it; nothing here reads its contents. */
+const ISSUED_BODY = {
+  certificatePem: '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n',
+  chainPem: '',
+  serialHex: '01',
+  notBefore: '2026-05-01T00:00:00.000Z',
+  notAfter: '2027-05-31T00:00:00.000Z',
+  issuedAt: '2026-05-01T01:00:00.000Z',
+  sealedPrivateKey: 'sealed',
+  keyUsages: [],
+  extendedKeyUsages: [],
+  announcedAt: '2026-05-01T01:00:00.000Z',
 };
 const IN_USE = { inUseBy: ['arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/1'] };
 
@@ -78,8 +91,8 @@ describe('the deployment’s policy where eligibility decides', () => {
   }
 
   it('RenewCertificate accepts a certificate neither exported nor in use only with renewAllIssued', async () => {
-    const certificate = await stored(issued());
-    const deps = { store: dynamo.store, region: REGION, clock };
+    const certificate = await stored(issued({ issued: ISSUED_BODY }));
+    const deps = { store: dynamo.store, region: REGION, clock, workflow: new RecordingWorkflow() };
     await expect(
       renewCertificate({ ...deps, renewal: ACM_RULE }, certificate.accountId, certificate.arn),
     ).rejects.toThrow(ValidationError);
