@@ -3,7 +3,7 @@ import type { ApiServices, Operation } from './api-services.ts';
 import { requiredString, type WireInput } from './wire-input.ts';
 
 function inUseDeps(services: ApiServices) {
-  return { store: services.store, region: services.settings.region, clock: services.clock };
+  return { store: services.store, region: services.settings.region };
 }
 
 function inUseMembers(input: WireInput): [certificateArn: string, resourceArn: string] {

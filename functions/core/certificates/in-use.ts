@@ -9,7 +9,7 @@ import {
   ResourceNotFoundError,
 } from '../errors.ts';
 import type { CertificateRecord } from '../model.ts';
-import type { CertificateStore, Clock } from '../ports.ts';
+import type { CertificateStore } from '../ports.ts';
 import { findCertificate } from './find-certificate.ts';
 import { updateCertificate } from './update-certificate.ts';
 
@@ -27,14 +27,13 @@ const ROUND_PAUSE_MS = 15;
 export interface InUseDeps {
   store: CertificateStore;
   region: string;
-  clock: Clock;
 }
 
 /**
  * Records that `resourceArn` uses the caller's ISSUED certificate (DescribeCertificate InUseBy). The
  * identifier is any printable text of 1–2048 characters, compared exactly. Associating one already there
- * changes nothing; a 101st resource is LimitExceededException. A certificate's first resource makes it
- * eligible for managed renewal, so the schedule is asked to look at it at its next run.
+ * changes nothing; a 101st resource is LimitExceededException. A certificate in use is eligible for
+ * managed renewal, which the schedule finds at its next visit (it visits daily from the renewal window on).
  */
 export async function associateCertificate(
   deps: InUseDeps,
@@ -45,7 +44,6 @@ export async function associateCertificate(
   const certificate = await checkedCertificate(deps, accountId, arn, resourceArn);
   const refusal = associationRefusal(certificate);
   if (refusal) throw refusal;
-  const now = deps.clock.now().toISOString();
   await changeInUseBy(deps, accountId, certificate, (current) => {
     if (current.inUseBy.includes(resourceArn)) return undefined;
     const lateRefusal = associationRefusal(current);
@@ -55,11 +53,7 @@ export async function associateCertificate(
         `Certificate ${arn} is already associated with ${MAX_RESOURCES_PER_CERTIFICATE} resources, the most one certificate may be; disassociate one first.`,
       );
     }
-    return {
-      ...current,
-      inUseBy: [...current.inUseBy, resourceArn],
-      ...(current.inUseBy.length === 0 ? { scheduledWorkAt: earlier(current.scheduledWorkAt, now) } : {}),
-    };
+    return { ...current, inUseBy: [...current.inUseBy, resourceArn] };
   });
 }
 
@@ -143,8 +137,4 @@ async function changeInUseBy(
       await new Promise((resolve) => setTimeout(resolve, ROUND_PAUSE_MS * round));
     }
   }
-}
-
-function earlier(scheduled: string | undefined, now: string): string {
-  return scheduled !== undefined && scheduled < now ? scheduled : now;
 }

@@ -13,13 +13,11 @@ import {
   ValidationError,
 } from '../../../functions/core/errors.ts';
 import type { CertificateRecord, CertificateStatus } from '../../../functions/core/model.ts';
-import { FakeClock } from '../../support/fake-clock.ts';
 import { ACCOUNT, OTHER_ACCOUNT, pendingCertificate, REGION, useDynaliteStore } from './core-fixtures.ts';
 
 // AssociateCertificate and DisassociateCertificate on the real store: what they record, which certificates
 // they accept, the limit, the checks of their members, and concurrent calls.
 
-const NOW = new Date('2026-06-01T09:00:00.000Z');
 const LOAD_BALANCER =
   'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/0123456789abcdef';
 const DISTRIBUTION = 'arn:aws:cloudfront::111122223333:distribution/E2QWRUHAPOMQZL';
@@ -27,7 +25,7 @@ const DISTRIBUTION = 'arn:aws:cloudfront::111122223333:distribution/E2QWRUHAPOMQ
 const dynamo = useDynaliteStore();
 
 function deps() {
-  return { store: dynamo.store, region: REGION, clock: new FakeClock(NOW) };
+  return { store: dynamo.store, region: REGION };
 }
 
 async function stored(overrides: Partial<CertificateRecord> = {}): Promise<CertificateRecord> {
@@ -52,22 +50,6 @@ describe('associateCertificate', () => {
 
     await associateCertificate(deps(), ACCOUNT, certificate.arn, LOAD_BALANCER);
     expect(await current(certificate)).toEqual(after); // not even the version moves
-  });
-
-  it('asks the schedule to look at a certificate at its next run when it first comes into use', async () => {
-    const later = '2026-09-01T00:00:00.000Z';
-    const certificate = await stored({ scheduledWorkAt: later });
-    await associateCertificate(deps(), ACCOUNT, certificate.arn, LOAD_BALANCER);
-    expect((await current(certificate)).scheduledWorkAt).toBe(NOW.toISOString());
-
-    const sooner = '2026-05-01T00:00:00.000Z';
-    const due = await stored({ scheduledWorkAt: sooner });
-    await associateCertificate(deps(), ACCOUNT, due.arn, LOAD_BALANCER);
-    expect((await current(due)).scheduledWorkAt).toBe(sooner);
-
-    const inUse = await stored({ inUseBy: [DISTRIBUTION], scheduledWorkAt: later });
-    await associateCertificate(deps(), ACCOUNT, inUse.arn, LOAD_BALANCER);
-    expect((await current(inUse)).scheduledWorkAt).toBe(later);
   });
 
   it('takes an imported certificate', async () => {
