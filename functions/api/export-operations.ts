@@ -32,7 +32,13 @@ const exportCertificateOperation: Operation = async (services, accountId, input)
 
 const renewCertificateOperation: Operation = async (services, accountId, input) => {
   await renewCertificate(
-    { store: services.store, region: services.settings.region, clock: services.clock },
+    {
+      store: services.store,
+      workflow: services.workflow,
+      region: services.settings.region,
+      clock: services.clock,
+      renewal: services.settings.renewal,
+    },
     accountId,
     requiredString(input, 'CertificateArn', 'certificateArn'),
   );

@@ -128,6 +128,8 @@ export interface IssuedCertificate {
    * then.
    */
   announcedAt?: string;
+  /** RENEWAL: a managed renewal signed this body in place of an earlier one. Unset: a first issuance, an import. */
+  origin?: 'RENEWAL';
 }
 
 /**

@@ -1,8 +1,9 @@
 import middy from '@middy/core';
 import type { DomainProbeAnswer, DomainProbeName } from '../core/ports.ts';
 import { probeDomains } from '../core/preflight/probe-domains.ts';
+import { checkRenewalValidation } from '../core/validation/check-renewal-validation.ts';
 import { type CheckValidationDeps, checkValidation } from '../core/validation/check-validation.ts';
-import type { CertificateTaskEvent } from './task-event.ts';
+import { type CertificateTaskEvent, eventCycle } from './task-event.ts';
 
 /** The API's CheckDomains asks this function for the DNS half of its answer (the API may not resolve names). */
 export interface DomainProbeEvent {
@@ -28,8 +29,17 @@ export function createCheckValidationHandler(deps: CheckValidationDeps) {
       };
       return result;
     }
+    if (event.renewal === true) return checkRenewal(deps, event);
     return checkValidation(deps, event.certificateArn, event.attempt ?? 0, { once: event.once === true });
   });
+}
+
+/** A renewal run's check; a run that never learnt its cycle (no renewal was under way) stops. */
+async function checkRenewal(deps: CheckValidationDeps, event: CertificateTaskEvent) {
+  const cycle = eventCycle(event);
+  const attempt = (event.attempt ?? 0) + 1;
+  if (cycle === undefined) return { outcome: 'STOPPED', attempt, waitSeconds: 0, cycle: 0 };
+  return checkRenewalValidation(deps, event.certificateArn, cycle, event.attempt ?? 0);
 }
 
 /** The names of a probe event, shape-checked: only strings reach the resolver. */

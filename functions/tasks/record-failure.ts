@@ -1,12 +1,20 @@
 import middy from '@middy/core';
-import { recordFailure } from '../core/certificates/record-failure.ts';
-import type { CertificateStore } from '../core/ports.ts';
-import type { CertificateTaskEvent } from './task-event.ts';
+import { recordFailure, recordRenewalFailure } from '../core/certificates/record-failure.ts';
+import type { CertificateStore, Clock } from '../core/ports.ts';
+import { type CertificateTaskEvent, eventCycle } from './task-event.ts';
 
-export function createRecordFailureHandler(deps: { store: CertificateStore }) {
+/** The clock dates a renewal's failure; a composition that passes none gets the system's. */
+const systemTime: Clock = { now: () => new Date() };
+
+export function createRecordFailureHandler(deps: { store: CertificateStore; clock?: Clock }) {
   return middy(async (event: CertificateTaskEvent) => {
     console.error(JSON.stringify({ level: 'error', message: 'Certificate workflow failed', ...event }));
-    await recordFailure(deps, event.certificateArn);
+    if (event.renewal === true) {
+      const clock = deps.clock ?? systemTime;
+      await recordRenewalFailure({ store: deps.store, clock }, event.certificateArn, eventCycle(event));
+    } else {
+      await recordFailure(deps, event.certificateArn);
+    }
     return {};
   });
 }

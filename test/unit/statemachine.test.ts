@@ -51,6 +51,9 @@ const TEXT = readFileSync(CERTIFICATE_WORKFLOW_FILE, 'utf8');
 const DEFINITION = JSON.parse(TEXT) as Definition;
 const STATES = DEFINITION.States;
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
+/** The Task states of a certificate request's run, and of a managed renewal's run. */
+const REQUEST_TASKS = ['PublishValidationRecords', 'CheckValidation', 'IssueCertificate', 'RecordFailure'];
+const RENEWAL_TASKS = ['RenewalPublish', 'RenewalCheck', 'RenewalIssue', 'RenewalRecordFailure'];
 
 /** The task a Task state's `${Placeholder}` Resource stands for. */
 function taskOf(state: State): string | undefined {
@@ -102,11 +105,14 @@ describe('certificate-workflow.asl.json', () => {
     expect([...placeholders].sort()).toEqual(Object.keys(WORKFLOW_TASKS).sort());
   });
 
-  it('puts placeholders only in Task Resources, and gives each Task its own task handler', () => {
+  it('puts placeholders only in Task Resources, and gives each Task of a branch its own task handler', () => {
     const tasks = Object.entries(STATES).filter(([, state]) => state.Type === 'Task');
     const handlers = tasks.map(([, state]) => taskOf(state));
     expect(handlers.every((handler) => handler !== undefined)).toBe(true);
-    expect(new Set(handlers).size).toBe(tasks.length);
+    for (const branch of [REQUEST_TASKS, RENEWAL_TASKS]) {
+      expect(new Set(branch.map((name) => taskOf(STATES[name] as State))).size).toBe(branch.length);
+    }
+    expect([...REQUEST_TASKS, ...RENEWAL_TASKS].sort()).toEqual(tasks.map(([name]) => name).sort());
     expect([...TEXT.matchAll(PLACEHOLDER)]).toHaveLength(tasks.length);
   });
 
@@ -115,21 +121,27 @@ describe('certificate-workflow.asl.json', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('catches every error of every Task into RecordFailure, except RecordFailure itself', () => {
-    const tasks = Object.entries(STATES).filter(([, state]) => state.Type === 'Task');
-    expect(tasks.map(([name]) => name)).toContain('RecordFailure');
-    for (const [name, state] of tasks) {
-      if (name === 'RecordFailure') {
-        expect(state.Catch ?? []).toEqual([]);
-        continue;
+  it.each([
+    ['RecordFailure', REQUEST_TASKS],
+    ['RenewalRecordFailure', RENEWAL_TASKS],
+  ])(
+    'catches every error of every Task of its branch into %s, except that one itself',
+    (recorder, branch) => {
+      expect(branch).toContain(recorder);
+      for (const name of branch) {
+        const state = STATES[name] as State;
+        if (name === recorder) {
+          expect(state.Catch ?? []).toEqual([]);
+          continue;
+        }
+        const catchAll = (state.Catch ?? []).find((catcher) => catcher.ErrorEquals.includes('States.ALL'));
+        expect(catchAll, `${name} has no States.ALL catcher`).toBeDefined();
+        expect(catchAll?.Next).toBe(recorder);
+        // The error lands where the recorder's Parameters read it ($.error), not over the input.
+        expect(catchAll?.ResultPath).toBe('$.error');
       }
-      const catchAll = (state.Catch ?? []).find((catcher) => catcher.ErrorEquals.includes('States.ALL'));
-      expect(catchAll, `${name} has no States.ALL catcher`).toBeDefined();
-      expect(catchAll?.Next).toBe('RecordFailure');
-      // The error lands where RecordFailure's Parameters read it ($.error), not over the input.
-      expect(catchAll?.ResultPath).toBe('$.error');
-    }
-  });
+    },
+  );
 
   it('retries every Task on Lambda service errors: the first retrier that matches them tries again', () => {
     const tasks = Object.entries(STATES).filter(([, state]) => state.Type === 'Task');
@@ -170,12 +182,15 @@ describe('certificate-workflow.asl.json', () => {
     expect(retriers[0]).toEqual({ ErrorEquals: [new CaaForbiddenError('x').name], MaxAttempts: 0 });
   });
 
-  it('records the failure and then fails the execution', () => {
-    const recordFailure = STATES.RecordFailure as State;
-    expect(taskOf(recordFailure)).toBe('record-failure');
-    expect(recordFailure.Next).toBeDefined();
-    expect(STATES[recordFailure.Next as string]?.Type).toBe('Fail');
-  });
+  it.each(['RecordFailure', 'RenewalRecordFailure'])(
+    '%s records the failure and then fails the execution',
+    (name) => {
+      const recordFailure = STATES[name] as State;
+      expect(taskOf(recordFailure)).toBe('record-failure');
+      expect(recordFailure.Next).toBeDefined();
+      expect(STATES[recordFailure.Next as string]?.Type).toBe('Fail');
+    },
+  );
 
   it('reaches every state from StartAt', () => {
     expect(STATES[DEFINITION.StartAt]).toBeDefined();
@@ -232,15 +247,13 @@ describe('certificate-workflow.asl.json', () => {
     const runKind = STATES[DEFINITION.StartAt] as Omit<State, 'Choices'> & { Choices: ChoiceRule[] };
     expect(runKind.Type).toBe('Choice');
     // IsPresent comes first: comparing a missing path is a runtime error in Step Functions.
-    expect(runKind.Choices).toEqual([
-      {
-        And: [
-          { Variable: '$.once', IsPresent: true },
-          { Variable: '$.once', BooleanEquals: true },
-        ],
-        Next: 'CheckNow',
-      },
-    ]);
+    expect(runKind.Choices[0]).toEqual({
+      And: [
+        { Variable: '$.once', IsPresent: true },
+        { Variable: '$.once', BooleanEquals: true },
+      ],
+      Next: 'CheckNow',
+    });
     expect(runKind.Default).toBe('ScheduledRun');
     expect(STATES.ScheduledRun).toMatchObject({
       Type: 'Pass',
@@ -261,6 +274,88 @@ describe('certificate-workflow.asl.json', () => {
     // Both kinds of run reach the check with $.once set, so the decision may compare it.
     expect(reachableFrom('CheckNow').has('PublishValidationRecords')).toBe(false);
     expect(reachableFrom('ScheduledRun').has('IssueCertificate')).toBe(true);
+  });
+});
+
+describe('certificate-workflow.asl.json, the renewal branch', () => {
+  it('takes a run with renewal: true (and only such a run) into the renewal branch', () => {
+    const runKind = STATES[DEFINITION.StartAt] as Omit<State, 'Choices'> & { Choices: ChoiceRule[] };
+    expect(runKind.Choices[1]).toEqual({
+      And: [
+        { Variable: '$.renewal', IsPresent: true },
+        { Variable: '$.renewal', BooleanEquals: true },
+      ],
+      Next: 'RenewalRun',
+    });
+    expect(runKind.Choices).toHaveLength(2);
+    const renewalStates = reachableFrom('RenewalRun');
+    const requestStates = new Set([...reachableFrom('ScheduledRun'), ...reachableFrom('CheckNow')]);
+    // The branches share only their terminal states.
+    const shared = [...renewalStates].filter((name) => requestStates.has(name));
+    expect(shared.sort()).toEqual(['Done', 'Stopped']);
+    expect(RENEWAL_TASKS.every((name) => renewalStates.has(name))).toBe(true);
+  });
+
+  it('starts with the cycle unknown (0), as Parameters: no Pass Result the interpreter could drop', () => {
+    expect(STATES.RenewalRun).toEqual({
+      Type: 'Pass',
+      Comment: expect.any(String),
+      Parameters: { 'certificateArn.$': '$.certificateArn', renewal: true, check: { attempt: 0, cycle: 0 } },
+      Next: 'RenewalPublish',
+    });
+  });
+
+  it('passes renewal: true to every task, and the cycle its first step learnt to every later one', () => {
+    const parameters = (name: string) => (STATES[name] as State & { Parameters?: unknown }).Parameters;
+    expect(parameters('RenewalPublish')).toEqual({ 'certificateArn.$': '$.certificateArn', renewal: true });
+    expect(parameters('RenewalCheck')).toEqual({
+      'certificateArn.$': '$.certificateArn',
+      'attempt.$': '$.check.attempt',
+      'cycle.$': '$.check.cycle',
+      renewal: true,
+    });
+    expect(parameters('RenewalIssue')).toEqual({
+      'certificateArn.$': '$.certificateArn',
+      'cycle.$': '$.check.cycle',
+      renewal: true,
+    });
+    expect(parameters('RenewalRecordFailure')).toEqual({
+      'certificateArn.$': '$.certificateArn',
+      'cycle.$': '$.check.cycle',
+      'error.$': '$.error',
+      renewal: true,
+    });
+    // The publish and check answers land on $.check, where the next step reads attempt and cycle.
+    expect(STATES.RenewalPublish).toMatchObject({ ResultPath: '$.check', Next: 'RenewalCheck' });
+    expect(STATES.RenewalCheck).toMatchObject({ ResultPath: '$.check', Next: 'RenewalDecision' });
+  });
+
+  it('routes every outcome of a renewal check: issue, wait and check again, end at NotAfter, or stop', () => {
+    const decision = STATES.RenewalDecision as Omit<State, 'Choices'> & { Choices: ChoiceRule[] };
+    expect(decision.Choices).toEqual([
+      { Variable: '$.check.outcome', StringEquals: 'VALIDATED', Next: 'RenewalIssue' },
+      { Variable: '$.check.outcome', StringEquals: 'PENDING', Next: 'WaitForRenewalValidation' },
+      { Variable: '$.check.outcome', StringEquals: 'TIMED_OUT', Next: 'RenewalExpired' },
+    ]);
+    expect(decision.Default).toBe('Stopped');
+    expect(STATES.WaitForRenewalValidation).toMatchObject({
+      SecondsPath: '$.check.waitSeconds',
+      Next: 'RenewalCheck',
+    });
+    expect(STATES.RenewalIssue?.Next).toBe('Done');
+  });
+
+  it('retries the renewal tasks as the request path retries its own', () => {
+    const pairs = [
+      ['PublishValidationRecords', 'RenewalPublish'],
+      ['CheckValidation', 'RenewalCheck'],
+      ['IssueCertificate', 'RenewalIssue'],
+      ['RecordFailure', 'RenewalRecordFailure'],
+    ] as const;
+    for (const [request, renewal] of pairs) {
+      expect(STATES[renewal]?.Retry, renewal).toEqual(STATES[request]?.Retry);
+      expect(taskOf(STATES[renewal] as State), renewal).toBe(taskOf(STATES[request] as State));
+    }
   });
 });
 

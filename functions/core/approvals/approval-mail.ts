@@ -9,8 +9,10 @@ export interface ApprovalMailFacts {
   accountId: string;
   region: string;
   approvalUrl: string;
-  /** ISO-8601: when the link stops working (the certificate's validation deadline). */
+  /** ISO-8601: when the link stops working (the validation deadline; for a renewal, the certificate's NotAfter). */
   expiresAt: string;
+  /** The approval renews an issued certificate for this domain (same names, new key). */
+  renewal?: boolean;
 }
 
 /** The page an approval link opens: `<approvalBaseUrl>/approvals/<token>`. */
@@ -32,8 +34,11 @@ export function approvalMail(facts: ApprovalMailFacts): MailMessage {
     ['Requested in region', facts.region],
     ['Link expires', expires],
   ];
+  const what = facts.renewal
+    ? `The certificate for ${facts.domainName} is due for renewal, which needs approval again.`
+    : `A certificate was requested for ${facts.domainName}.`;
   const intro =
-    `A certificate was requested for ${facts.domainName}. You receive this message because ${facts.to} is ` +
+    `${what} You receive this message because ${facts.to} is ` +
     'one of the addresses that may approve certificates for this domain.';
   const safety =
     'Opening the link changes nothing: the page shows the request, and only a click on Approve there approves ' +

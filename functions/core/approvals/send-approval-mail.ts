@@ -2,6 +2,12 @@ import { updateCertificate } from '../certificates/update-certificate.ts';
 import type { CertificateRecord, DomainValidation } from '../model.ts';
 import type { CertificateStore, Clock, Mailer, Random } from '../ports.ts';
 import { approvalMail, approvalUrl } from './approval-mail.ts';
+import {
+  type ApprovalScope,
+  scopeDeadline,
+  scopeValidations,
+  withScopeValidations,
+} from './approval-scope.ts';
 import { approvalTokenHash, newApprovalToken } from './approval-token.ts';
 
 export interface ApprovalMailDeps {
@@ -31,6 +37,9 @@ export type ApprovalMailMode = 'first' | 'replace';
  * `moreAddresses` (the domain's WHOIS contacts) are mailed too and added to its recorded addresses in the
  * same write, after the ones it has, so later resends reach them as well.
  *
+ * `scope`: a renewal's link approves the name on that renewal's validations, and works until the
+ * certificate's NotAfter.
+ *
  * Returns true when this link became the current one.
  */
 export async function sendApprovalMail(
@@ -39,10 +48,14 @@ export async function sendApprovalMail(
   domainName: string,
   mode: ApprovalMailMode,
   moreAddresses: readonly string[] = [],
+  scope: ApprovalScope = 'ISSUANCE',
 ): Promise<boolean> {
-  const known = certificate.domainValidations.find((dv) => dv.domainName === domainName)?.validationEmails;
+  const known = scopeValidations(certificate, scope)?.find(
+    (dv) => dv.domainName === domainName,
+  )?.validationEmails;
   if (!known || known.length === 0) return false;
   const addresses = withAddresses(known, moreAddresses);
+  const expiresAt = scopeDeadline(certificate, scope);
 
   const token = newApprovalToken(deps.random);
   const tokenHash = approvalTokenHash(token);
@@ -52,7 +65,7 @@ export async function sendApprovalMail(
     accountId: certificate.accountId,
     certificateId: certificate.id,
     domainName,
-    expiresAt: certificate.validationDeadline,
+    expiresAt,
   });
   const url = approvalUrl(deps.approvalBaseUrl, token);
   for (const to of addresses) {
@@ -64,7 +77,8 @@ export async function sendApprovalMail(
         accountId: certificate.accountId,
         region: certificate.region,
         approvalUrl: url,
-        expiresAt: certificate.validationDeadline,
+        expiresAt,
+        renewal: scope !== 'ISSUANCE',
       }),
     );
   }
@@ -73,8 +87,9 @@ export async function sendApprovalMail(
   let madeCurrent = false;
   await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) => {
     madeCurrent = false;
-    const dv = current.domainValidations.find((candidate) => candidate.domainName === domainName);
-    if (current.status !== 'PENDING_VALIDATION' || !dv || !awaitsApproval(dv)) return undefined;
+    const validations = scopeValidations(current, scope);
+    const dv = validations?.find((candidate) => candidate.domainName === domainName);
+    if (!validations || !dv || !awaitsApproval(dv)) return undefined;
     const before = dv.validationEmails ?? [];
     const validationEmails = withAddresses(before, moreAddresses);
     // A link a resend recorded meanwhile stays current; the addresses mailed now are recorded all the same.
@@ -83,12 +98,11 @@ export async function sendApprovalMail(
     const changed: DomainValidation = madeCurrent
       ? { ...dv, validationEmails, approval }
       : { ...dv, validationEmails };
-    return {
-      ...current,
-      domainValidations: current.domainValidations.map((candidate) =>
-        candidate === dv ? changed : candidate,
-      ),
-    };
+    return withScopeValidations(
+      current,
+      scope,
+      validations.map((candidate) => (candidate === dv ? changed : candidate)),
+    );
   });
   return madeCurrent;
 }

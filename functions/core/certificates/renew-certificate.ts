@@ -5,22 +5,31 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { CertificateRecord } from '../model.ts';
-import type { CertificateStore, Clock } from '../ports.ts';
+import type { CertificateStore, Clock, WorkflowStarter } from '../ports.ts';
+import { startRenewal } from '../renewal/start-renewal.ts';
 import { findCertificate } from './find-certificate.ts';
 import { type RenewalEligibilityPolicy, renewalEligibility } from './renewal-eligibility.ts';
-import { updateCertificate } from './update-certificate.ts';
 
 /** Without the deployment's renewal policy: ACM's own rule (in use or exported). */
 const ACM_ELIGIBILITY: RenewalEligibilityPolicy = { renewAllIssued: false };
 
+export interface RenewCertificateDeps {
+  store: CertificateStore;
+  workflow: WorkflowStarter;
+  region: string;
+  clock: Clock;
+  renewal?: RenewalEligibilityPolicy;
+}
+
 /**
- * RenewCertificate: asks for a managed renewal of an eligible certificate now. It records the request as
- * RenewalSummary PENDING_AUTO_RENEWAL, which the renewal runner picks up; the renewal itself (a new key and
- * serial under the same ARN) happens there. Asking again while a renewal is pending or under way changes
- * nothing.
+ * RenewCertificate: renews an eligible certificate now. It starts a managed renewal (RenewalSummary
+ * PENDING_AUTO_RENEWAL, every name to validate again) and its run, which validates the names as at issuance
+ * and, once they are, replaces the body (new key and serial, same ARN; RenewalSummary SUCCESS). Asking while
+ * a renewal is under way starts no second one (its run is started again, which changes nothing while it
+ * runs); asking after a finished one starts the next.
  */
 export async function renewCertificate(
-  deps: { store: CertificateStore; region: string; clock: Clock; renewal?: RenewalEligibilityPolicy },
+  deps: RenewCertificateDeps,
   accountId: string,
   arn: string,
 ): Promise<void> {
@@ -28,21 +37,14 @@ export async function renewCertificate(
   const policy = deps.renewal ?? ACM_ELIGIBILITY;
   const refusal = renewalRefusal(certificate, policy);
   if (refusal) throw refusal;
-  const saved = await updateCertificate(deps.store, accountId, certificate.id, (current) => {
-    const lateRefusal = renewalRefusal(current, policy);
-    if (lateRefusal) throw lateRefusal;
-    if (
-      current.renewal?.status === 'PENDING_AUTO_RENEWAL' ||
-      current.renewal?.status === 'PENDING_VALIDATION'
-    ) {
-      return undefined;
-    }
-    return {
-      ...current,
-      renewal: { status: 'PENDING_AUTO_RENEWAL', updatedAt: deps.clock.now().toISOString() },
-    };
-  });
-  if (!saved) throw new ResourceNotFoundError(`Could not find certificate ${arn}.`);
+  if (await startRenewal(deps, accountId, certificate.id)) return;
+  // It changed between the read and the start: answer as for what it is now.
+  const current = await deps.store.get(accountId, certificate.id);
+  if (!current) throw new ResourceNotFoundError(`Could not find certificate ${arn}.`);
+  throw (
+    renewalRefusal(current, policy) ??
+    new RequestInProgressError(`Certificate ${arn} is being changed; try again.`)
+  );
 }
 
 /** Why this certificate cannot be renewed, or undefined when it can. */

@@ -2,7 +2,7 @@ import { parseCertificateArn } from '../arn.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import { CertificateNotValidatedError, IssuanceInProgressError } from '../errors.ts';
 import { announceIssuance, awaitsAnnouncement } from '../events/announce-issuance.ts';
-import { type IssuedCertificate, isRequestableKeyAlgorithm } from '../model.ts';
+import { type CertificateRecord, type IssuedCertificate, isRequestableKeyAlgorithm } from '../model.ts';
 import type {
   CaSigner,
   CertificateStore,
@@ -13,6 +13,7 @@ import type {
   Random,
 } from '../ports.ts';
 import type { IssuanceProfile } from '../settings.ts';
+import { renewalUnderWay } from '../validation/renewal-run.ts';
 import { generateLeafKeyPair } from './leaf-key.ts';
 import { newSerialHex } from './serial.ts';
 import { signLeafCertificate } from './sign-leaf.ts';
@@ -60,9 +61,71 @@ export async function issueCertificate(
     throw new CertificateNotValidatedError(`Certificate ${arn} is not validated for every name`);
   }
 
-  const claimId = await claimIssuing(deps, accountId, certificateId);
+  const signable = (current: CertificateRecord) => current.status === 'PENDING_VALIDATION';
+  const claimId = await claimIssuing(deps, accountId, certificateId, signable);
   if (!claimId) return { outcome: 'STOPPED' };
-  const leafKeyAlgorithm = pending.keyAlgorithm;
+  const issued = await signNewBody(deps, pending);
+  const saved = await updateCertificate(deps.store, accountId, certificateId, (current) => {
+    if (!signable(current) || current.issuing?.claimId !== claimId) return undefined;
+    const { issuing: _claim, ...rest } = current;
+    return { ...rest, status: 'ISSUED', issued };
+  });
+  if (saved?.issued?.serialHex !== issued.serialHex) return { outcome: 'STOPPED' };
+  await announceIssuance(deps, saved);
+  return { outcome: 'ISSUED', serial: issued.serialHex };
+}
+
+/**
+ * Renews an ISSUED certificate whose renewal of `cycle` has every name validated again, as a first issuance
+ * is made (claim to sign, new key pair, serial reserved before signing, lint, verify) with the same names,
+ * options and key algorithm. One conditional write replaces the body under the same ARN (until then
+ * GetCertificate returns the old one), marks the renewal SUCCESS, and clears the expiry notices sent and the
+ * schedule's next visit, which belonged to the old body; then `ACM Certificate Available` goes out with Action
+ * RENEWAL. A run whose renewal is over (or of another cycle), or whose certificate is no longer ISSUED, stops
+ * without a write; a retry that finds the new body stored but not yet announced announces it.
+ */
+export async function renewIssuedCertificate(
+  deps: IssueCertificateDeps,
+  arn: string,
+  cycle: number,
+): Promise<{ outcome: 'RENEWED' | 'STOPPED'; serial?: string }> {
+  const { accountId, certificateId } = parseCertificateArn(arn);
+  const certificate = await deps.store.get(accountId, certificateId);
+  if (certificate && awaitsAnnouncement(certificate) && certificate.renewal?.cycle === cycle) {
+    await announceIssuance(deps, certificate);
+    return { outcome: 'RENEWED', serial: certificate.issued?.serialHex };
+  }
+  const renewal = renewalUnderWay(certificate, cycle);
+  if (!certificate || !renewal) return { outcome: 'STOPPED' };
+  if (!renewal.domainValidations.every((dv) => dv.status === 'SUCCESS')) {
+    throw new CertificateNotValidatedError(
+      `The renewal of certificate ${arn} is not validated for every name`,
+    );
+  }
+
+  const signable = (current: CertificateRecord) => renewalUnderWay(current, cycle) !== undefined;
+  const claimId = await claimIssuing(deps, accountId, certificateId, signable);
+  if (!claimId) return { outcome: 'STOPPED' };
+  const issued: IssuedCertificate = { ...(await signNewBody(deps, certificate)), origin: 'RENEWAL' };
+  const saved = await updateCertificate(deps.store, accountId, certificateId, (current) => {
+    const underWay = renewalUnderWay(current, cycle);
+    if (!underWay || current.issuing?.claimId !== claimId) return undefined;
+    const { issuing: _claim, expiryNotices: _sent, scheduledWorkAt: _visit, ...rest } = current;
+    const { statusReason: _reason, ...finished } = underWay;
+    return { ...rest, issued, renewal: { ...finished, status: 'SUCCESS', updatedAt: issued.issuedAt } };
+  });
+  if (saved?.issued?.serialHex !== issued.serialHex) return { outcome: 'STOPPED' };
+  await announceIssuance(deps, saved);
+  return { outcome: 'RENEWED', serial: issued.serialHex };
+}
+
+/** Signs a new body for the certificate's names: a fresh key pair, sealed at once, and a reserved serial. */
+async function signNewBody(
+  deps: IssueCertificateDeps,
+  certificate: CertificateRecord,
+): Promise<IssuedCertificate> {
+  const { arn } = certificate;
+  const leafKeyAlgorithm = certificate.keyAlgorithm;
   if (!isRequestableKeyAlgorithm(leafKeyAlgorithm)) {
     throw new Error(`Certificate ${arn} asks for ${leafKeyAlgorithm}, which Certwright does not generate`);
   }
@@ -74,10 +137,10 @@ export async function issueCertificate(
   const notAfter = new Date(notBefore.getTime() + deps.profile.validityDays * DAY_MS - 1000);
   const serialHex = newSerialHex(deps.random);
   await deps.store.reserveSerial(serialHex, arn, now);
-  const { certificatePem, certificate } = await signLeafCertificate({
+  const { certificatePem, certificate: signed } = await signLeafCertificate({
     signer: deps.signer,
     issuerCertificatePem: issuer.certificatePem,
-    names: pending.subjectAlternativeNames,
+    names: certificate.subjectAlternativeNames,
     leafPublicKeySpki: keyPair.publicKeySpkiDer,
     leafKeyAlgorithm,
     serialHex,
@@ -86,8 +149,7 @@ export async function issueCertificate(
     profile: deps.profile,
     now,
   });
-
-  const issued: IssuedCertificate = {
+  return {
     certificatePem,
     chainPem: [issuer.certificatePem, ...issuer.chainPem].join(''),
     serialHex,
@@ -95,38 +157,31 @@ export async function issueCertificate(
     notAfter: notAfter.toISOString(),
     issuedAt: now.toISOString(),
     sealedPrivateKey,
-    keyUsages: keyUsageNames(certificate),
-    extendedKeyUsages: extendedKeyUsageNames(certificate),
+    keyUsages: keyUsageNames(signed),
+    extendedKeyUsages: extendedKeyUsageNames(signed),
   };
-  const saved = await updateCertificate(deps.store, accountId, certificateId, (current) => {
-    if (current.status !== 'PENDING_VALIDATION' || current.issuing?.claimId !== claimId) return undefined;
-    const { issuing: _claim, ...rest } = current;
-    return { ...rest, status: 'ISSUED', issued };
-  });
-  if (saved?.issued?.serialHex !== serialHex) return { outcome: 'STOPPED' };
-  await announceIssuance(deps, saved);
-  return { outcome: 'ISSUED', serial: serialHex };
 }
 
 /**
- * Takes the claim to sign, if it is free or held by a run gone for longer than ISSUING_CLAIM_MS, and answers
- * its id. Undefined when the certificate is gone or no longer pending; IssuanceInProgressError while another
- * run holds the claim (the workflow retries the step).
+ * Takes the claim to sign, if the certificate is still `signable` and the claim is free or held by a run gone
+ * for longer than ISSUING_CLAIM_MS, and answers its id. Undefined when the certificate is gone or no longer
+ * signable; IssuanceInProgressError while another run holds the claim (the workflow retries the step).
  */
 async function claimIssuing(
   deps: IssueCertificateDeps,
   accountId: string,
   certificateId: string,
+  signable: (certificate: CertificateRecord) => boolean,
 ): Promise<string | undefined> {
   const claimId = deps.random.uuid();
   const now = deps.clock.now();
   const claimed = await updateCertificate(deps.store, accountId, certificateId, (current) => {
-    if (current.status !== 'PENDING_VALIDATION') return undefined;
+    if (!signable(current)) return undefined;
     const held = current.issuing;
     if (held && now.getTime() - Date.parse(held.claimedAt) < ISSUING_CLAIM_MS) return undefined;
     return { ...current, issuing: { claimId, claimedAt: now.toISOString() } };
   });
-  if (claimed?.status !== 'PENDING_VALIDATION') return undefined;
+  if (!claimed || !signable(claimed)) return undefined;
   if (claimed.issuing?.claimId === claimId) return claimId;
   throw new IssuanceInProgressError(`Another run is issuing certificate ${claimed.arn}`);
 }

@@ -1,10 +1,10 @@
 import { parseCertificateArn } from '../arn.ts';
 import { enforceCaa } from '../caa/enforce-caa.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
-import type { CertificateRecord, DomainValidation } from '../model.ts';
 import type { CertificateStore, Clock, DnsResolver } from '../ports.ts';
 import type { PollSchedule } from '../settings.ts';
-import { type DnsProof, findDnsProof } from './dns-proof.ts';
+import type { DnsProof } from './dns-proof.ts';
+import { applyProof, collectProofs } from './domain-proofs.ts';
 import { noteNextCheck } from './note-next-check.ts';
 import { pollDelaySeconds } from './poll-schedule.ts';
 
@@ -63,7 +63,7 @@ export async function checkValidation(
   // the approval desk takes none after the deadline, so approved names count whenever the check runs.
   const proofs =
     now.getTime() < deadline + FINAL_CHECK_GRACE_MS
-      ? await collectProofs(deps.resolver, certificate)
+      ? await collectProofs(deps.resolver, certificate.domainValidations)
       : new Map<string, DnsProof>();
   const checkedAt = now.toISOString();
   // Nothing looked up, nothing to record: a write would only race the approval desk's.
@@ -106,40 +106,4 @@ async function timeOut(
     attempt,
     waitSeconds: 0,
   };
-}
-
-async function collectProofs(
-  resolver: DnsResolver,
-  certificate: CertificateRecord,
-): Promise<Map<string, DnsProof>> {
-  const proofs = await Promise.all(
-    certificate.domainValidations.map(async (dv) =>
-      dv.status === 'PENDING_VALIDATION' && dv.validationMethod === 'DNS' && dv.resourceRecord
-        ? ([[dv.domainName, await findDnsProof(resolver, dv.resourceRecord)]] as const)
-        : [],
-    ),
-  );
-  return new Map(proofs.flat());
-}
-
-function applyProof(
-  dv: DomainValidation,
-  proofs: Map<string, DnsProof>,
-  at: string,
-  nextCheckAt: string | undefined,
-): DomainValidation {
-  const proof = proofs.get(dv.domainName);
-  if (!proof || dv.status !== 'PENDING_VALIDATION') return dv;
-  const next = proof.proven ? undefined : (nextCheckAt ?? dv.lastCheck?.nextCheckAt);
-  const { detail, found, server } = proof;
-  return {
-    ...dv,
-    status: proof.proven ? 'SUCCESS' : 'PENDING_VALIDATION',
-    lastCheck: { at, outcome: proof.outcome, ...defined({ detail, found, server, nextCheckAt: next }) },
-  };
-}
-
-/** The entries whose value is set: the store keeps no empty members. */
-function defined<T extends object>(entries: T): Partial<T> {
-  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -1,7 +1,8 @@
+import type { ApprovalScope } from '../approvals/approval-scope.ts';
 import { type ApprovalMailDeps, awaitsApproval, sendApprovalMail } from '../approvals/send-approval-mail.ts';
 import { whoisApprovers } from '../approvals/whois-approvers.ts';
 import { parseCertificateArn } from '../arn.ts';
-import type { CertificateRecord } from '../model.ts';
+import type { CertificateRecord, DomainValidation } from '../model.ts';
 import { passesDomainPolicy } from '../policy/policy-gate.ts';
 import type { CertificateStore, DnsZoneWriter, WhoisLookup } from '../ports.ts';
 import type { DomainPolicy } from '../settings.ts';
@@ -48,12 +49,21 @@ export async function publishValidationRecords(
     ownZone: (name: string) => deps.zoneWriter.manages(name),
   };
   if (!(await passesDomainPolicy(deps.store, certificate, rules))) return { published: [], mailed: [] };
-  return { published: await writeRecords(deps, certificate), mailed: await mailApprovals(deps, certificate) };
+  // Links mailed after the deadline could never be used; the check step times the certificate out.
+  const mailable = deps.clock.now().getTime() < Date.parse(certificate.validationDeadline);
+  return {
+    published: await writeRecords(deps, certificate.domainValidations),
+    mailed: mailable ? await mailApprovals(deps, certificate, certificate.domainValidations, 'ISSUANCE') : [],
+  };
 }
 
-async function writeRecords(deps: PublishValidationDeps, certificate: CertificateRecord): Promise<string[]> {
+/** Writes the validation CNAMEs of the DNS-validated names that fall in managed zones; answers their names. */
+export async function writeRecords(
+  deps: Pick<PublishValidationDeps, 'zoneWriter'>,
+  validations: readonly DomainValidation[],
+): Promise<string[]> {
   const records = new Map<string, string>();
-  for (const dv of certificate.domainValidations) {
+  for (const dv of validations) {
     const record = dv.resourceRecord;
     if (dv.validationMethod !== 'DNS' || !record) continue;
     const name = withoutTrailingDot(record.Name);
@@ -63,15 +73,20 @@ async function writeRecords(deps: PublishValidationDeps, certificate: Certificat
   return [...records.keys()];
 }
 
-async function mailApprovals(deps: PublishValidationDeps, certificate: CertificateRecord): Promise<string[]> {
-  // Links mailed after the deadline could never be used; the check step times the certificate out.
-  if (deps.clock.now().getTime() >= Date.parse(certificate.validationDeadline)) return [];
-  const unmailed = certificate.domainValidations.filter((dv) => awaitsApproval(dv) && !dv.approval);
+/** Mails an approval link for each name of `validations` that awaits approval and has no link yet. */
+export async function mailApprovals(
+  deps: PublishValidationDeps,
+  certificate: CertificateRecord,
+  validations: readonly DomainValidation[],
+  scope: ApprovalScope,
+): Promise<string[]> {
+  const unmailed = validations.filter((dv) => awaitsApproval(dv) && !dv.approval);
   const whoisContacts = await whoisApprovers(deps.whois, unmailed);
   const mailed: string[] = [];
   for (const { domainName } of unmailed) {
     const contacts = whoisContacts.get(domainName) ?? [];
-    if (await sendApprovalMail(deps, certificate, domainName, 'first', contacts)) mailed.push(domainName);
+    if (await sendApprovalMail(deps, certificate, domainName, 'first', contacts, scope))
+      mailed.push(domainName);
   }
   return mailed;
 }

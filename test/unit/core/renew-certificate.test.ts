@@ -6,9 +6,17 @@ import {
   ResourceNotFoundError,
   ValidationError,
 } from '../../../functions/core/errors.ts';
-import type { CertificateRecord } from '../../../functions/core/model.ts';
+import type { CertificateRecord, DomainValidation, RenewalState } from '../../../functions/core/model.ts';
+import { issuedBody } from '../../support/certificate-bodies.ts';
 import { FakeClock, HOUR_MS } from '../../support/fake-clock.ts';
-import { ACCOUNT, OTHER_ACCOUNT, pendingCertificate, REGION, useDynaliteStore } from './core-fixtures.ts';
+import {
+  ACCOUNT,
+  OTHER_ACCOUNT,
+  pendingCertificate,
+  REGION,
+  RecordingWorkflow,
+  useDynaliteStore,
+} from './core-fixtures.ts';
 
 const START = new Date('2026-06-01T09:00:00.000Z');
 const EXPORTED = {
@@ -22,11 +30,22 @@ const dynamo = useDynaliteStore();
 
 function setup() {
   const clock = new FakeClock(START);
-  return { clock, deps: { store: dynamo.store, region: REGION, clock } };
+  const workflow = new RecordingWorkflow();
+  return { clock, workflow, deps: { store: dynamo.store, workflow, region: REGION, clock } };
 }
 
+const BODY = issuedBody({ subject: 'CN=example.test' });
+
 async function stored(overrides: Partial<CertificateRecord>): Promise<CertificateRecord> {
-  const certificate = pendingCertificate({ status: 'ISSUED', options: EXPORTABLE, ...overrides });
+  const certificate = pendingCertificate({
+    status: 'ISSUED',
+    options: EXPORTABLE,
+    issued: await BODY,
+    domainValidations: [
+      { ...pendingCertificate().domainValidations[0], status: 'SUCCESS' } as DomainValidation,
+    ],
+    ...overrides,
+  });
   await dynamo.store.create(certificate);
   return certificate;
 }
@@ -38,17 +57,34 @@ async function current(certificate: CertificateRecord): Promise<CertificateRecor
 }
 
 describe('renewCertificate', () => {
-  it('records PENDING_AUTO_RENEWAL for an exported certificate, and a second call changes nothing', async () => {
-    const { clock, deps } = setup();
+  it('starts a renewal of an exported certificate: cycle 1, its names to validate again, and its run', async () => {
+    const { clock, workflow, deps } = setup();
     const certificate = await stored({ exported: EXPORTED });
     await renewCertificate(deps, ACCOUNT, certificate.arn);
     const after = await current(certificate);
-    expect(after.renewal).toEqual({ status: 'PENDING_AUTO_RENEWAL', updatedAt: START.toISOString() });
-    expect(after.version).toBe(certificate.version + 1);
+    expect(after.renewal).toEqual({
+      status: 'PENDING_AUTO_RENEWAL',
+      updatedAt: START.toISOString(),
+      cycle: 1,
+      domainValidations: [{ ...certificate.domainValidations[0], status: 'PENDING_VALIDATION' }],
+    });
+    expect(after.issued).toEqual(certificate.issued);
+    expect(after.domainValidations).toEqual(certificate.domainValidations);
+    expect(workflow.starts).toEqual([
+      {
+        executionName: `${certificate.id}-renewal-1`,
+        input: { certificateArn: certificate.arn, renewal: true },
+      },
+    ]);
 
+    // Asked again while it is under way: no new cycle, the same run started again (a no-op while it runs).
     clock.advance(HOUR_MS);
     await renewCertificate(deps, ACCOUNT, certificate.arn);
     expect(await current(certificate)).toEqual(after);
+    expect(workflow.starts.map((start) => start.executionName)).toEqual([
+      `${certificate.id}-renewal-1`,
+      `${certificate.id}-renewal-1`,
+    ]);
   });
 
   it('accepts a certificate in use by another resource, even one requested with Export DISABLED', async () => {
@@ -61,24 +97,36 @@ describe('renewCertificate', () => {
     expect((await current(certificate)).renewal?.status).toBe('PENDING_AUTO_RENEWAL');
   });
 
-  it('leaves a renewal waiting for validation alone, and starts over after a finished one', async () => {
-    const { deps } = setup();
-    const validating = await stored({
-      exported: EXPORTED,
-      renewal: { status: 'PENDING_VALIDATION', updatedAt: '2026-05-20T00:00:00.000Z' },
-    });
+  it('leaves a renewal waiting for validation alone, and starts the next cycle after a finished one', async () => {
+    const { workflow, deps } = setup();
+    const waiting: RenewalState = {
+      status: 'PENDING_VALIDATION',
+      statusReason: 'PENDING_DOMAIN_VALIDATION',
+      updatedAt: '2026-05-20T00:00:00.000Z',
+      cycle: 1,
+      domainValidations: [],
+    };
+    const validating = await stored({ exported: EXPORTED, renewal: waiting });
     await renewCertificate(deps, ACCOUNT, validating.arn);
     expect(await current(validating)).toEqual(validating);
+    expect(workflow.starts.map((start) => start.executionName)).toEqual([`${validating.id}-renewal-1`]);
 
     const failedBefore = await stored({
       exported: EXPORTED,
-      renewal: { status: 'FAILED', statusReason: 'CAA_ERROR', updatedAt: '2026-05-20T00:00:00.000Z' },
+      renewal: {
+        status: 'FAILED',
+        statusReason: 'CAA_ERROR',
+        updatedAt: '2026-05-20T00:00:00.000Z',
+        cycle: 1,
+      },
     });
     await renewCertificate(deps, ACCOUNT, failedBefore.arn);
-    expect((await current(failedBefore)).renewal).toEqual({
+    expect((await current(failedBefore)).renewal).toMatchObject({
       status: 'PENDING_AUTO_RENEWAL',
       updatedAt: START.toISOString(),
+      cycle: 2,
     });
+    expect(workflow.starts.at(-1)?.executionName).toBe(`${failedBefore.id}-renewal-2`);
   });
 
   it('answers RequestInProgressException before issuance', async () => {
@@ -130,14 +178,18 @@ describe('renewCertificate', () => {
       'it was never issued (its status is VALIDATION_TIMED_OUT); request a new certificate.',
     ],
     ['INACTIVE', 'its status is INACTIVE.'],
-  ] as const)('refuses a %s certificate with ValidationException', async (status, reason) => {
-    const { deps } = setup();
-    const certificate = await stored({ status, exported: EXPORTED });
-    await expect(renewCertificate(deps, ACCOUNT, certificate.arn)).rejects.toThrow(
-      new ValidationError(`Certificate ${certificate.arn} cannot be renewed: ${reason}`),
-    );
-    expect(await current(certificate)).toEqual(certificate);
-  });
+  ] as const)(
+    'refuses a %s certificate with ValidationException, starting nothing',
+    async (status, reason) => {
+      const { workflow, deps } = setup();
+      const certificate = await stored({ status, exported: EXPORTED });
+      await expect(renewCertificate(deps, ACCOUNT, certificate.arn)).rejects.toThrow(
+        new ValidationError(`Certificate ${certificate.arn} cannot be renewed: ${reason}`),
+      );
+      expect(await current(certificate)).toEqual(certificate);
+      expect(workflow.starts).toEqual([]);
+    },
+  );
 
   it('answers ResourceNotFoundException for a missing or another account’s certificate, InvalidArn for a non-certificate ARN', async () => {
     const { deps } = setup();
