@@ -1,0 +1,141 @@
+/**
+ * The schedule's cost grows with the certificates due, not the certificates stored: 10,000 stored, 100 of
+ * them due for renewal, on dynalite. The certificates are written straight into the table with BatchWrite
+ * (in the store's item layout, checked by reading one back through the store), which is far faster than
+ * 10,000 creates.
+ */
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CertificateRecord } from '../../../../functions/core/model.ts';
+import type { CertificateStore } from '../../../../functions/core/ports.ts';
+import { runSchedule } from '../../../../functions/core/schedule/run-schedule.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
+import { type DynaliteStore, startDynaliteStore } from '../core-fixtures.ts';
+import { issuedCertificate, scheduleRig } from './schedule-fixtures.ts';
+
+const STORED = 10_000;
+const DUE = 100;
+/** Inside the 60-day renewal window of every certificate, before any expiry notice is due. */
+const RUN_AT = new Date('2027-02-01T09:00:00.000Z');
+const DUE_SINCE = '2027-01-31T07:15:41.000Z';
+const NOT_DUE_UNTIL = '2027-02-15T07:15:41.000Z';
+const TABLE = 'certwright-core-test';
+
+let dynalite: DynaliteStore;
+const due: CertificateRecord[] = [];
+let sample: CertificateRecord;
+
+beforeAll(async () => {
+  dynalite = await startDynaliteStore();
+  const documents = DynamoDBDocumentClient.from(dynalite.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const certificates = Array.from({ length: STORED }, (_, index) => {
+    const id = `bbbbbbbb-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
+    const isDue = index % (STORED / DUE) === 0;
+    const certificate = issuedCertificate({
+      id,
+      arn: `arn:aws:acm:us-east-1:111122223333:certificate/${id}`,
+      domainName: `host-${index}.example.test`,
+      scheduledWorkAt: isDue ? DUE_SINCE : NOT_DUE_UNTIL,
+    });
+    if (isDue) due.push(certificate);
+    return certificate;
+  });
+  sample = certificates[1] as CertificateRecord;
+  const batches: CertificateRecord[][] = [];
+  for (let start = 0; start < certificates.length; start += 25)
+    batches.push(certificates.slice(start, start + 25));
+  const writeBatch = async (batch: CertificateRecord[]) => {
+    let requests: unknown[] = batch.map((certificate) => ({ PutRequest: { Item: storeItem(certificate) } }));
+    while (requests.length > 0) {
+      const output = await documents.send(
+        new BatchWriteCommand({ RequestItems: { [TABLE]: requests as never } }),
+      );
+      requests = output.UnprocessedItems?.[TABLE] ?? [];
+    }
+  };
+  // A few batches at a time: dynalite serialises writes anyway.
+  for (let start = 0; start < batches.length; start += 8) {
+    await Promise.all(batches.slice(start, start + 8).map(writeBatch));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await dynalite?.stop();
+});
+
+/** The item DynamoDbCertificateStore writes for an ISSUED certificate (see its file's header). */
+function storeItem(certificate: CertificateRecord): Record<string, unknown> {
+  const { version, ...record } = certificate;
+  return {
+    pk: `ACCOUNT#${certificate.accountId}`,
+    sk: `CERTIFICATE#${certificate.id}`,
+    arn: certificate.arn,
+    version,
+    record,
+    workQueue: 'ISSUED',
+    workDueAt: certificate.scheduledWorkAt,
+  };
+}
+
+/** The store, counting the items each read returns. */
+function countingReads(store: CertificateStore): { store: CertificateStore; items: () => number } {
+  let items = 0;
+  const counted: CertificateStore = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      const method = value.bind(target);
+      if (property === 'get' || property === 'getAccountConfiguration') {
+        return async (...args: unknown[]) => {
+          const answer = await method(...args);
+          items += 1;
+          return answer;
+        };
+      }
+      if (property === 'listIssuedDueBy') {
+        return async (...args: unknown[]) => {
+          const page = await method(...args);
+          items += Math.max(1, page.references.length);
+          return page;
+        };
+      }
+      if (property === 'list' || property === 'scanIssuedDueBy' || property === 'listPendingValidation') {
+        throw new Error(`the schedule must not call ${String(property)}`);
+      }
+      return method;
+    },
+  });
+  return { store: counted, items: () => items };
+}
+
+describe('the schedule at scale', () => {
+  it('writes the bulk certificates as the store lays them out', async () => {
+    expect(await dynalite.store.get(sample.accountId, sample.id)).toEqual(sample);
+  });
+
+  it('renews exactly the 100 due of 10,000 stored, reading a small constant number of items per due one', async () => {
+    const clock = new FakeClock(RUN_AT);
+    const counting = countingReads(dynalite.store);
+    const rig = scheduleRig(counting.store, clock);
+    const started = performance.now();
+
+    const run = await runSchedule(rig.deps, clock.now());
+
+    const seconds = (performance.now() - started) / 1000;
+    expect(run).toMatchObject({ examined: DUE, renewalsStarted: DUE, approaching: 0, actionRequired: 0 });
+    expect(new Set(rig.workflow.starts.map((start) => start.input.certificateArn))).toEqual(
+      new Set(due.map((certificate) => certificate.arn)),
+    );
+    expect(rig.workflow.starts).toHaveLength(DUE);
+    // Per due certificate: its index entry, the visit's read, the renewal's read and the visit's write's read.
+    expect(counting.items()).toBeLessThanOrEqual(4 * DUE + 10);
+    console.log(
+      `schedule run: ${DUE} due of ${STORED}, ${counting.items()} items read, ${seconds.toFixed(2)} s`,
+    );
+
+    // The next run finds nothing due.
+    expect(await runSchedule(rig.deps, clock.now())).toMatchObject({ examined: 0 });
+  }, 60_000);
+});
