@@ -20,6 +20,7 @@ import {
   type IssueCertificateDeps,
   issueCertificate,
   releaseIssuingClaim,
+  renewIssuedCertificate,
 } from '../../../functions/core/issuance/issue-certificate.ts';
 import type {
   CertificateRecord,
@@ -264,6 +265,8 @@ describe('issueCertificate', () => {
         extendedKeyUsages: [SERVER_AUTH],
         announcedAt: NOW.toISOString(),
       },
+      // Announced: the schedule's first visit of the new body is due.
+      scheduledWorkAt: NOW.toISOString(),
     });
     const issued = stored?.issued;
     if (!issued) throw new Error('no issued part');
@@ -470,6 +473,7 @@ describe('issueCertificate', () => {
         status: 'ISSUED',
         version: certificate.version + 4,
         issued: expect.objectContaining({ serialHex: result.serial }),
+        scheduledWorkAt: NOW.toISOString(),
       });
       expect(issuing.signer.signCalls).toBe(1);
       expect(await reservedSerials(certificate.arn)).toEqual([result.serial]);
@@ -625,5 +629,124 @@ describe('issueCertificate announcing the issuance', () => {
     const stored = await reread(certificate);
     expect(stored?.issued?.serialHex).toBe('02ff');
     expect(stored?.issued?.announcedAt).toBeUndefined();
+  });
+});
+
+describe('renewIssuedCertificate', () => {
+  /** An ISSUED certificate (ISSUED_PART, announced) with renewal `cycle` under way, every name validated again. */
+  async function inRenewal(names: string[], renewal: Partial<CertificateRecord['renewal']> = {}) {
+    const pending = await validatedCertificate(names);
+    const certificate: CertificateRecord = {
+      ...pending,
+      status: 'ISSUED',
+      issued: { ...ISSUED_PART, announcedAt: NOW.toISOString() },
+      expiryNotices: { approachingSentOn: '2027-02-01', actionRequiredSent: [45] },
+      scheduledWorkAt: '2027-02-15T00:00:00.000Z',
+      renewal: {
+        status: 'PENDING_VALIDATION',
+        statusReason: 'PENDING_DOMAIN_VALIDATION',
+        updatedAt: NOW.toISOString(),
+        cycle: 2,
+        domainValidations: pending.domainValidations,
+        ...renewal,
+      },
+    };
+    return store.save(certificate);
+  }
+
+  it('replaces the body under the same ARN: new key and serial, renewal SUCCESS, notices cleared, RENEWAL event', async () => {
+    const certificate = await inRenewal(['renewed.example.test', 'www.renewed.example.test']);
+    const renewing = deps();
+
+    const result = await renewIssuedCertificate(renewing, certificate.arn, 2);
+
+    expect(result).toEqual({ outcome: 'RENEWED', serial: expect.stringMatching(/^01[0-9a-f]{32}$/) });
+    const stored = await reread(certificate);
+    expect(stored).toEqual({
+      ...certificate,
+      // The claim, the replacing write, the announcement.
+      version: certificate.version + 3,
+      issued: expect.objectContaining({
+        serialHex: result.serial,
+        origin: 'RENEWAL',
+        notAfter: EXPECTED_NOT_AFTER,
+        announcedAt: NOW.toISOString(),
+        chainPem: ca.certificatePem,
+      }),
+      renewal: {
+        status: 'SUCCESS',
+        updatedAt: NOW.toISOString(),
+        cycle: 2,
+        domainValidations: certificate.domainValidations,
+      },
+      expiryNotices: undefined,
+      scheduledWorkAt: NOW.toISOString(),
+    });
+    expect(stored?.issuing).toBeUndefined();
+    const body = new X509Certificate(stored?.issued?.certificatePem ?? '');
+    expect(body.subjectAltName).toBe('DNS:renewed.example.test, DNS:www.renewed.example.test');
+    expect(body.serialNumber.toLowerCase()).toBe(result.serial);
+    const key = await vault.open(stored?.issued?.sealedPrivateKey ?? '', certificate.arn);
+    expect(spkiOfPrivateKey(key).equals(body.publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
+    expect(renewing.signer.signCalls).toBe(1);
+    expect(await reservedSerials(certificate.arn)).toEqual([result.serial]);
+    expect(renewing.events.published).toEqual([
+      expect.objectContaining({
+        detailType: 'ACM Certificate Available',
+        certificateArn: certificate.arn,
+        detail: expect.objectContaining({ Action: 'RENEWAL' }),
+      }),
+    ]);
+  });
+
+  it.each([
+    ['another cycle', {}, 1],
+    ['a renewal that already failed', { status: 'FAILED' as const, statusReason: 'CAA_ERROR' }, 2],
+    ['a renewal that already succeeded', { status: 'SUCCESS' as const }, 2],
+  ])('stops for %s without signing or writing', async (_case, renewal, cycle) => {
+    const certificate = await inRenewal(['stale.example.test'], renewal);
+    const renewing = deps();
+    expect(await renewIssuedCertificate(renewing, certificate.arn, cycle)).toEqual({ outcome: 'STOPPED' });
+    expect(await reread(certificate)).toEqual(certificate);
+    expect(renewing.signer.signCalls).toBe(0);
+    expect(renewing.events.published).toEqual([]);
+  });
+
+  it('stops for a certificate that is no longer ISSUED, and refuses a renewal with a name not validated again', async () => {
+    const expired = await store.save({ ...(await inRenewal(['expired.example.test'])), status: 'EXPIRED' });
+    expect(await renewIssuedCertificate(deps(), expired.arn, 2)).toEqual({ outcome: 'STOPPED' });
+    expect(await reread(expired)).toEqual(expired);
+
+    const waiting = await inRenewal(['waiting.example.test'], {
+      domainValidations: [
+        {
+          domainName: 'waiting.example.test',
+          validationDomain: 'waiting.example.test',
+          validationMethod: 'DNS',
+          status: 'PENDING_VALIDATION',
+        },
+      ],
+    });
+    await expect(renewIssuedCertificate(deps(), waiting.arn, 2)).rejects.toThrow(
+      CertificateNotValidatedError,
+    );
+    expect(await reread(waiting)).toEqual(waiting);
+  });
+
+  it('announces a renewed body whose announcement failed, on the retry, without signing again', async () => {
+    const certificate = await inRenewal(['retry.example.test']);
+    const failing = deps({ events: new RecordingEvents().failNext() });
+    await expect(renewIssuedCertificate(failing, certificate.arn, 2)).rejects.toThrow('unavailable');
+    const unannounced = await reread(certificate);
+    expect(unannounced?.renewal?.status).toBe('SUCCESS');
+    expect(unannounced?.issued?.announcedAt).toBeUndefined();
+
+    const retry = deps();
+    expect(await renewIssuedCertificate(retry, certificate.arn, 2)).toEqual({
+      outcome: 'RENEWED',
+      serial: unannounced?.issued?.serialHex,
+    });
+    expect(retry.signer.signCalls).toBe(0);
+    expect(retry.events.published.map((event) => event.detail.Action)).toEqual(['RENEWAL']);
   });
 });
