@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import {
   DescribeCertificateCommand,
   ExportCertificateCommand,
+  GetCertificateCommand,
   RenewCertificateCommand,
   RequestCertificateCommand,
   type RequestCertificateCommandInput,
@@ -10,8 +12,9 @@ import { eventually } from '../support/eventually.ts';
 import { useLocalStack } from '../support/local-stack-harness.ts';
 import { rejectionOf } from '../support/thrown.ts';
 
-// RenewCertificate through the local stack with @aws-sdk/client-acm: an eligible certificate gets a
-// RenewalSummary PENDING_AUTO_RENEWAL; every other one gets ACM's error codes.
+// RenewCertificate through the local stack with @aws-sdk/client-acm: an eligible certificate is renewed by
+// its renewal run (new serial, same ARN, RenewalSummary SUCCESS, an Available RENEWAL event); every other one
+// gets ACM's error codes.
 
 const local = useLocalStack();
 
@@ -39,8 +42,27 @@ async function described(arn: string) {
 
 const renew = (arn: string) => local.client().send(new RenewCertificateCommand({ CertificateArn: arn }));
 
+async function certificateBody(arn: string): Promise<string | undefined> {
+  return (await local.client().send(new GetCertificateCommand({ CertificateArn: arn }))).Certificate;
+}
+
+interface LoggedEvent {
+  'detail-type'?: string;
+  resources?: string[];
+  detail?: { Action?: string };
+}
+
+/** The certificate events the local stack logged, one JSON object a line. */
+async function events(): Promise<LoggedEvent[]> {
+  const text = await readFile(local.stack.eventLogPath, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as LoggedEvent);
+}
+
 describe('RenewCertificate', () => {
-  it('asks for renewal of an exported certificate: RenewalSummary PENDING_AUTO_RENEWAL, unchanged by a second call', async () => {
+  it('renews an exported DNS-validated certificate: new serial under the same ARN, SUCCESS, the new body served', async () => {
     const arn = await issued('renew.local.test');
     expect((await described(arn)).RenewalSummary).toBeUndefined();
     await local.client().send(
@@ -49,18 +71,33 @@ describe('RenewCertificate', () => {
         Passphrase: new TextEncoder().encode('renew me'),
       }),
     );
+    const before = await described(arn);
+    const oldBody = await certificateBody(arn);
 
     await renew(arn);
-    const first = await described(arn);
-    expect(first.RenewalEligibility).toBe('ELIGIBLE');
-    expect(first.RenewalSummary).toMatchObject({
-      RenewalStatus: 'PENDING_AUTO_RENEWAL',
-      DomainValidationOptions: [{ DomainName: 'renew.local.test', ValidationStatus: 'SUCCESS' }],
-    });
-    expect(first.RenewalSummary?.UpdatedAt).toBeInstanceOf(Date);
+    const renewed = await eventually(async () => {
+      const current = await described(arn);
+      return current.RenewalSummary?.RenewalStatus === 'SUCCESS' && current;
+    }, 'the renewal to succeed');
 
-    await renew(arn);
-    expect((await described(arn)).RenewalSummary).toEqual(first.RenewalSummary);
+    expect(renewed.CertificateArn).toBe(arn);
+    expect(renewed.Status).toBe('ISSUED');
+    expect(renewed.Serial).not.toBe(before.Serial);
+    expect(renewed.NotAfter?.getTime()).toBeGreaterThanOrEqual(before.NotAfter?.getTime() ?? 0);
+    expect(renewed.DomainName).toBe(before.DomainName);
+    expect(renewed.KeyAlgorithm).toBe(before.KeyAlgorithm);
+    expect(renewed.RenewalSummary?.DomainValidationOptions).toMatchObject([
+      { DomainName: 'renew.local.test', ValidationStatus: 'SUCCESS' },
+    ]);
+    expect(renewed.RenewalSummary?.RenewalStatusReason).toBeUndefined();
+    const newBody = await certificateBody(arn);
+    expect(newBody).not.toBe(oldBody);
+    expect(newBody).toContain('BEGIN CERTIFICATE');
+
+    const available = (await events()).filter(
+      (event) => event['detail-type'] === 'ACM Certificate Available' && event.resources?.[0] === arn,
+    );
+    expect(available.map((event) => event.detail?.Action)).toEqual(['ISSUANCE', 'RENEWAL']);
   });
 
   it('refuses an issued certificate that is neither exported nor in use (ValidationException)', async () => {
