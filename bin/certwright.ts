@@ -13,6 +13,9 @@ Commands:
   ca-cert       Print the local CA certificate (PEM) for trust stores.
   credentials   Print shell exports for the first account's access key (eval "$(certwright credentials)").
   settings      List every setting with its environment variable and default.
+  run-schedule  Run the schedule of the running local stack now (expiry, expiry notices, renewals) and print
+                the run's counts. Signed with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when set, else the
+                accounts file's first key; --port/--host/--data-dir as given to "start".
   diagnose <certificate-arn> [--endpoint-url <url>] [--signing-name acm|execute-api] [--json]
                 Say per name why a certificate is not issued yet: what the last check saw, when, and when
                 the next one runs. Calls DescribeCertificate (default endpoint: the local stack; credentials
@@ -32,6 +35,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'settings') return printSettings();
   if (command === 'aws-cli-model') return writeCliModel(rest);
   if (command === 'diagnose') return diagnose(rest);
+  if (command === 'run-schedule') return runSchedule(loadLocalSettings(rest, process.env));
   console.log(USAGE);
   if (command !== 'help' && command !== '--help') process.exitCode = 2;
 }
@@ -91,6 +95,13 @@ async function diagnose(args: string[]): Promise<void> {
   const options = parseDiagnoseArgs(args, process.env);
   const raw = await describeRaw(options);
   process.stdout.write(options.json ? `${JSON.stringify(raw, null, 2)}\n` : renderDiagnosis(raw, new Date()));
+}
+
+async function runSchedule(settings: LocalSettings): Promise<void> {
+  const { requestScheduleRun } = await import('../local/run-schedule-command.ts');
+  const answer = await requestScheduleRun(settings, process.env);
+  console.log(JSON.stringify(answer.body, null, 2));
+  if (!answer.ok) process.exitCode = 1;
 }
 
 async function start(settings: LocalSettings): Promise<void> {

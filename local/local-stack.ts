@@ -11,12 +11,14 @@ import { RoutingDnsResolver } from '../functions/adapters/dns/routing-dns-resolv
 import { WhoisClient } from '../functions/adapters/dns/whois-client.ts';
 import { DirectDomainProbe } from '../functions/adapters/local/direct-domain-probe.ts';
 import { EventLog } from '../functions/adapters/local/event-log.ts';
+import { FanOutPublisher } from '../functions/adapters/local/fan-out-publisher.ts';
 import { CRL_FILE, FileCrlPublisher } from '../functions/adapters/local/file-crl-publisher.ts';
 import { FileKeyVault } from '../functions/adapters/local/file-key-vault.ts';
 import { FileSecretMac } from '../functions/adapters/local/file-secret-mac.ts';
 import { LocalZones } from '../functions/adapters/local/local-zones.ts';
 import { OutboxMailer } from '../functions/adapters/local/outbox-mailer.ts';
 import { SmtpMailer } from '../functions/adapters/local/smtp-mailer.ts';
+import { WebhookPublisher } from '../functions/adapters/local/webhook-publisher.ts';
 import { cryptoRandom } from '../functions/adapters/runtime/crypto-random.ts';
 import { systemClock } from '../functions/adapters/runtime/system-clock.ts';
 import { createApiHandler } from '../functions/api/api-handler.ts';
@@ -24,7 +26,7 @@ import { createApprovalHandler } from '../functions/approvals/approval-handler.t
 import { createApprovalDesk } from '../functions/core/approvals/approval-desk-service.ts';
 import { issuerDisplayName } from '../functions/core/issuance/ca-certificate-info.ts';
 import { releaseIssuingClaim } from '../functions/core/issuance/issue-certificate.ts';
-import type { Clock, Mailer } from '../functions/core/ports.ts';
+import type { Clock, EventPublisher, Mailer } from '../functions/core/ports.ts';
 import { publishCrl } from '../functions/core/revocation/publish-crl.ts';
 import { SerialCrlRefresh } from '../functions/core/revocation/serial-crl-refresh.ts';
 import { type CertwrightSettings, DEFAULT_SETTINGS } from '../functions/core/settings.ts';
@@ -37,6 +39,7 @@ import { startLocalDnsServer } from './dns-server.ts';
 import { startEmbeddedTable } from './embedded-table.ts';
 import { createLocalRequestListener } from './http-server.ts';
 import { ensureLocalCa } from './local-ca.ts';
+import { withRunSchedule } from './run-schedule-operation.ts';
 import { scheduledEvent, startScheduleTimer } from './schedule-timer.ts';
 import type { LocalSettings } from './settings.ts';
 import { ShutdownSequence } from './shutdown-sequence.ts';
@@ -173,7 +176,8 @@ async function composeLocalStack(
   };
   const vault = await FileKeyVault.fromFile(join(local.dataDir, 'secrets', 'key-vault.key'));
   const mac = await FileSecretMac.fromFile(join(local.dataDir, 'secrets', 'deployment.secret'));
-  const events = new EventLog(join(local.dataDir, EVENT_LOG_FILE));
+  const eventLog = new EventLog(join(local.dataDir, EVENT_LOG_FILE));
+  const events = eventPublisher(eventLog, local.webhookUrls, log, shutdown);
   const { mailer, mail } = localMailer(local, clock);
   const revocations = new DynamoDbRevocationStore(dynamodb, table.tableName);
   const crlPublisher = new FileCrlPublisher(join(local.dataDir, CRL_FILE));
@@ -215,7 +219,9 @@ async function composeLocalStack(
     runner.stop();
     await runner.idle();
   });
-  const apiHandler = createApiHandler({
+  let runScheduleNow: () => Promise<unknown> = () =>
+    Promise.reject(new Error('The schedule is not started yet.'));
+  const acmHandler = createApiHandler({
     store,
     workflow: runner,
     clock,
@@ -233,7 +239,7 @@ async function composeLocalStack(
     crlRefresh,
   });
   serveRequest = createLocalRequestListener({
-    apiHandler,
+    apiHandler: withRunSchedule(acmHandler, () => runScheduleNow()),
     approvalHandler: createApprovalHandler(createApprovalDesk({ store, clock })),
     authenticate: {
       lookup: (accessKeyId) => lookupCredential(accounts.accounts, accessKeyId),
@@ -258,13 +264,17 @@ async function composeLocalStack(
   }
   if (pending.length > 0) log({ message: 'resumed validation', certificates: pending.length });
 
-  const schedule = createScheduleHandler({ store, events, clock });
-  // Until a first run succeeds, due certificates are found by reading the certificates themselves, as the
-  // pending ones above: dynalite's index can miss one after a kill.
-  const firstSchedule = createScheduleHandler({
+  const scheduleDeps = {
     store,
     events,
     clock,
+    renewal: { workflow: runner, mailer, settings: settings.renewal },
+  };
+  const schedule = createScheduleHandler(scheduleDeps);
+  // Until a first run succeeds, due certificates are found by reading the certificates themselves, as the
+  // pending ones above: dynalite's index can miss one after a kill.
+  const firstSchedule = createScheduleHandler({
+    ...scheduleDeps,
     findDue: (until, limit, startKey) => store.scanIssuedDueBy(until, limit, startKey),
   });
   let scheduleRecovered = false;
@@ -287,6 +297,7 @@ async function composeLocalStack(
     },
   });
   shutdown.add(() => timer.stop());
+  runScheduleNow = () => timer.runNow();
 
   return {
     url,
@@ -299,12 +310,28 @@ async function composeLocalStack(
     store,
     dynamodb,
     zones,
-    eventLogPath: events.path,
+    eventLogPath: eventLog.path,
     crlPath: crlPublisher.path,
     publishCrl: () => crlRefresh.next(),
     mail,
     stop: () => shutdown.run(),
   };
+}
+
+/**
+ * Certificate events go to the event log and, with CERTWRIGHT_WEBHOOK_URLS, to each webhook in the
+ * background after the log write; deliveries still retrying at shutdown are given up.
+ */
+function eventPublisher(
+  eventLog: EventLog,
+  webhookUrls: string[],
+  log: (entry: Record<string, unknown>) => void,
+  shutdown: ShutdownSequence,
+): EventPublisher {
+  if (webhookUrls.length === 0) return eventLog;
+  const webhooks = new WebhookPublisher(webhookUrls, { log });
+  shutdown.add(() => webhooks.stop());
+  return new FanOutPublisher(eventLog, [webhooks], log);
 }
 
 /** Validation mail goes to the SMTP server when one is set, else into the outbox directory. */

@@ -14,6 +14,11 @@ export interface ScheduleTimerOptions {
 }
 
 export interface ScheduleTimer {
+  /**
+   * Runs the schedule now, after any run under way (runs never overlap), and answers its result or throws
+   * its error. The timed runs keep their rhythm.
+   */
+  runNow(): Promise<unknown>;
   /** No run starts after this; resolves once a run under way has finished. */
   stop(): Promise<void>;
 }
@@ -36,13 +41,24 @@ export function startScheduleTimer(options: ScheduleTimerOptions): ScheduleTimer
   let timeout: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
-  const runOnce = async () => {
-    const startedAt = clock.now().getTime();
+  /** One run, logged; what it answers or throws is passed on. */
+  const loggedRun = async (): Promise<unknown> => {
     try {
-      log({ message: 'schedule ran', result: await options.run() });
-      nextRunAt = startedAt + intervalMs;
+      const result = await options.run();
+      log({ message: 'schedule ran', result });
+      return result;
     } catch (error) {
       log({ level: 'error', message: 'schedule run failed', error: String(error) });
+      throw error;
+    }
+  };
+
+  const timedRun = async () => {
+    const startedAt = clock.now().getTime();
+    try {
+      await loggedRun();
+      nextRunAt = startedAt + intervalMs;
+    } catch {
       nextRunAt = startedAt + Math.min(intervalMs, RETRY_AFTER_FAILURE_MS);
     }
   };
@@ -51,18 +67,35 @@ export function startScheduleTimer(options: ScheduleTimerOptions): ScheduleTimer
     timeout = undefined;
     if (stopped) return;
     const now = clock.now().getTime();
-    if (now < nextRunAt) {
-      timeout = setTimeout(tick, Math.min(tickMs, nextRunAt - now)).unref();
+    if (now < nextRunAt || running) {
+      // A run started by runNow is under way: look again a tick later.
+      timeout = setTimeout(tick, running ? tickMs : Math.min(tickMs, nextRunAt - now)).unref();
       return;
     }
-    running = runOnce().finally(() => {
+    running = timedRun().finally(() => {
       running = undefined;
       tick();
     });
   };
 
+  const runNow = async (): Promise<unknown> => {
+    while (running) await running;
+    if (stopped) throw new Error('The schedule timer is stopped.');
+    const run = loggedRun();
+    running = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    const settled = running;
+    void settled.finally(() => {
+      if (running === settled) running = undefined;
+    });
+    return run;
+  };
+
   tick();
   return {
+    runNow,
     async stop() {
       stopped = true;
       if (timeout) clearTimeout(timeout);

@@ -141,6 +141,39 @@ describe('startScheduleTimer', () => {
   });
 });
 
+describe('ScheduleTimer.runNow', () => {
+  it('runs after the run under way, never beside it, and answers its result', async () => {
+    const { state, release, timer } = startHeldTimer();
+    await ticks();
+    expect(state.runs).toBe(1);
+
+    const now = timer.runNow();
+    await ticks();
+    expect(state.runs).toBe(1);
+    state.hold = undefined;
+    release();
+
+    expect(await now).toEqual({ run: 2 });
+    expect(state.maxActive).toBe(1);
+    await timer.stop();
+  });
+
+  it('throws what the run throws, and keeps the timed runs going', async () => {
+    const clock = new FakeClock();
+    const { state, run, log } = schedule();
+    const timer = startScheduleTimer({ run, log, clock, intervalSeconds: INTERVAL_SECONDS, tickMs: TICK_MS });
+    await ticks();
+    state.failNext = true;
+
+    await expect(timer.runNow()).rejects.toThrow('table unavailable');
+    clock.advance(INTERVAL_SECONDS * 1000);
+    await ticks();
+    expect(state.runs).toBe(3);
+    await timer.stop();
+    await expect(timer.runNow()).rejects.toThrow('stopped');
+  });
+});
+
 describe('scheduledEvent', () => {
   it('is shaped as EventBridge sends a schedule rule’s target', () => {
     expect(
