@@ -69,7 +69,11 @@ export class LocalWorkflowRunner implements WorkflowStarter {
   async start(executionName: string, input: WorkflowInput): Promise<void> {
     if (this.running.has(executionName)) return;
     const retryIntervalMs = this.options.retryIntervalMs;
-    const json = { certificateArn: input.certificateArn, ...(input.once ? { once: true } : {}) };
+    const json = {
+      certificateArn: input.certificateArn,
+      ...(input.once ? { once: true } : {}),
+      ...(input.renewal ? { renewal: true } : {}),
+    };
     const execution = this.stateMachine.run(json, {
       overrides: {
         taskResourceLocalHandlers: this.handlersByState,

@@ -1,6 +1,7 @@
 import { parseCertificateArn } from '../arn.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import type { CertificateRecord } from '../model.ts';
+import type { PollSchedule } from '../settings.ts';
 import type { CheckValidationDeps, ValidationCheckResult } from './check-validation.ts';
 import { applyProof, collectProofs } from './domain-proofs.ts';
 import { pollDelaySeconds } from './poll-schedule.ts';
@@ -18,10 +19,25 @@ export const PENDING_DOMAIN_VALIDATION = 'PENDING_DOMAIN_VALIDATION';
 export type RenewalCheckResult = ValidationCheckResult & { cycle: number };
 
 /**
+ * The longest wait between two checks of a renewal, instead of the poll schedule's cap. A renewal may wait
+ * for its names for the whole renewal window (60 days by default), and one Step Functions execution keeps
+ * at most 25,000 history events (about 9 per check): hourly checks keep a 90-day wait under 20,000.
+ */
+export const RENEWAL_POLL_MAX_SECONDS = 3600;
+
+/** The poll schedule's growth, capped at RENEWAL_POLL_MAX_SECONDS rather than its own cap (when lower). */
+export function renewalPollDelaySeconds(attempt: number, schedule: PollSchedule): number {
+  return pollDelaySeconds(attempt, {
+    ...schedule,
+    maxSeconds: Math.max(schedule.maxSeconds, RENEWAL_POLL_MAX_SECONDS),
+  });
+}
+
+/**
  * One round of a renewal's validation loop, with the same DNS proof and CAA checks as a first issuance,
  * recorded on the renewal's own validations. A name still unproven after a check puts the renewal in
- * PENDING_VALIDATION (PENDING_DOMAIN_VALIDATION) and the loop goes on with the poll schedule until the
- * certificate's NotAfter; then the run ends (TIMED_OUT) and the schedule expires the certificate.
+ * PENDING_VALIDATION (PENDING_DOMAIN_VALIDATION) and the loop goes on with the poll schedule, its waits
+ * growing up to RENEWAL_POLL_MAX_SECONDS, until the certificate's NotAfter; then the run ends (TIMED_OUT) and the schedule expires the certificate.
  * STOPPED, without writing, when the certificate is no longer ISSUED or its renewal of `cycle` is over.
  */
 export async function checkRenewalValidation(
@@ -40,7 +56,10 @@ export async function checkRenewalValidation(
   const deadline = Date.parse(renewalDeadline(certificate));
   if (now.getTime() >= deadline) return { ...stopped, outcome: 'TIMED_OUT' };
   const secondsToDeadline = Math.ceil((deadline - now.getTime()) / 1000);
-  const waitSeconds = Math.min(pollDelaySeconds(attempt, deps.pollSchedule), Math.max(1, secondsToDeadline));
+  const waitSeconds = Math.min(
+    renewalPollDelaySeconds(attempt, deps.pollSchedule),
+    Math.max(1, secondsToDeadline),
+  );
   const checkedAt = now.toISOString();
   const nextCheckAt = new Date(now.getTime() + waitSeconds * 1000).toISOString();
 
