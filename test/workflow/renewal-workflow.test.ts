@@ -4,8 +4,10 @@
  * The store is dynalite; DNS is scripted; mail goes to a recording Mailer; only the Wait state and retry
  * intervals are shortened.
  */
+
 import { describe, expect, it } from 'vitest';
 import { createApprovalDesk } from '../../functions/core/approvals/approval-desk-service.ts';
+import { updateCertificate } from '../../functions/core/certificates/update-certificate.ts';
 import type { CertificateRecord, ValidationMethod } from '../../functions/core/model.ts';
 import { startRenewal } from '../../functions/core/renewal/start-renewal.ts';
 import { eventually } from '../support/eventually.ts';
@@ -259,9 +261,10 @@ describe('renewal workflow', () => {
       return current.renewal?.status === 'PENDING_VALIDATION' && current;
     }, 'cycle 1 to wait for validation');
 
-    // Cycle 1 ends some other way and cycle 2 starts, while cycle 1's run still waits to check again.
-    const cycle2 = await backends.store.save({
-      ...waiting,
+    // Cycle 1 ends some other way and cycle 2 starts, while cycle 1's run still waits to check again (it may
+    // write one more check meanwhile: the change is re-applied on the record it finds).
+    const cycle2 = await updateCertificate(backends.store, waiting.accountId, waiting.id, (current) => ({
+      ...current,
       renewal: {
         status: 'PENDING_AUTO_RENEWAL',
         updatedAt: w.clock.now().toISOString(),
@@ -271,7 +274,7 @@ describe('renewal workflow', () => {
           status: 'PENDING_VALIDATION' as const,
         })),
       },
-    });
+    }));
     w.publishRecords(before);
     await w.runner.idle();
     expect(await w.stored(before.arn)).toEqual(cycle2);
