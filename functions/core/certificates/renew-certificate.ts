@@ -10,15 +10,13 @@ import { startRenewal } from '../renewal/start-renewal.ts';
 import { findCertificate } from './find-certificate.ts';
 import { type RenewalEligibilityPolicy, renewalEligibility } from './renewal-eligibility.ts';
 
-/** Without the deployment's renewal policy: ACM's own rule (in use or exported). */
-const ACM_ELIGIBILITY: RenewalEligibilityPolicy = { renewAllIssued: false };
-
 export interface RenewCertificateDeps {
   store: CertificateStore;
   workflow: WorkflowStarter;
   region: string;
   clock: Clock;
-  renewal?: RenewalEligibilityPolicy;
+  /** The deployment's eligibility policy (settings.renewal). */
+  renewal: RenewalEligibilityPolicy;
 }
 
 /**
@@ -34,7 +32,7 @@ export async function renewCertificate(
   arn: string,
 ): Promise<void> {
   const certificate = await findCertificate(deps, accountId, arn);
-  const policy = deps.renewal ?? ACM_ELIGIBILITY;
+  const policy = deps.renewal;
   const refusal = renewalRefusal(certificate, policy);
   if (refusal) throw refusal;
   if (await startRenewal(deps, accountId, certificate.id)) return;

@@ -31,7 +31,8 @@ const dynamo = useDynaliteStore();
 function setup() {
   const clock = new FakeClock(START);
   const workflow = new RecordingWorkflow();
-  return { clock, workflow, deps: { store: dynamo.store, workflow, region: REGION, clock } };
+  const renewal = { renewAllIssued: false };
+  return { clock, workflow, deps: { store: dynamo.store, workflow, region: REGION, clock, renewal } };
 }
 
 const BODY = issuedBody({ subject: 'CN=example.test' });
