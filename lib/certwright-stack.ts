@@ -140,7 +140,7 @@ export class CertwrightStack extends Stack {
   readonly api: RestApi;
   /** Where certificate events go (ACM's detail-types, source certwright.acm). */
   readonly eventBus: EventBus;
-  /** Runs the schedule function: expiry today, renewals when they come. */
+  /** Runs the schedule function: expiry notices, managed renewals, expiry. */
   readonly scheduleRule: Rule;
   /** Holds the CRL object, readable by anyone (relying parties fetch it over plain HTTP). */
   readonly crlBucket: Bucket;
@@ -205,7 +205,8 @@ export class CertwrightStack extends Stack {
 
     this.eventBus = new EventBus(this, 'CertificateEvents', {
       eventBusName: `${this.stackName}-certificate-events`,
-      description: 'Certwright certificate events: issued, expired (ACM detail-types, source certwright.acm)',
+      description:
+        'Certwright certificate events: available, approaching expiration, renewal action required, expired, revoked (ACM detail-types, source certwright.acm)',
     });
 
     // --- The CRL bucket: one public object. ACLs are off (bucket owner enforced) and public ACLs blocked; the
@@ -297,10 +298,21 @@ export class CertwrightStack extends Stack {
       }),
       schedule: new CertwrightFunction(this, 'Schedule', {
         entry: 'schedule',
-        description: 'Certwright schedule: expires certificates past NotAfter, announces missed issuances',
-        // Pages through every certificate due; a run that stops early is finished by the next one.
-        timeout: Duration.minutes(5),
-        environment: { ...tableName, CERTWRIGHT_EVENT_BUS_NAME: this.eventBus.eventBusName },
+        description:
+          'Certwright schedule: expiry notices, managed renewals, expiry of certificates past NotAfter',
+        // Pages through every certificate due, 25 at a time; a run stops a minute before its timeout and
+        // the certificates it did not reach stay due for the next run.
+        timeout: Duration.minutes(15),
+        environment: {
+          ...tableName,
+          CERTWRIGHT_EVENT_BUS_NAME: this.eventBus.eventBusName,
+          CERTWRIGHT_RENEWAL_WINDOW_DAYS: String(settings.renewalWindowDays),
+          CERTWRIGHT_RENEW_ALL_ISSUED: String(settings.renewAllIssued),
+          ...optional(
+            'CERTWRIGHT_NOTIFICATION_EMAIL',
+            settings.notificationEmails.length > 0 ? settings.notificationEmails.join(',') : undefined,
+          ),
+        },
       }),
       approval: new CertwrightFunction(this, 'Approval', {
         entry: 'approval',
@@ -325,6 +337,8 @@ export class CertwrightStack extends Stack {
           CERTWRIGHT_ALLOWED_DOMAINS: settings.allowedDomains.join(','),
           CERTWRIGHT_MAX_CERTIFICATES: String(settings.maxCertificates),
           CERTWRIGHT_MAX_REQUESTS_PER_YEAR: String(settings.maxRequestsPerYear),
+          // RenewalEligibility in DescribeCertificate and the certificates RenewCertificate accepts.
+          CERTWRIGHT_RENEW_ALL_ISSUED: String(settings.renewAllIssued),
         },
       }),
     };
@@ -432,8 +446,8 @@ export class CertwrightStack extends Stack {
       );
     }
 
-    // --- SES: the functions that send approval mail (the publish task, and the API for ResendValidationEmail)
-    // may send from the sender only.
+    // --- SES: the functions that send mail (approval mail: the publish task, and the API for
+    // ResendValidationEmail; notices: the schedule) may send from the sender only.
     if (settings.emailSender) {
       const sender = settings.emailSender;
       const identityArn = Stack.of(this).formatArn({
@@ -441,7 +455,13 @@ export class CertwrightStack extends Stack {
         resource: 'identity',
         resourceName: sender.sesIdentity,
       });
-      for (const name of ['publishValidationRecords', 'api'] as const) {
+      // The schedule mails Renewal Action Required when notification addresses are set.
+      const senders = [
+        'publishValidationRecords',
+        'api',
+        ...(settings.notificationEmails.length > 0 ? (['schedule'] as const) : []),
+      ] as const;
+      for (const name of senders) {
         const fn = this.functions[name];
         fn.role.addToPrincipalPolicy(
           new PolicyStatement({
@@ -455,13 +475,13 @@ export class CertwrightStack extends Stack {
       }
     }
 
-    // --- Events: the CA announces what it issued; the schedule, what expired.
+    // --- Events: the CA announces what it issued; the schedule, what approaches expiry, needs action or expired.
     this.eventBus.grantPutEventsTo(this.functions.issueCertificate.role);
     this.eventBus.grantPutEventsTo(this.functions.schedule.role);
     // Import and revocation events.
     this.eventBus.grantPutEventsTo(this.functions.api.role);
     this.scheduleRule = new Rule(this, 'ScheduleRule', {
-      description: `Certwright schedule (${settings.schedule}): expiry and announcements of certificates due`,
+      description: `Certwright schedule (${settings.schedule}): expiry notices, renewals and expiry of certificates due`,
       schedule: Schedule.expression(settings.schedule),
       targets: [
         new LambdaFunction(this.functions.schedule.function, {
@@ -533,6 +553,15 @@ export class CertwrightStack extends Stack {
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [check.functionArn] }),
     );
     api.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [this.stateMachine.stateMachineArn],
+      }),
+    );
+    // Managed renewal: the schedule starts each renewal cycle as an execution of the same workflow.
+    const schedule = this.functions.schedule;
+    schedule.function.addEnvironment('CERTWRIGHT_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    schedule.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['states:StartExecution'],
         resources: [this.stateMachine.stateMachineArn],

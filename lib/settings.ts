@@ -65,6 +65,12 @@ export interface DeploySettings {
   allowedDomains: string[];
   maxCertificates: number;
   maxRequestsPerYear: number;
+  /** Managed renewal starts this many days before a certificate's NotAfter. */
+  renewalWindowDays: number;
+  /** Every issued certificate is eligible for managed renewal, not only those in use or exported. */
+  renewAllIssued: boolean;
+  /** Where Renewal Action Required notices are mailed (needs emailSender); none when empty. */
+  notificationEmails: string[];
 }
 
 export interface EmailSender {
@@ -106,6 +112,9 @@ export const SETTING_KEYS = {
   allowedDomains: 'allowedDomains',
   maxCertificates: 'maxCertificates',
   maxRequestsPerYear: 'maxRequestsPerYear',
+  renewalWindowDays: 'renewalWindowDays',
+  renewAllIssued: 'renewAllIssued',
+  notificationEmails: 'notificationEmail',
 } as const satisfies Record<keyof DeploySettings, string>;
 
 /** Read with emailSender: the SES identity, when it is not the sender address's domain. */
@@ -133,6 +142,9 @@ export const DEFAULT_DEPLOY_SETTINGS = {
   allowedDomains: [] as string[],
   maxCertificates: 100,
   maxRequestsPerYear: 200,
+  renewalWindowDays: 60,
+  renewAllIssued: false,
+  notificationEmails: [] as string[],
 };
 
 /**
@@ -258,10 +270,28 @@ export function readDeploySettings(node: Node): DeploySettings {
       1,
       10_000_000,
     ),
+    renewalWindowDays: integer(
+      'renewalWindowDays',
+      raw('renewalWindowDays'),
+      DEFAULT_DEPLOY_SETTINGS.renewalWindowDays,
+      1,
+      3650,
+    ),
+    renewAllIssued: booleanSetting(
+      'renewAllIssued',
+      raw('renewAllIssued'),
+      DEFAULT_DEPLOY_SETTINGS.renewAllIssued,
+    ),
+    notificationEmails: emailAddresses('notificationEmail', raw('notificationEmails')),
   };
   if (settings.caCertificate && settings.caMode !== 'INTERMEDIATE') {
     throw new DeploySettingsError(
       'caCertificateFile is for caMode=INTERMEDIATE: the certificate your root signed for the CA key.',
+    );
+  }
+  if (settings.notificationEmails.length > 0 && !settings.emailSender) {
+    throw new DeploySettingsError(
+      'notificationEmail needs emailSender: Renewal Action Required notices are sent from it (through SES).',
     );
   }
   if (settings.pollMaxSeconds < settings.pollInitialSeconds) {
@@ -521,6 +551,30 @@ function nameList(
     );
   }
   return names;
+}
+
+function booleanSetting(key: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new DeploySettingsError(`${key} must be true or false, got ${JSON.stringify(value)}.`);
+}
+
+/** Addresses as a JSON list in cdk.json or comma-separated from `-c`; lowercase, without repeats. */
+function emailAddresses(key: string, value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  const entries = Array.isArray(value)
+    ? value
+    : typeof value === 'string'
+      ? value.split(',').filter((entry) => entry.trim() !== '')
+      : undefined;
+  const addresses = entries?.map((entry) => (typeof entry === 'string' ? entry.trim().toLowerCase() : ''));
+  if (!addresses || addresses.length === 0 || !addresses.every((address) => EMAIL_ADDRESS.test(address))) {
+    throw new DeploySettingsError(
+      `${key} must be email addresses such as ops@example.com, comma-separated or a JSON list, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return [...new Set(addresses)];
 }
 
 function optionalWhoisServer(value: unknown): { whoisServer?: string } {

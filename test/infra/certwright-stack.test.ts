@@ -238,10 +238,10 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
     expect(grantsOf('kms:ThisActionDoesNotExist')).toEqual([]);
   });
 
-  it('lets only the API start workflow executions, on this state machine only', () => {
+  it('lets only the API (requests, RenewCertificate) and the schedule (managed renewal) start workflow executions, on this state machine only', () => {
     const starts = grantsOf('states:StartExecution');
-    expect(starts.map((grant) => grant.principal)).toEqual([roleOf('api')]);
-    expect(starts[0]?.resource).toEqual({ Ref: logicalId(stack.stateMachine) });
+    expect(starts.map((grant) => grant.principal).sort()).toEqual([roleOf('api'), roleOf('schedule')].sort());
+    for (const grant of starts) expect(grant.resource).toEqual({ Ref: logicalId(stack.stateMachine) });
   });
 
   it('lets only the publish function change records, only in the configured hosted zones', () => {
@@ -480,6 +480,7 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
         'CERTWRIGHT_MAX_CERTIFICATES',
         'CERTWRIGHT_MAX_REQUESTS_PER_YEAR',
         'CERTWRIGHT_CRL_FUNCTION_ARN',
+        'CERTWRIGHT_RENEW_ALL_ISSUED',
       ].sort(),
     );
     expect(environment('issueCertificate')).toEqual(
@@ -518,7 +519,15 @@ describe('the CDK stack', { timeout: 60_000 }, () => {
       ].sort(),
     );
     expect(environment('recordFailure')).toEqual(common);
-    expect(environment('schedule')).toEqual([...common, 'CERTWRIGHT_EVENT_BUS_NAME'].sort());
+    expect(environment('schedule')).toEqual(
+      [
+        ...common,
+        'CERTWRIGHT_EVENT_BUS_NAME',
+        'CERTWRIGHT_STATE_MACHINE_ARN',
+        'CERTWRIGHT_RENEWAL_WINDOW_DAYS',
+        'CERTWRIGHT_RENEW_ALL_ISSUED',
+      ].sort(),
+    );
     const publish = resources[functionOf('publishValidationRecords')]?.Properties?.Environment as {
       Variables: Json;
     };

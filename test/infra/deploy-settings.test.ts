@@ -76,6 +76,9 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       allowedDomains: '.example.com',
       maxCertificates: '500',
       maxRequestsPerYear: '1000',
+      renewalWindowDays: '30',
+      renewAllIssued: 'true',
+      notificationEmail: 'Ops@Example.com, security@example.com',
     });
     expect(settings).toEqual({
       validationDomain: 'validations.example.com',
@@ -107,6 +110,9 @@ describe('deploy settings from CDK context', { timeout: 60_000 }, () => {
       allowedDomains: ['.example.com'],
       maxCertificates: 500,
       maxRequestsPerYear: 1000,
+      renewalWindowDays: 30,
+      renewAllIssued: true,
+      notificationEmails: ['ops@example.com', 'security@example.com'],
     });
   });
 

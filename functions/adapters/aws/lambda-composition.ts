@@ -253,12 +253,35 @@ export async function composeRecordFailureHandler(
   return createRecordFailureHandler({ store });
 }
 
-/** The schedule rule's target: expires certificates past their NotAfter and publishes their events. */
+/**
+ * The schedule rule's target: expires certificates past their NotAfter, sends the expiry notices, starts
+ * managed renewals (executions of the certificate workflow) and mails Renewal Action Required to the
+ * notification addresses.
+ */
 export async function composeScheduleHandler(
   env: Environment = process.env,
 ): Promise<Handler<ScheduledEvent, ScheduleRun>> {
   const { aws, store } = common(env);
-  return createScheduleHandler({ store, events: eventPublisher(aws), clock: systemClock });
+  return createScheduleHandler({
+    store,
+    events: eventPublisher(aws),
+    clock: systemClock,
+    renewal: {
+      workflow: new StepFunctionsStarter(sfnClient(aws.settings.region), required(aws, 'stateMachineArn')),
+      mailer: notificationMailer(aws),
+      settings: aws.settings.renewal,
+    },
+  });
+}
+
+/** SES from the configured sender; without one, a mailer that fails naming the variable (synth refuses it). */
+function notificationMailer(aws: AwsEnvironment): Mailer {
+  if (aws.emailSender === undefined)
+    return new UnconfiguredMailer(`this deployment has no email sender (${AWS_ENV.emailSender} is not set).`);
+  return new SesMailer(sesClient(aws.settings.region), {
+    from: aws.emailSender,
+    identityArn: aws.sesIdentityArn,
+  });
 }
 
 /**
