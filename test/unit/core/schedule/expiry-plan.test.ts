@@ -1,0 +1,116 @@
+/** The schedule's plan as pure functions: when renewal starts, what is due, when the next visit is; the mail. */
+import { describe, expect, it } from 'vitest';
+import type { CertificateRecord, IssuedCertificate } from '../../../../functions/core/model.ts';
+import {
+  actionRequiredDue,
+  nextVisit,
+  renewalStartsAt,
+  renewalStep,
+} from '../../../../functions/core/schedule/expiry-plan.ts';
+import { renewalNoticeMail } from '../../../../functions/core/schedule/renewal-notice-mail.ts';
+import { DAY_MS, issuedCertificate, NOT_AFTER, RENEWAL_SETTINGS } from './schedule-fixtures.ts';
+
+const issued = issuedCertificate().issued as IssuedCertificate;
+const notAfter = Date.parse(NOT_AFTER);
+const daysBefore = (days: number) => new Date(notAfter - days * DAY_MS);
+
+describe('renewalStartsAt', () => {
+  it('is windowDays before NotAfter', () => {
+    expect(new Date(renewalStartsAt(issued, 60)).toISOString()).toBe('2027-01-31T07:15:41.000Z');
+  });
+
+  it('is never in the first half of the validity, so a body shorter than the window is not renewed at once', () => {
+    const short = { ...issued, notBefore: '2027-03-02T07:15:41.000Z' };
+    expect(new Date(renewalStartsAt(short, 60)).toISOString()).toBe('2027-03-17T07:15:41.000Z');
+  });
+});
+
+describe('renewalStep', () => {
+  const stuck = (status: 'PENDING_VALIDATION' | 'FAILED', updatedAt: string): CertificateRecord =>
+    issuedCertificate({ renewal: { status, updatedAt, cycle: 1 } });
+
+  it('starts an eligible certificate in the window, resumes one under way, and leaves the rest', () => {
+    expect(renewalStep(issuedCertificate(), daysBefore(61), RENEWAL_SETTINGS)).toBeUndefined();
+    expect(renewalStep(issuedCertificate(), daysBefore(60), RENEWAL_SETTINGS)).toBe('START');
+    expect(renewalStep(issuedCertificate({ inUseBy: [] }), daysBefore(30), RENEWAL_SETTINGS)).toBeUndefined();
+    expect(renewalStep(stuck('PENDING_VALIDATION', NOT_AFTER), daysBefore(30), RENEWAL_SETTINGS)).toBe(
+      'RESUME',
+    );
+    expect(
+      renewalStep(issuedCertificate({ type: 'IMPORTED' }), daysBefore(30), RENEWAL_SETTINGS),
+    ).toBeUndefined();
+  });
+
+  it('tries a failed renewal again a day after it failed', () => {
+    const failedAt = daysBefore(20);
+    const failed = stuck('FAILED', failedAt.toISOString());
+    expect(renewalStep(failed, new Date(failedAt.getTime() + DAY_MS - 1), RENEWAL_SETTINGS)).toBeUndefined();
+    expect(renewalStep(failed, new Date(failedAt.getTime() + DAY_MS), RENEWAL_SETTINGS)).toBe('START');
+  });
+});
+
+describe('actionRequiredDue', () => {
+  it('answers every threshold reached and not sent while the renewal needs action', () => {
+    const certificate = issuedCertificate({
+      renewal: { status: 'PENDING_VALIDATION', updatedAt: NOT_AFTER, cycle: 1 },
+      expiryNotices: { actionRequiredSent: [45] },
+    });
+    expect(actionRequiredDue(certificate, daysBefore(14.5))).toEqual([30, 15]);
+    expect(
+      actionRequiredDue(
+        { ...certificate, renewal: { status: 'PENDING_AUTO_RENEWAL', updatedAt: NOT_AFTER } },
+        daysBefore(14.5),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('nextVisit', () => {
+  it('is the earliest of what falls due, never later than NotAfter', () => {
+    const at = daysBefore(100);
+    expect(nextVisit(issuedCertificate(), at, 45, RENEWAL_SETTINGS).toISOString()).toBe(
+      '2027-01-31T07:15:41.000Z',
+    );
+    expect(nextVisit(issuedCertificate(), at, 45, undefined).toISOString()).toBe('2027-02-15T07:15:41.000Z');
+    expect(
+      nextVisit(
+        issuedCertificate(),
+        new Date('2027-03-31T09:00:00.000Z'),
+        45,
+        RENEWAL_SETTINGS,
+      ).toISOString(),
+    ).toBe('2027-04-01T00:00:00.000Z');
+    expect(nextVisit(issuedCertificate(), new Date(NOT_AFTER), 45, RENEWAL_SETTINGS).toISOString()).toBe(
+      NOT_AFTER,
+    );
+  });
+});
+
+describe('renewalNoticeMail', () => {
+  it('says which certificate, when it expires, why, and what to do, with the HTML escaped', () => {
+    const certificate = issuedCertificate({
+      renewal: {
+        status: 'FAILED',
+        statusReason: '<CAA_ERROR & more>',
+        updatedAt: NOT_AFTER,
+        cycle: 1,
+        domainValidations: issuedCertificate().domainValidations.map((dv) => ({
+          ...dv,
+          status: 'PENDING_VALIDATION',
+        })),
+      },
+    });
+
+    const mail = renewalNoticeMail(certificate, ['ops@example.test'], daysBefore(15));
+
+    expect(mail.to).toEqual(['ops@example.test']);
+    expect(mail.subject).toBe('Action required: the certificate for www.example.test expires in 15 days');
+    expect(mail.text).toContain(certificate.arn);
+    expect(mail.text).toContain('Renewal status reason: <CAA_ERROR & more>');
+    expect(mail.text).toContain(
+      'www.example.test: put the CNAME record _0123456789abcdef0123456789abcdef.example.test.',
+    );
+    expect(mail.html).toContain('&lt;CAA_ERROR &amp; more&gt;');
+    expect(mail.html).not.toContain('<CAA_ERROR');
+  });
+});
