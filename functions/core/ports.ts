@@ -69,8 +69,11 @@ export interface CertificateStore {
    * version incremented. Throws ConcurrentModificationError when another write came first or it is gone.
    */
   save(certificate: CertificateRecord): Promise<CertificateRecord>;
-  /** Deletes the certificate if it exists. Answers whether this call deleted it. */
-  delete(accountId: string, certificateId: string): Promise<boolean>;
+  /**
+   * Deletes the certificate if it exists (and, with `expectedVersion`, only if it is still at that version:
+   * else ConcurrentModificationError). Answers whether this call deleted it.
+   */
+  delete(accountId: string, certificateId: string, expectedVersion?: number): Promise<boolean>;
   /**
    * One page of an account's certificates that pass every filter given, in key order (by certificate id),
    * which stays stable while certificates are added or removed. A missing or empty filter list leaves that

@@ -185,15 +185,28 @@ export class DynamoDbCertificateStore implements CertificateStore {
     return { ...certificate, version: newVersion };
   }
 
-  async delete(accountId: string, certificateId: string): Promise<boolean> {
-    const { Attributes } = await this.documents.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: certificateKey(accountId, certificateId),
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return Attributes !== undefined;
+  async delete(accountId: string, certificateId: string, expectedVersion?: number): Promise<boolean> {
+    try {
+      const { Attributes } = await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: certificateKey(accountId, certificateId),
+          ReturnValues: 'ALL_OLD',
+          ...(expectedVersion === undefined
+            ? {}
+            : {
+                ConditionExpression: 'attribute_not_exists(pk) OR version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
+        }),
+      );
+      return Attributes !== undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw new ConcurrentModificationError(
+        `Certificate ${certificateId} is no longer at version ${expectedVersion}`,
+      );
+    }
   }
 
   /**

@@ -1,6 +1,31 @@
-import { ResourceInUseError } from '../errors.ts';
+import { ConcurrentModificationError, ResourceInUseError } from '../errors.ts';
 import type { CertificateStore } from '../ports.ts';
 import { findCertificate } from './find-certificate.ts';
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Deletes the certificate if it is not in use, conditional on the version checked: a resource associated
+ * meanwhile is never deleted with it (the check is made again on the new version). Answers whether this
+ * call deleted it.
+ */
+async function deleteUnused(
+  deps: { store: CertificateStore; region: string },
+  accountId: string,
+  arn: string,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const certificate = await findCertificate(deps, accountId, arn);
+    if (certificate.inUseBy.length > 0) {
+      throw new ResourceInUseError(`Certificate ${arn} is in use by ${certificate.inUseBy.join(', ')}.`);
+    }
+    try {
+      return await deps.store.delete(accountId, certificate.id, certificate.version);
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
 
 /**
  * Deletes a certificate and its sealed key. A pending certificate's workflow stops at its next step. The
@@ -12,11 +37,7 @@ export async function deleteCertificate(
   accountId: string,
   arn: string,
 ): Promise<void> {
-  const certificate = await findCertificate(deps, accountId, arn);
-  if (certificate.inUseBy.length > 0) {
-    throw new ResourceInUseError(`Certificate ${arn} is in use by ${certificate.inUseBy.join(', ')}.`);
-  }
-  if (!(await deps.store.delete(accountId, certificate.id))) return;
+  if (!(await deleteUnused(deps, accountId, arn))) return;
   try {
     await deps.store.releaseHeldCertificate(accountId);
   } catch {

@@ -145,7 +145,8 @@ function hookedStore(hooks: StoreHooks): CertificateStore {
       }
       return store.save(certificate);
     },
-    delete: (accountId, certificateId) => store.delete(accountId, certificateId),
+    delete: (accountId, certificateId, expectedVersion) =>
+      store.delete(accountId, certificateId, expectedVersion),
     list: (accountId, query) => store.list(accountId, query),
     claimIdempotencyToken: (accountId, token, arn, now, windowSeconds) =>
       store.claimIdempotencyToken(accountId, token, arn, now, windowSeconds),
