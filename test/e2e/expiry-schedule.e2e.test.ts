@@ -95,12 +95,16 @@ describe('the local stack schedule', () => {
     clock.advance(INTERVAL_SECONDS * 1000);
     expect(await nextScheduleRun()).toMatchObject({ result: { examined: 0, expired: 0 } });
 
+    // A 1-day certificate is within DaysBeforeExpiry (45) from the start: the run a second before NotAfter
+    // sent its one Approaching Expiration (a UTC day has one at most).
     const published = await events(stack);
     expect(published.map((event) => event['detail-type'])).toEqual([
       'ACM Certificate Available',
+      'ACM Certificate Approaching Expiration',
       'ACM Certificate Expired',
     ]);
-    expect(published[1]).toMatchObject({
+    expect(published[1]).toMatchObject({ detail: { DaysToExpiry: 1, CommonName: 'expiring.local.test' } });
+    expect(published[2]).toMatchObject({
       source: 'certwright.acm',
       account: accountId,
       resources: [arn],

@@ -519,9 +519,9 @@ describe('importCertificate events', () => {
         references: page.references.filter((reference) => reference.arn === arn),
       }));
     expect(await runSchedule({ ...deps, findDue: due }, clock.now())).toMatchObject({ announced: 1 });
-    expect(events.published.map((event) => [event.detailType, event.detail.Action])).toEqual([
-      ['ACM Certificate Available', 'IMPORT'],
-    ]);
+    // The same visit may also send Approaching Expiration (the test certificate expires within 45 days).
+    const available = events.published.filter((event) => event.detailType === 'ACM Certificate Available');
+    expect(available.map((event) => event.detail.Action)).toEqual(['IMPORT']);
   });
 });
 
