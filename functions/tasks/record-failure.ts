@@ -3,15 +3,12 @@ import { recordFailure, recordRenewalFailure } from '../core/certificates/record
 import type { CertificateStore, Clock } from '../core/ports.ts';
 import { type CertificateTaskEvent, eventCycle } from './task-event.ts';
 
-/** The clock dates a renewal's failure; a composition that passes none gets the system's. */
-const systemTime: Clock = { now: () => new Date() };
-
-export function createRecordFailureHandler(deps: { store: CertificateStore; clock?: Clock }) {
+/** The clock dates a renewal's failure. */
+export function createRecordFailureHandler(deps: { store: CertificateStore; clock: Clock }) {
   return middy(async (event: CertificateTaskEvent) => {
     console.error(JSON.stringify({ level: 'error', message: 'Certificate workflow failed', ...event }));
     if (event.renewal === true) {
-      const clock = deps.clock ?? systemTime;
-      await recordRenewalFailure({ store: deps.store, clock }, event.certificateArn, eventCycle(event));
+      await recordRenewalFailure(deps, event.certificateArn, eventCycle(event));
     } else {
       await recordFailure(deps, event.certificateArn);
     }

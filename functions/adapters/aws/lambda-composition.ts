@@ -250,7 +250,7 @@ export async function composeRecordFailureHandler(
   env: Environment = process.env,
 ): Promise<Handler<CertificateTaskEvent, unknown>> {
   const { store } = common(env);
-  return createRecordFailureHandler({ store });
+  return createRecordFailureHandler({ store, clock: systemClock });
 }
 
 /**
