@@ -275,7 +275,9 @@ export function readDeploySettings(node: Node): DeploySettings {
       raw('renewalWindowDays'),
       DEFAULT_DEPLOY_SETTINGS.renewalWindowDays,
       1,
-      3650,
+      // A renewal waiting for its names checks hourly within one execution, whose history holds 25,000
+      // events: 90 days of checks fit.
+      90,
     ),
     renewAllIssued: booleanSetting(
       'renewAllIssued',

@@ -155,7 +155,7 @@ export const LOCAL_SETTINGS = {
   renewalWindowDays: {
     env: 'CERTWRIGHT_RENEWAL_WINDOW_DAYS',
     default: '60',
-    help: 'Managed renewal of an eligible certificate starts this many days before its NotAfter.',
+    help: 'Managed renewal of an eligible certificate starts this many days before its NotAfter (1 to 90).',
   },
   renewAllIssued: {
     env: 'CERTWRIGHT_RENEW_ALL_ISSUED',
@@ -389,7 +389,12 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
     allowedDomains: domainList('allowedDomains', raw('allowedDomains') ?? ''),
     maxCertificates: number('maxCertificates', get('maxCertificates'), { min: 1, integer: true }),
     maxRequestsPerYear: number('maxRequestsPerYear', get('maxRequestsPerYear'), { min: 1, integer: true }),
-    renewalWindowDays: number('renewalWindowDays', get('renewalWindowDays'), { min: 1, integer: true }),
+    // A renewal waiting for its names checks hourly in one run: 90 days of checks fit its history.
+    renewalWindowDays: number('renewalWindowDays', get('renewalWindowDays'), {
+      min: 1,
+      max: 90,
+      integer: true,
+    }),
     renewAllIssued: flag('renewAllIssued', get('renewAllIssued')),
     notificationEmails: emailAddresses(raw('notificationEmail') ?? ''),
     webhookUrls: httpUrls(raw('webhookUrls') ?? ''),

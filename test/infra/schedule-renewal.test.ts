@@ -138,9 +138,8 @@ describe('renewal deploy settings', () => {
   });
 
   it('refuses a window outside 1 to 3650 days and a renewAllIssued that is not true or false', () => {
-    expect(refusal({ renewalWindowDays: '0' })).toContain(
-      'renewalWindowDays must be a number from 1 to 3650',
-    );
+    expect(refusal({ renewalWindowDays: '0' })).toContain('renewalWindowDays must be a number from 1 to 90');
+    expect(refusal({ renewalWindowDays: '91' })).toContain('renewalWindowDays must be a number from 1 to 90');
     expect(refusal({ renewalWindowDays: '7.5' })).toContain('renewalWindowDays must be a whole number');
     expect(refusal({ renewAllIssued: 'yes' })).toContain('renewAllIssued must be true or false');
   });

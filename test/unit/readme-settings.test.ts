@@ -495,6 +495,7 @@ describe('loadLocalSettings refuses bad values, naming the variable', () => {
     ['CERTWRIGHT_MAX_REQUESTS_PER_YEAR', ''],
     ['CERTWRIGHT_RENEWAL_WINDOW_DAYS', '0'],
     ['CERTWRIGHT_RENEWAL_WINDOW_DAYS', '1.5'],
+    ['CERTWRIGHT_RENEWAL_WINDOW_DAYS', '91'],
     ['CERTWRIGHT_RENEW_ALL_ISSUED', 'yes'],
     ['CERTWRIGHT_NOTIFICATION_EMAIL', 'ops'],
     ['CERTWRIGHT_WEBHOOK_URLS', 'ftp://127.0.0.1/hook'],

@@ -134,7 +134,11 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
       }),
     },
     renewal: {
-      windowDays: number(env, 'renewalWindowDays', defaults.renewal.windowDays, { min: 1, integer: true }),
+      windowDays: number(env, 'renewalWindowDays', defaults.renewal.windowDays, {
+        min: 1,
+        max: 90,
+        integer: true,
+      }),
       renewAllIssued: flag(env, 'renewAllIssued') ?? defaults.renewal.renewAllIssued,
       notificationEmails: notificationEmails(env) ?? defaults.renewal.notificationEmails,
     },

@@ -240,6 +240,7 @@ describe('awsSettingsFromEnv', () => {
     ['CERTWRIGHT_MAX_REQUESTS_PER_YEAR', 'unlimited'],
     ['CERTWRIGHT_MAX_REQUESTS_PER_YEAR', '-1'],
     ['CERTWRIGHT_RENEWAL_WINDOW_DAYS', '0'],
+    ['CERTWRIGHT_RENEWAL_WINDOW_DAYS', '91'],
     ['CERTWRIGHT_RENEW_ALL_ISSUED', 'yes'],
     ['CERTWRIGHT_NOTIFICATION_EMAIL', 'pki@example.com; ops'],
   ])('refuses %s=%s, naming the variable and the value', (variable, value) => {
