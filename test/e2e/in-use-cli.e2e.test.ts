@@ -20,7 +20,17 @@ import {
 const RESOURCE = 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/cli/0123456789abcdef';
 
 interface Described {
-  Certificate: { Status: string; InUseBy: string[]; RenewalEligibility: string };
+  Certificate: {
+    Status: string;
+    Serial: string;
+    InUseBy: string[];
+    RenewalEligibility: string;
+    RenewalSummary?: {
+      RenewalStatus: string;
+      DomainValidationOptions: Array<{ DomainName: string; ValidationStatus: string }>;
+      UpdatedAt: string;
+    };
+  };
 }
 
 async function issuedOn(stack: LocalStack, domainName: string): Promise<string> {
@@ -82,6 +92,39 @@ describe('aws acm with a certificate in use', () => {
       cliTarget(local.stack),
     );
     expect(gone.stderr).toContain('(ResourceNotFoundException)');
+  });
+});
+
+describe('aws acm renew-certificate', () => {
+  const local = useLocalStack();
+
+  it('renews a certificate in use: describe-certificate shows the RenewalSummary and a new serial', async () => {
+    const arn = await issuedOn(local.stack, 'cli-renew.local.test');
+    const before = (await describeWithCli(local.stack, arn)).Certificate;
+    expect(before.RenewalSummary).toBeUndefined();
+    await expectInUseCall(local.stack, 'AssociateCertificate', arn, RESOURCE);
+
+    const renewed = await runAwsCli(
+      ['acm', 'renew-certificate', '--certificate-arn', arn],
+      cliTarget(local.stack),
+    );
+    expect(renewed).toMatchObject({ code: 0, stdout: '' });
+
+    const after = await eventually(async () => {
+      const { Certificate } = await describeWithCli(local.stack, arn);
+      return Certificate.RenewalSummary?.RenewalStatus === 'SUCCESS' && Certificate;
+    }, 'the renewal to succeed');
+    expect(after).toMatchObject({
+      Status: 'ISSUED',
+      RenewalEligibility: 'ELIGIBLE',
+      RenewalSummary: {
+        RenewalStatus: 'SUCCESS',
+        DomainValidationOptions: [{ DomainName: 'cli-renew.local.test', ValidationStatus: 'SUCCESS' }],
+        // The CLI prints timestamps as ISO-8601.
+        UpdatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+    });
+    expect(after.Serial).not.toBe(before.Serial);
   });
 });
 
