@@ -59,6 +59,8 @@ async function printCredentials(settings: LocalSettings): Promise<void> {
     AWS_ACCESS_KEY_ID: key.accessKeyId,
     AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
     AWS_REGION: settings.region,
+    // AWS CLI v1 and older SDKs read only this one.
+    AWS_DEFAULT_REGION: settings.region,
     AWS_ENDPOINT_URL_ACM: `http://${hostPort(reachableAddress(settings.host), settings.port)}`,
   };
   for (const [name, value] of Object.entries(exports)) console.log(`export ${name}=${shellQuote(value)}`);

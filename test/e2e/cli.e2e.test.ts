@@ -31,6 +31,7 @@ describe('the certwright CLI', () => {
         `export AWS_ACCESS_KEY_ID=${ACCOUNT_A.accessKeyId}`,
         `export AWS_SECRET_ACCESS_KEY=${ACCOUNT_A.secretAccessKey}`,
         'export AWS_REGION=us-east-1',
+        'export AWS_DEFAULT_REGION=us-east-1',
         'export AWS_ENDPOINT_URL_ACM=http://127.0.0.1:5999',
         '',
       ].join('\n'),
