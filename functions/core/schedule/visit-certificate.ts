@@ -1,3 +1,4 @@
+import { updateCertificate } from '../certificates/update-certificate.ts';
 import { announceIssuance, awaitsAnnouncement } from '../events/announce-issuance.ts';
 import type { CertificateRecord } from '../model.ts';
 import type { CertificateStore, Clock, EventPublisher, Mailer, WorkflowStarter } from '../ports.ts';
@@ -69,8 +70,11 @@ export async function visitCertificate(
 }
 
 /**
- * An announced certificate's notices and renewal. Action required is judged on the certificate as read,
- * before a failed renewal is tried again, so the owner hears of the failure even when the retry follows.
+ * An announced certificate's notices, then its renewal. The notices are judged, recorded and sent on the
+ * certificate as the visit read it, before a renewal is started or tried again: the owner hears of a failed
+ * renewal with its own reason even when the retry follows, and a renewal that cannot be started holds back
+ * no notice. A failure of either is thrown once both were tried; a start that failed leaves the certificate
+ * due, so the next run tries it again.
  */
 async function superviseExpiry(
   deps: VisitDeps,
@@ -79,23 +83,12 @@ async function superviseExpiry(
 ): Promise<Pick<VisitOutcome, 'approaching' | 'actionRequired' | 'renewalStarted'>> {
   const daysBeforeExpiry = await deps.daysBeforeExpiry(certificate.accountId);
   const { renewal } = deps;
-  const actionRequired = renewal ? actionRequiredDue(certificate, now) : [];
-  const step = renewal ? renewalStep(certificate, now, renewal.settings) : undefined;
-  let renewalStarted = false;
-  if (renewal && step) {
-    const started = await startRenewal(
-      { store: deps.store, workflow: renewal.workflow, clock: deps.clock },
-      certificate.accountId,
-      certificate.id,
-    );
-    renewalStarted =
-      step === 'START' && started !== undefined && started.cycle !== certificate.renewal?.cycle;
-  }
   const claim = await recordVisit(deps.store, certificate, now, {
     daysBeforeExpiry,
-    actionRequired,
+    actionRequired: renewal ? actionRequiredDue(certificate, now) : [],
     renewal: renewal?.settings,
   });
+  const failures: unknown[] = [];
   await sendClaimedNotices(
     {
       store: deps.store,
@@ -104,10 +97,40 @@ async function superviseExpiry(
     },
     claim,
     now,
-  );
+  ).catch((error: unknown) => failures.push(error));
+
+  let renewalStarted = false;
+  const step = renewal ? renewalStep(certificate, now, renewal.settings) : undefined;
+  if (renewal && step) {
+    try {
+      const started = await startRenewal(
+        { store: deps.store, workflow: renewal.workflow, clock: deps.clock },
+        certificate.accountId,
+        certificate.id,
+      );
+      renewalStarted =
+        step === 'START' && started !== undefined && started.cycle !== certificate.renewal?.cycle;
+    } catch (error) {
+      failures.push(error);
+      await makeDue(deps.store, certificate, now).catch(() => {
+        // Then the visit planned above stands: at most a day away while a renewal is due or under way.
+      });
+    }
+  }
+  if (failures.length > 0) throw failures[0];
   return {
     approaching: claim.approaching,
     actionRequired: claim.actionRequired.length > 0,
     renewalStarted,
   };
+}
+
+/** Makes the certificate due at once (if it still has the body visited), for the next run to visit it. */
+async function makeDue(store: CertificateStore, visited: CertificateRecord, now: Date): Promise<void> {
+  const serialHex = visited.issued?.serialHex;
+  await updateCertificate(store, visited.accountId, visited.id, (current) =>
+    current.issued?.serialHex === serialHex && !(Date.parse(current.scheduledWorkAt ?? '') <= now.getTime())
+      ? { ...current, scheduledWorkAt: now.toISOString() }
+      : undefined,
+  );
 }

@@ -96,9 +96,15 @@ describe('the schedule over a certificate’s life', () => {
         );
     });
 
-    // Visited only when something is due: the first planning visit, the renewal start, then every day of the
-    // approaching window, and the day it expires.
-    expect(visitedDays(runs)).toEqual(['2026-03-02', '2027-01-31', ...APPROACHING_DAYS, '2027-04-01']);
+    // Visited only when something is due: the first planning visit, the renewal start and the day after it
+    // (planned before the start), then every day of the approaching window, and the day it expires.
+    expect(visitedDays(runs)).toEqual([
+      '2026-03-02',
+      '2027-01-31',
+      '2027-02-01',
+      ...APPROACHING_DAYS,
+      '2027-04-01',
+    ]);
     expect(runs.find(({ day }) => day === '2027-01-31')?.run).toMatchObject({ renewalsStarted: 1 });
     expect(runs.reduce((sum, { run }) => sum + run.renewalsStarted, 0)).toBe(1);
     // One renewal cycle: every start names its one execution (later ones resume it, idempotent by name).

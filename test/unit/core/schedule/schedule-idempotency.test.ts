@@ -150,11 +150,11 @@ describe('the schedule interrupted', () => {
     ]);
   });
 
-  it('starts no second cycle when a run fails after starting a renewal: the next one resumes the same run', async () => {
+  it('leaves the certificate due when the renewal’s write fails after the notices’: the next run starts that one cycle', async () => {
     const certificate = await stored(issuedCertificate());
     const clock = new FakeClock(IN_WINDOW);
     const rig = scheduleRig(store, clock);
-    // The renewal's own write lands; the visit's next write (its notices and next visit) does not.
+    // The visit's first write (its notices and next visit) lands; the renewal's write does not.
     let saves = 0;
     const failingSecondSave = new Proxy(store, {
       get(target, property, receiver) {
@@ -170,16 +170,16 @@ describe('the schedule interrupted', () => {
     await expect(runSchedule({ ...rig.deps, store: failingSecondSave }, clock.now())).rejects.toBeInstanceOf(
       ScheduleIncompleteError,
     );
-    // Still due: the next run visits it again.
-    expect((await reread(certificate))?.scheduledWorkAt).toBe(certificate.scheduledWorkAt);
+    const afterFailure = await reread(certificate);
+    expect(afterFailure?.renewal).toBeUndefined();
+    // Due again: the next run visits it again.
+    expect(afterFailure?.scheduledWorkAt).toBe(IN_WINDOW.toISOString());
     clock.advance(60 * 60 * 1000);
-    expect(await runSchedule(rig.deps, clock.now())).toMatchObject({ examined: 1, renewalsStarted: 0 });
+    expect(await runSchedule(rig.deps, clock.now())).toMatchObject({ examined: 1, renewalsStarted: 1 });
+    expect(await runSchedule(rig.deps, clock.now())).toMatchObject({ examined: 0 });
 
     expect((await reread(certificate))?.renewal).toMatchObject({ status: 'PENDING_AUTO_RENEWAL', cycle: 1 });
-    expect(rig.workflow.starts.map((start) => start.executionName)).toEqual([
-      `${certificate.id}-renewal-1`,
-      `${certificate.id}-renewal-1`,
-    ]);
+    expect(rig.workflow.starts.map((start) => start.executionName)).toEqual([`${certificate.id}-renewal-1`]);
   });
 });
 
