@@ -4,12 +4,13 @@
  * `Approaching Expiration` (once a UTC day) and `Renewal Action Required` (once per threshold and body, as
  * an event and as mail) are first recorded on the certificate in the same conditional write that sets its
  * next visit, and sent only by the visit whose write recorded them. So two runs at once, or a run repeated,
- * send each notice once: the second finds it recorded. If sending fails, the claim is given back (and the
- * certificate made due again), so the next run sends it; a channel that had already gone out (the event,
- * when the mail fails) may then repeat. Only a process that dies between the claim and the send loses the
- * notice: for a daily event the next day's follows, and an action-required notice is followed by the next
- * threshold's. This is the opposite choice to the Expired event (published first, at least once), because
- * these notices repeat by design and a duplicate mail is the costlier mistake.
+ * send each notice once: the second finds it recorded. If publishing the events fails, the claim is given
+ * back (and the certificate made due again), so the next run sends them. Once the events are out the claim
+ * stands: a mail that then fails is logged and not sent again (the next threshold's notice follows), so a
+ * mail service that is down never makes the events repeat. Only a process that dies between the claim and
+ * the publish loses the notices: for a daily event the next day's follows, and an action-required notice is
+ * followed by the next threshold's. This is the opposite choice to the Expired event (published first, at
+ * least once), because these notices repeat by design and a duplicate is the costlier mistake.
  */
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import { approachingExpirationEvent, renewalActionRequiredEvent } from '../events/expiry-notice-events.ts';
@@ -83,9 +84,14 @@ export interface NoticeDeps {
   events: EventPublisher;
   /** Where Renewal Action Required is mailed too; no mail without it. */
   mail?: { mailer: Mailer; to: string[] };
+  /** Where a mail that failed is reported. */
+  log: (entry: Record<string, unknown>) => void;
 }
 
-/** Sends what the claim recorded; on failure gives the claim back and throws. */
+/**
+ * Sends what the claim recorded. When the events cannot be published, gives the claim back and throws; a
+ * mail that fails after them is logged (without credentials a URL in the error may carry) and not retried.
+ */
 export async function sendClaimedNotices(deps: NoticeDeps, claim: NoticeClaim, now: Date): Promise<void> {
   const { certificate } = claim;
   const events: CertificateEvent[] = [];
@@ -94,15 +100,29 @@ export async function sendClaimedNotices(deps: NoticeDeps, claim: NoticeClaim, n
   if (events.length === 0) return;
   try {
     await deps.events.publish(events);
-    if (claim.actionRequired.length > 0 && deps.mail && deps.mail.to.length > 0) {
-      await deps.mail.mailer.send(renewalNoticeMail(certificate, deps.mail.to, now));
-    }
   } catch (error) {
     await releaseClaim(deps.store, claim, now).catch(() => {
       // The claim stands: these notices are lost, and the next ones (tomorrow's, the next threshold's) follow.
     });
     throw error;
   }
+  if (claim.actionRequired.length === 0 || !deps.mail || deps.mail.to.length === 0) return;
+  try {
+    await deps.mail.mailer.send(renewalNoticeMail(certificate, deps.mail.to, now));
+  } catch (error) {
+    deps.log({
+      level: 'error',
+      message: 'Renewal Action Required mail not sent; the event was published',
+      certificateArn: certificate.arn,
+      thresholds: claim.actionRequired,
+      error: withoutUrlCredentials(String(error)),
+    });
+  }
+}
+
+/** The text with the user info of any URL in it (scheme://user:password@host) left out. */
+function withoutUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1');
 }
 
 /** Takes back what the claim recorded, if nothing recorded since, and makes the certificate due at once. */

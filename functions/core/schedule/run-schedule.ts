@@ -22,6 +22,8 @@ export interface ScheduleDeps {
    * than TIME_RESERVE_MS is left, and reports itself unfinished: the rest stays due for the next run.
    */
   timeLeftMs?: () => number;
+  /** Where failures that do not fail the run (a notice mail not sent) are reported: stderr as JSON unless given. */
+  log?: (entry: Record<string, unknown>) => void;
 }
 
 export interface ScheduleRun {
@@ -81,7 +83,7 @@ export async function runSchedule(deps: ScheduleDeps, now: Date): Promise<Schedu
       (configuration) => configuration.expiryEvents.daysBeforeExpiry,
     ),
   );
-  const visitDeps = { ...deps, daysBeforeExpiry };
+  const visitDeps = { ...deps, daysBeforeExpiry, log: deps.log ?? logAsJson };
   const run: ScheduleRun = {
     examined: 0,
     expired: 0,
@@ -132,4 +134,8 @@ function perRun<T>(lookup: (key: string) => Promise<T>): (key: string) => Promis
     }
     return answer;
   };
+}
+
+function logAsJson(entry: Record<string, unknown>): void {
+  console.error(JSON.stringify(entry));
 }

@@ -20,6 +20,8 @@ export interface VisitDeps {
   events: EventPublisher;
   clock: Clock;
   renewal?: ScheduleRenewalDeps;
+  /** Where what the visit could not do but did not fail for (a notice mail not sent) is reported. */
+  log: (entry: Record<string, unknown>) => void;
   /** The account's DaysBeforeExpiry (read once per account and run). */
   daysBeforeExpiry(accountId: string): Promise<number>;
 }
@@ -94,6 +96,7 @@ async function superviseExpiry(
       store: deps.store,
       events: deps.events,
       mail: renewal ? { mailer: renewal.mailer, to: renewal.settings.notificationEmails } : undefined,
+      log: deps.log,
     },
     claim,
     now,

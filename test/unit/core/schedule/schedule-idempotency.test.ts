@@ -131,22 +131,51 @@ describe('the schedule interrupted', () => {
     });
   });
 
-  it('sends the notice again when its mail failed: the mail once, the event at least once', async () => {
+  it('keeps the notices claimed when only their mail failed: each event once, the failure logged without its credentials', async () => {
     const certificate = await stored(stuckRenewal());
     const clock = new FakeClock(AT_45_DAYS);
     const rig = scheduleRig(store, clock);
-    rig.mailer.failAfter(0);
+    const logs: Array<Record<string, unknown>> = [];
+    let attempts = 0;
+    const down = {
+      ...rig.deps,
+      log: (entry: Record<string, unknown>) => logs.push(entry),
+      renewal: {
+        ...(rig.deps.renewal as NonNullable<typeof rig.deps.renewal>),
+        mailer: {
+          send: async () => {
+            attempts += 1;
+            throw new Error('connection refused by smtp://notices:s3cret-pass@mail.example.test:587');
+          },
+        },
+      },
+    };
 
-    await expect(runSchedule(rig.deps, clock.now())).rejects.toThrow(/mail service is unavailable/);
-    clock.advance(60 * 1000);
-    await runSchedule(rig.deps, clock.now());
+    for (let run = 0; run < 3; run++) {
+      expect(await runSchedule(down, clock.now())).toMatchObject({
+        approaching: run === 0 ? 1 : 0,
+        actionRequired: run === 0 ? 1 : 0,
+      });
+      clock.advance(60 * 1000);
+    }
 
-    expect(rig.mailer.sent).toHaveLength(1);
     expect(rig.events.of(certificate.arn)).toEqual([
       'ACM Certificate Approaching Expiration',
       'ACM Certificate Renewal Action Required',
-      'ACM Certificate Approaching Expiration',
-      'ACM Certificate Renewal Action Required',
+    ]);
+    expect(attempts).toBe(1);
+    expect((await reread(certificate))?.expiryNotices).toEqual({
+      approachingSentOn: '2027-02-15',
+      actionRequiredSent: [45],
+    });
+    expect(logs).toEqual([
+      {
+        level: 'error',
+        message: 'Renewal Action Required mail not sent; the event was published',
+        certificateArn: certificate.arn,
+        thresholds: [45],
+        error: 'Error: connection refused by smtp://mail.example.test:587',
+      },
     ]);
   });
 
