@@ -13,12 +13,18 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Days to expiry at which `Renewal Action Required` goes out while a renewal needs action (once each). */
 export const ACTION_REQUIRED_THRESHOLDS = [45, 30, 15, 7, 3, 1] as const;
 
-/** A FAILED renewal is tried again (as a new cycle) this long after it failed. */
-export const FAILED_RENEWAL_RETRY_MS = DAY_MS;
-
 /** The UTC day of `at`, as ExpiryNotices.approachingSentOn records it. */
 export function utcDate(at: Date): string {
   return at.toISOString().slice(0, 10);
+}
+
+/**
+ * A FAILED renewal is tried again (as a new cycle) from the UTC day after the one it failed on. Days, not
+ * 24 hours: a schedule that runs once a day (AWS's default rate(1 day)) runs a little less than 24 hours
+ * after a failure recorded minutes after its run, and must retry then, not a day later.
+ */
+export function failedRenewalRetryDue(failed: RenewalState, now: Date): boolean {
+  return utcDate(now) > utcDate(new Date(failed.updatedAt));
 }
 
 function startOfNextUtcDay(at: Date): number {
@@ -65,7 +71,7 @@ export function renewalNeedsAction(certificate: CertificateRecord): boolean {
 
 /**
  * What the schedule does about renewal at a visit: START a new cycle (eligible, in the window, no renewal
- * under way, a failed one a day old), RESUME the run of a renewal under way (starting is idempotent by
+ * under way, a failed one from an earlier UTC day), RESUME the run of a renewal under way (starting is idempotent by
  * name; a local run lost in a restart goes on this way), or nothing.
  */
 export function renewalStep(
@@ -79,7 +85,7 @@ export function renewalStep(
   if (renewalEligibility(certificate, settings) !== 'ELIGIBLE') return undefined;
   if (now.getTime() < renewalStartsAt(issued, settings.windowDays)) return undefined;
   const failed = renewalOfThisBody(certificate);
-  if (failed && now.getTime() < Date.parse(failed.updatedAt) + FAILED_RENEWAL_RETRY_MS) return undefined;
+  if (failed && !failedRenewalRetryDue(failed, now)) return undefined;
   return 'START';
 }
 
@@ -99,7 +105,8 @@ export function actionRequiredDue(certificate: CertificateRecord, now: Date): nu
  * When the schedule must next look at the certificate, after a visit at `now` that left it as given: the
  * next UTC day while Approaching Expiration events go out (or the day they start); the start of renewal (or,
  * in the window but not eligible, the next day, to look at eligibility again); while this body's renewal is
- * unfinished, the next action-required threshold and a failed renewal's retry; NotAfter at the latest.
+ * under way or failed, the next UTC day (to retry a failure, resume a run lost in a restart, or notice one
+ * that stalled) or the next action-required threshold if sooner; NotAfter at the latest.
  * Always later than `now`, unless NotAfter is not: then NotAfter, where the next run expires it.
  */
 export function nextVisit(
@@ -122,8 +129,7 @@ export function nextVisit(
       const startsAt = renewalStartsAt(issued, renewal.windowDays);
       candidates.push(at < startsAt ? startsAt : tomorrow);
     } else {
-      if (thisBody.status === 'FAILED')
-        candidates.push(Date.parse(thisBody.updatedAt) + FAILED_RENEWAL_RETRY_MS);
+      candidates.push(tomorrow);
       const sent = certificate.expiryNotices?.actionRequiredSent ?? [];
       const nextThreshold = ACTION_REQUIRED_THRESHOLDS.map((days) => ({
         days,

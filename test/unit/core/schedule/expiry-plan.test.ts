@@ -41,11 +41,15 @@ describe('renewalStep', () => {
     ).toBeUndefined();
   });
 
-  it('tries a failed renewal again a day after it failed', () => {
-    const failedAt = daysBefore(20);
-    const failed = stuck('FAILED', failedAt.toISOString());
-    expect(renewalStep(failed, new Date(failedAt.getTime() + DAY_MS - 1), RENEWAL_SETTINGS)).toBeUndefined();
-    expect(renewalStep(failed, new Date(failedAt.getTime() + DAY_MS), RENEWAL_SETTINGS)).toBe('START');
+  it('tries a failed renewal again on the next UTC day, so a daily run retries a failure of the run before', () => {
+    // Failed five minutes after a daily run that started it: the next day's run, 23 h 55 min later, retries.
+    const failed = stuck('FAILED', '2027-02-14T09:05:00.000Z');
+    expect(renewalStep(failed, new Date('2027-02-14T23:59:59.999Z'), RENEWAL_SETTINGS)).toBeUndefined();
+    expect(renewalStep(failed, new Date('2027-02-15T09:00:00.000Z'), RENEWAL_SETTINGS)).toBe('START');
+    // Never on the day it failed, however late.
+    const early = stuck('FAILED', '2027-02-15T00:10:00.000Z');
+    expect(renewalStep(early, new Date('2027-02-15T23:50:00.000Z'), RENEWAL_SETTINGS)).toBeUndefined();
+    expect(renewalStep(early, new Date('2027-02-16T00:00:00.000Z'), RENEWAL_SETTINGS)).toBe('START');
   });
 });
 
@@ -83,6 +87,16 @@ describe('nextVisit', () => {
     expect(nextVisit(issuedCertificate(), new Date(NOT_AFTER), 45, RENEWAL_SETTINGS).toISOString()).toBe(
       NOT_AFTER,
     );
+  });
+});
+
+describe('nextVisit while this body’s renewal is under way or failed', () => {
+  it('is the next UTC day at the latest, so a failure is retried and a lost run resumed within a day', () => {
+    const at = new Date('2027-02-01T09:00:00.000Z');
+    for (const status of ['PENDING_AUTO_RENEWAL', 'PENDING_VALIDATION', 'FAILED'] as const) {
+      const certificate = issuedCertificate({ renewal: { status, updatedAt: at.toISOString(), cycle: 1 } });
+      expect(nextVisit(certificate, at, 45, RENEWAL_SETTINGS).toISOString()).toBe('2027-02-02T00:00:00.000Z');
+    }
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../../../functions/adapters/aws/dynamodb-store.ts';
+import { updateCertificate } from '../../../../functions/core/certificates/update-certificate.ts';
 import type { CertificateRecord } from '../../../../functions/core/model.ts';
 import type { CertificateStore } from '../../../../functions/core/ports.ts';
 import { runSchedule, type ScheduleRun } from '../../../../functions/core/schedule/run-schedule.ts';
@@ -48,9 +49,10 @@ async function runDaily(
   rig: ScheduleRig,
   clock: FakeClock,
   eachDay: (day: string) => Promise<void> = async () => {},
+  until = AFTER_EXPIRY,
 ): Promise<DailyRun[]> {
   const runs: DailyRun[] = [];
-  while (clock.now().getTime() < AFTER_EXPIRY) {
+  while (clock.now().getTime() < until) {
     const day = clock.now().toISOString().slice(0, 10);
     runs.push({ day, run: await runSchedule(rig.deps, clock.now()) });
     await eachDay(day);
@@ -76,6 +78,34 @@ function reread(certificate: CertificateRecord): Promise<CertificateRecord | und
   return store.get(certificate.accountId, certificate.id);
 }
 
+/** What a renewal run waiting for its record writes at each hourly check: checked now, again in an hour. */
+async function checkedNow(certificate: CertificateRecord, clock: FakeClock): Promise<void> {
+  await updateCertificate(store, certificate.accountId, certificate.id, (current) => {
+    const { renewal } = current;
+    if (renewal?.status !== 'PENDING_AUTO_RENEWAL' && renewal?.status !== 'PENDING_VALIDATION')
+      return undefined;
+    const at = clock.now();
+    const lastCheck = {
+      at: at.toISOString(),
+      outcome: 'NO_RECORD',
+      nextCheckAt: new Date(at.getTime() + 60 * 60 * 1000).toISOString(),
+    };
+    return {
+      ...current,
+      renewal: {
+        ...renewal,
+        status: 'PENDING_VALIDATION',
+        statusReason: 'PENDING_DOMAIN_VALIDATION',
+        domainValidations: current.domainValidations.map((dv) => ({
+          ...dv,
+          status: 'PENDING_VALIDATION' as const,
+          lastCheck,
+        })),
+      },
+    };
+  });
+}
+
 /** From 45 days before NotAfter (2027-02-15) through the last day before it (2027-03-31). */
 const APPROACHING_DAYS = daysFrom('2027-02-15', '2027-03-31');
 
@@ -96,15 +126,9 @@ describe('the schedule over a certificate’s life', () => {
         );
     });
 
-    // Visited only when something is due: the first planning visit, the renewal start and the day after it
-    // (planned before the start), then every day of the approaching window, and the day it expires.
-    expect(visitedDays(runs)).toEqual([
-      '2026-03-02',
-      '2027-01-31',
-      '2027-02-01',
-      ...APPROACHING_DAYS,
-      '2027-04-01',
-    ]);
+    // Visited only when something is due: the first planning visit, then every day from the renewal's start
+    // (while it is under way and while Approaching Expiration events go out), and the day it expires.
+    expect(visitedDays(runs)).toEqual(['2026-03-02', ...daysFrom('2027-01-31', '2027-04-01')]);
     expect(runs.find(({ day }) => day === '2027-01-31')?.run).toMatchObject({ renewalsStarted: 1 });
     expect(runs.reduce((sum, { run }) => sum + run.renewalsStarted, 0)).toBe(1);
     // One renewal cycle: every start names its one execution (later ones resume it, idempotent by name).
@@ -267,28 +291,34 @@ describe('the schedule and renewal eligibility', () => {
     expect(rig.workflow.starts.map((start) => start.executionName)).toContain(`${certificate.id}-renewal-1`);
   });
 
-  it('tells the owner when a renewal fails, with its reason, and tries again a day after the failure', async () => {
+  it('tells the owner when a renewal fails, with its reason, and tries again the next day', async () => {
     const certificate = await stored(issuedCertificate());
     const clock = new FakeClock(FIRST_RUN);
     const rig = scheduleRig(store, clock);
 
-    const runs = await runDaily(rig, clock, async (day) => {
-      if (day === '2027-02-20') {
-        // The renewal run fails an hour after the day's schedule run.
-        clock.advance(60 * 60 * 1000);
-        await setRenewal(store, certificate, { status: 'FAILED', statusReason: 'CAA_ERROR' }, clock.now());
-        clock.advance(-60 * 60 * 1000);
-      }
-    });
+    const runs = await runDaily(
+      rig,
+      clock,
+      async (day) => {
+        if (day === '2027-02-20') {
+          // The renewal run fails an hour after the day's schedule run.
+          clock.advance(60 * 60 * 1000);
+          await setRenewal(store, certificate, { status: 'FAILED', statusReason: 'CAA_ERROR' }, clock.now());
+          clock.advance(-60 * 60 * 1000);
+        }
+      },
+      Date.parse('2027-02-22T12:00:00.000Z'),
+    );
 
     expect(runs.filter(({ run }) => run.renewalsStarted > 0).map(({ day }) => day)).toEqual([
       '2027-01-31',
-      '2027-02-22',
+      '2027-02-21',
     ]);
     expect(new Set(rig.workflow.starts.map((start) => start.executionName))).toEqual(
       new Set([`${certificate.id}-renewal-1`, `${certificate.id}-renewal-2`]),
     );
-    // The failure is told at the next visit, once: the 45-day mark had passed while the renewal was under way.
+    // The failure is told at the next visit, once (the 45-day mark had passed while the renewal was under
+    // way), as it was found: the retry at that same visit comes after the notice.
     const actionRequired = published(rig, 'ACM Certificate Renewal Action Required');
     expect(
       actionRequired.map((event) => [
@@ -299,6 +329,40 @@ describe('the schedule and renewal eligibility', () => {
     ).toEqual([['2027-02-21', 'CAA_ERROR', 39]]);
     expect(rig.mailer.sent).toHaveLength(1);
     expect(rig.mailer.sent[0]?.text).toContain('The last renewal attempt failed (CAA_ERROR)');
+  });
+
+  it('tries a renewal that failed at 59 days to expiry again the next day, not at the 45-day mark', async () => {
+    const certificate = await stored(issuedCertificate());
+    const clock = new FakeClock(new Date('2027-01-31T09:00:00.000Z'));
+    const rig = scheduleRig(store, clock);
+
+    const runs = await runDaily(
+      rig,
+      clock,
+      async (day) => {
+        // The first attempt's run waits for its record, checking hourly; the day after, CAA refuses.
+        if (day === '2027-01-31') await checkedNow(certificate, clock);
+        if (day === '2027-02-01') {
+          clock.advance(60 * 60 * 1000);
+          await setRenewal(store, certificate, { status: 'FAILED', statusReason: 'CAA_ERROR' }, clock.now());
+          clock.advance(-60 * 60 * 1000);
+        }
+        // The second attempt waits for its record, checking hourly.
+        if (day >= '2027-02-02') await checkedNow(certificate, clock);
+      },
+      Date.parse('2027-02-10T12:00:00.000Z'),
+    );
+
+    expect(runs.filter(({ run }) => run.renewalsStarted > 0).map(({ day }) => day)).toEqual([
+      '2027-01-31',
+      '2027-02-02',
+    ]);
+    // Looked at every day meanwhile: a renewal under way or failed is never left for weeks.
+    expect(visitedDays(runs)).toEqual(daysFrom('2027-01-31', '2027-02-10'));
+    expect(new Set(rig.workflow.starts.map((start) => start.executionName))).toEqual(
+      new Set([`${certificate.id}-renewal-1`, `${certificate.id}-renewal-2`]),
+    );
+    expect((await reread(certificate))?.renewal).toMatchObject({ status: 'PENDING_VALIDATION', cycle: 2 });
   });
 
   it('does not renew a renewed body at once: its first visit plans the renewal 60 days before its own NotAfter', async () => {
