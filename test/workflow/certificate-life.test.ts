@@ -33,8 +33,9 @@ function life() {
   const runner = newWorkflowRunner(
     backends,
     { resolver: dns, clock, events, mailer },
-    // A renewal waiting for its names checks again only after a real minute: the days pass between.
-    { waitTimeOverrides: { WaitForValidation: 10, WaitForRenewalValidation: 60_000 }, retryIntervalMs: 1 },
+    // A renewal waiting for its names checks again every 20 real milliseconds; the test lets it check once
+    // after each day's move of the clock, as the hourly checks of a real run would have.
+    { waitTimeOverrides: { WaitForValidation: 10, WaitForRenewalValidation: 20 }, retryIntervalMs: 1 },
   );
   stoppers.push(() => runner.stop());
   const schedule = () =>
@@ -152,6 +153,12 @@ describe('a certificate’s whole life', () => {
       }
       if (expired) expectedDropped.push('Expired');
 
+      if (droppedRenewalStarted && !expired) {
+        await eventually(async () => {
+          const checks = (await storedByArn(backends.store, dropped.arn))?.renewal?.domainValidations ?? [];
+          return checks.some((dv) => dv.lastCheck?.at === now.toISOString());
+        }, 'the waiting renewal of dropped to check again today');
+      }
       await t.schedule();
 
       if (inWindow && !keptRenewed) {

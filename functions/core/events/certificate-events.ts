@@ -19,7 +19,8 @@ export function keyPairOrigin(certificate: CertificateRecord): 'AWS_MANAGED' | '
   return certificate.type === 'IMPORTED' ? 'CUSTOMER_PROVIDED' : 'AWS_MANAGED';
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** A day in milliseconds: ValidityInDays and DaysToExpiry count these. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type AvailableAction = 'ISSUANCE' | 'RENEWAL' | 'IMPORT' | 'REIMPORT';
 

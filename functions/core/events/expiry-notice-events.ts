@@ -52,11 +52,15 @@ export function renewalActionRequiredEvent(certificate: CertificateRecord, now: 
   });
 }
 
-/** The renewal's reason as ACM words it: a FailureReason when it failed, else PENDING_DOMAIN_VALIDATION. */
+/**
+ * The renewal's reason as ACM words it: its own statusReason (a FailureReason when it failed); else
+ * PENDING_DOMAIN_VALIDATION while it waits for its names, and OTHER for one that failed without a reason or
+ * stalled before its first check.
+ */
 export function renewalStatusReason(certificate: CertificateRecord): string {
   const renewal = certificate.renewal;
   if (renewal?.statusReason) return renewal.statusReason;
-  return renewal?.status === 'FAILED' ? 'OTHER' : PENDING_DOMAIN_VALIDATION;
+  return renewal?.status === 'PENDING_VALIDATION' ? PENDING_DOMAIN_VALIDATION : 'OTHER';
 }
 
 function firstSubjectAlternativeName(certificate: CertificateRecord): string {

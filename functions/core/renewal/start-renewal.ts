@@ -1,6 +1,9 @@
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import type { CertificateRecord, DomainValidation, RenewalState } from '../model.ts';
 import type { CertificateStore, Clock, WorkflowStarter } from '../ports.ts';
+import { renewalInProgress, renewalStalled } from './renewal-state.ts';
+
+export { renewalInProgress } from './renewal-state.ts';
 
 export interface StartRenewalDeps {
   store: CertificateStore;
@@ -13,27 +16,35 @@ export function renewalExecutionName(certificate: Pick<CertificateRecord, 'id'>,
   return `${certificate.id}-renewal-${cycle}`;
 }
 
-/** A renewal is under way (started, or waiting for its names to validate again). */
-export function renewalInProgress(certificate: CertificateRecord): boolean {
-  const status = certificate.renewal?.status;
-  return status === 'PENDING_AUTO_RENEWAL' || status === 'PENDING_VALIDATION';
+export interface StartRenewalOptions {
+  /**
+   * Treat a renewal under way that has stalled (renewalStalled at the clock's now) as failed: a new cycle
+   * replaces it, with a run of its own. Its old run, if it ever wakes, finds its cycle over and stops.
+   */
+  restartStalled?: boolean;
 }
 
 /**
  * Starts a managed renewal of an ISSUED certificate Certwright signed: records a new cycle
  * (PENDING_AUTO_RENEWAL, every name to validate again) and starts its run. Callers decide whether it is
  * due and eligible. A renewal already under way is not started again, but its run is (starting is
- * idempotent by name, and a local run lost in a restart resumes this way). Answers the renewal under way,
- * or undefined when the certificate is gone or not a renewable ISSUED certificate.
+ * idempotent by name, and a local run lost in a restart resumes this way); with `restartStalled`, one that
+ * has stalled is replaced by a new cycle instead (in AWS a closed execution cannot be started again under
+ * its name). Answers the renewal under way, or undefined when the certificate is gone or not a renewable
+ * ISSUED certificate.
  */
 export async function startRenewal(
   deps: StartRenewalDeps,
   accountId: string,
   certificateId: string,
+  options: StartRenewalOptions = {},
 ): Promise<RenewalState | undefined> {
-  const now = deps.clock.now().toISOString();
+  const at = deps.clock.now();
+  const now = at.toISOString();
   const saved = await updateCertificate(deps.store, accountId, certificateId, (current) => {
-    if (!renewable(current) || renewalInProgress(current)) return undefined;
+    if (!renewable(current)) return undefined;
+    if (renewalInProgress(current) && !(options.restartStalled && renewalStalled(current, at)))
+      return undefined;
     const cycle = (current.renewal?.cycle ?? 0) + 1;
     return {
       ...current,

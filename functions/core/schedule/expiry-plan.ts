@@ -5,7 +5,7 @@
 import { renewalEligibility } from '../certificates/renewal-eligibility.ts';
 import { daysToExpiry } from '../events/certificate-events.ts';
 import type { CertificateRecord, IssuedCertificate, RenewalState } from '../model.ts';
-import { renewalInProgress } from '../renewal/start-renewal.ts';
+import { renewalInProgress, renewalStalled } from '../renewal/renewal-state.ts';
 import type { RenewalSettings } from '../settings.ts';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -63,10 +63,10 @@ export function renewalOfThisBody(certificate: CertificateRecord): RenewalState 
   return certificate.renewal?.status === 'SUCCESS' ? undefined : certificate.renewal;
 }
 
-/** The renewal cannot finish without the owner: its names do not validate, or it failed. */
-export function renewalNeedsAction(certificate: CertificateRecord): boolean {
+/** The renewal cannot finish without the owner: its names do not validate, it failed, or it stalled. */
+export function renewalNeedsAction(certificate: CertificateRecord, now: Date): boolean {
   const status = renewalOfThisBody(certificate)?.status;
-  return status === 'PENDING_VALIDATION' || status === 'FAILED';
+  return status === 'PENDING_VALIDATION' || status === 'FAILED' || renewalStalled(certificate, now);
 }
 
 /**
@@ -81,11 +81,11 @@ export function renewalStep(
 ): 'START' | 'RESUME' | undefined {
   const { issued } = certificate;
   if (certificate.type !== 'AMAZON_ISSUED' || certificate.status !== 'ISSUED' || !issued) return undefined;
-  if (renewalInProgress(certificate)) return 'RESUME';
+  if (renewalInProgress(certificate) && !renewalStalled(certificate, now)) return 'RESUME';
   if (renewalEligibility(certificate, settings) !== 'ELIGIBLE') return undefined;
   if (now.getTime() < renewalStartsAt(issued, settings.windowDays)) return undefined;
-  const failed = renewalOfThisBody(certificate);
-  if (failed && !failedRenewalRetryDue(failed, now)) return undefined;
+  const thisBody = renewalOfThisBody(certificate);
+  if (thisBody?.status === 'FAILED' && !failedRenewalRetryDue(thisBody, now)) return undefined;
   return 'START';
 }
 
@@ -95,7 +95,7 @@ export function renewalStep(
  */
 export function actionRequiredDue(certificate: CertificateRecord, now: Date): number[] {
   const { issued } = certificate;
-  if (certificate.type !== 'AMAZON_ISSUED' || !issued || !renewalNeedsAction(certificate)) return [];
+  if (certificate.type !== 'AMAZON_ISSUED' || !issued || !renewalNeedsAction(certificate, now)) return [];
   const days = daysToExpiry(issued, now);
   const sent = certificate.expiryNotices?.actionRequiredSent ?? [];
   return ACTION_REQUIRED_THRESHOLDS.filter((threshold) => days <= threshold && !sent.includes(threshold));

@@ -3,6 +3,7 @@ import { renewalStatusReason } from '../events/expiry-notice-events.ts';
 import { escapeHtml } from '../html-escape.ts';
 import type { CertificateRecord, DomainValidation } from '../model.ts';
 import type { MailMessage } from '../ports.ts';
+import { renewalStalled } from '../renewal/renewal-state.ts';
 
 export function renewalNoticeSubject(certificate: CertificateRecord, now: Date): string {
   const days = daysToExpiry(issuedPart(certificate), now);
@@ -29,14 +30,7 @@ export function renewalNoticeMail(certificate: CertificateRecord, to: string[], 
   const intro =
     `The managed renewal of the certificate for ${certificate.domainName} cannot finish on its own. ` +
     'Unless it is renewed, the certificate expires on the date below and services using it will fail.';
-  const steps = [
-    ...(certificate.renewal?.status === 'FAILED'
-      ? [
-          `The last renewal attempt failed (${reason}); once the cause is fixed, the next daily attempt renews it.`,
-        ]
-      : []),
-    ...pendingNames(certificate).map(nameStep),
-  ];
+  const steps = [...attemptSteps(certificate, reason, now), ...pendingNames(certificate).map(nameStep)];
   const closing =
     'Renewal goes on by itself once every name validates: nothing else needs to be done. Until then this ' +
     'notice is repeated at 45, 30, 15, 7, 3 and 1 days before expiry.';
@@ -74,6 +68,21 @@ export function renewalNoticeMail(certificate: CertificateRecord, to: string[], 
   ].join('\n');
 
   return { to, subject, text, html };
+}
+
+/** What became of the last renewal attempt, when it failed or stalled. */
+function attemptSteps(certificate: CertificateRecord, reason: string, now: Date): string[] {
+  if (certificate.renewal?.status === 'FAILED') {
+    return [
+      `The last renewal attempt failed (${reason}); once the cause is fixed, the next daily attempt renews it.`,
+    ];
+  }
+  if (renewalStalled(certificate, now)) {
+    return [
+      `The renewal attempt under way since ${new Date(certificate.renewal?.updatedAt ?? '').toUTCString()} stopped making progress; a new attempt replaces it.`,
+    ];
+  }
+  return [];
 }
 
 /** The renewal's names that are not validated yet (all of the certificate's when it recorded none). */

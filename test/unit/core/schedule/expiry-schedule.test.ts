@@ -4,7 +4,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../../../functions/adapters/aws/dynamodb-store.ts';
-import { updateCertificate } from '../../../../functions/core/certificates/update-certificate.ts';
 import type { CertificateRecord } from '../../../../functions/core/model.ts';
 import type { CertificateStore } from '../../../../functions/core/ports.ts';
 import { runSchedule, type ScheduleRun } from '../../../../functions/core/schedule/run-schedule.ts';
@@ -16,6 +15,7 @@ import {
   importedCertificate,
   issuedCertificate,
   NOT_AFTER,
+  renewalRunChecked,
   type ScheduleRig,
   scheduleRig,
   setRenewal,
@@ -78,32 +78,9 @@ function reread(certificate: CertificateRecord): Promise<CertificateRecord | und
   return store.get(certificate.accountId, certificate.id);
 }
 
-/** What a renewal run waiting for its record writes at each hourly check: checked now, again in an hour. */
-async function checkedNow(certificate: CertificateRecord, clock: FakeClock): Promise<void> {
-  await updateCertificate(store, certificate.accountId, certificate.id, (current) => {
-    const { renewal } = current;
-    if (renewal?.status !== 'PENDING_AUTO_RENEWAL' && renewal?.status !== 'PENDING_VALIDATION')
-      return undefined;
-    const at = clock.now();
-    const lastCheck = {
-      at: at.toISOString(),
-      outcome: 'NO_RECORD',
-      nextCheckAt: new Date(at.getTime() + 60 * 60 * 1000).toISOString(),
-    };
-    return {
-      ...current,
-      renewal: {
-        ...renewal,
-        status: 'PENDING_VALIDATION',
-        statusReason: 'PENDING_DOMAIN_VALIDATION',
-        domainValidations: current.domainValidations.map((dv) => ({
-          ...dv,
-          status: 'PENDING_VALIDATION' as const,
-          lastCheck,
-        })),
-      },
-    };
-  });
+/** The renewal run under way checks hourly, waiting for a CAA lookup that keeps failing: alive, not stalled. */
+function runAtWork(certificate: CertificateRecord, clock: FakeClock): Promise<void> {
+  return renewalRunChecked(store, certificate, clock.now(), 'CAA_LOOKUP_FAILED');
 }
 
 /** From 45 days before NotAfter (2027-02-15) through the last day before it (2027-03-31). */
@@ -262,6 +239,7 @@ describe('the schedule and renewal eligibility', () => {
           ...((await reread(certificate)) as CertificateRecord),
           inUseBy: ['arn:aws:elb:x'],
         });
+      await runAtWork(certificate, clock);
     });
 
     expect(visitedDays(runs)).toEqual(['2026-03-02', ...daysFrom('2027-01-31', '2027-04-01')]);
@@ -274,10 +252,12 @@ describe('the schedule and renewal eligibility', () => {
     const clock = new FakeClock(FIRST_RUN);
     const rig = scheduleRig(store, clock, { renewAllIssued: true });
 
-    const runs = await runDaily(rig, clock);
+    const runs = await runDaily(rig, clock, () => runAtWork(certificate, clock));
 
     expect(runs.filter(({ run }) => run.renewalsStarted > 0).map(({ day }) => day)).toEqual(['2027-01-31']);
-    expect((await reread(certificate))?.renewal).toMatchObject({ status: 'PENDING_AUTO_RENEWAL', cycle: 1 });
+    expect(new Set(rig.workflow.starts.map((start) => start.executionName))).toEqual(
+      new Set([`${certificate.id}-renewal-1`]),
+    );
   });
 
   it('starts at the configured window: 30 days', async () => {
@@ -285,7 +265,7 @@ describe('the schedule and renewal eligibility', () => {
     const clock = new FakeClock(FIRST_RUN);
     const rig = scheduleRig(store, clock, { windowDays: 30 });
 
-    const runs = await runDaily(rig, clock);
+    const runs = await runDaily(rig, clock, () => runAtWork(certificate, clock));
 
     expect(runs.filter(({ run }) => run.renewalsStarted > 0).map(({ day }) => day)).toEqual(['2027-03-02']);
     expect(rig.workflow.starts.map((start) => start.executionName)).toContain(`${certificate.id}-renewal-1`);
@@ -305,7 +285,7 @@ describe('the schedule and renewal eligibility', () => {
           clock.advance(60 * 60 * 1000);
           await setRenewal(store, certificate, { status: 'FAILED', statusReason: 'CAA_ERROR' }, clock.now());
           clock.advance(-60 * 60 * 1000);
-        }
+        } else await runAtWork(certificate, clock);
       },
       Date.parse('2027-02-22T12:00:00.000Z'),
     );
@@ -341,14 +321,14 @@ describe('the schedule and renewal eligibility', () => {
       clock,
       async (day) => {
         // The first attempt's run waits for its record, checking hourly; the day after, CAA refuses.
-        if (day === '2027-01-31') await checkedNow(certificate, clock);
+        if (day === '2027-01-31') await renewalRunChecked(store, certificate, clock.now(), 'NO_RECORD');
         if (day === '2027-02-01') {
           clock.advance(60 * 60 * 1000);
           await setRenewal(store, certificate, { status: 'FAILED', statusReason: 'CAA_ERROR' }, clock.now());
           clock.advance(-60 * 60 * 1000);
         }
         // The second attempt waits for its record, checking hourly.
-        if (day >= '2027-02-02') await checkedNow(certificate, clock);
+        if (day >= '2027-02-02') await renewalRunChecked(store, certificate, clock.now(), 'NO_RECORD');
       },
       Date.parse('2027-02-10T12:00:00.000Z'),
     );

@@ -125,3 +125,61 @@ describe('a visit whose renewal cannot be started', () => {
     expect((await reread(certificate))?.renewal).toMatchObject({ status: 'PENDING_AUTO_RENEWAL', cycle: 2 });
   });
 });
+
+describe('a visit to a renewal whose run stopped', () => {
+  it('counts a renewal stuck in PENDING_AUTO_RENEWAL for days as failed: tells the owner and starts a new cycle', async () => {
+    // In AWS its execution closed without recording anything; starting that name again does nothing.
+    const certificate = issuedCertificate({
+      renewal: {
+        status: 'PENDING_AUTO_RENEWAL',
+        updatedAt: '2027-02-13T09:00:00.000Z',
+        cycle: 1,
+        domainValidations: issuedCertificate().domainValidations,
+      },
+    });
+    await store.create(certificate);
+    const clock = new FakeClock(AT_45_DAYS);
+    const rig = scheduleRig(store, clock);
+
+    expect(await runSchedule(rig.deps, clock.now())).toMatchObject({ actionRequired: 1, renewalsStarted: 1 });
+
+    const actionRequired = rig.events.published.filter(
+      (event) => event.detailType === 'ACM Certificate Renewal Action Required',
+    );
+    expect(actionRequired.map((event) => event.detail.RenewalStatusReason)).toEqual(['OTHER']);
+    expect(rig.mailer.sent[0]?.text).toContain('stopped making progress');
+    expect(rig.workflow.starts.map((start) => start.executionName)).toEqual([`${certificate.id}-renewal-2`]);
+    expect((await reread(certificate))?.renewal).toMatchObject({ status: 'PENDING_AUTO_RENEWAL', cycle: 2 });
+  });
+
+  it('starts a new cycle for a renewal waiting for validation whose checks stopped, but only resumes one still checking', async () => {
+    const waiting = (nextCheckAt: string) =>
+      issuedCertificate({
+        renewal: {
+          status: 'PENDING_VALIDATION',
+          statusReason: 'PENDING_DOMAIN_VALIDATION',
+          updatedAt: '2027-02-01T09:05:00.000Z',
+          cycle: 1,
+          domainValidations: issuedCertificate().domainValidations.map((dv) => ({
+            ...dv,
+            status: 'PENDING_VALIDATION' as const,
+            lastCheck: { at: '2027-02-01T09:05:00.000Z', outcome: 'NO_RECORD', nextCheckAt },
+          })),
+        },
+      });
+    const stopped = waiting('2027-02-10T08:00:00.000Z');
+    const checking = waiting('2027-02-15T09:30:00.000Z');
+    await store.create(stopped);
+    await store.create(checking);
+    const clock = new FakeClock(AT_45_DAYS);
+    const rig = scheduleRig(store, clock);
+
+    expect(await runSchedule(rig.deps, clock.now())).toMatchObject({ actionRequired: 2, renewalsStarted: 1 });
+
+    expect(rig.workflow.starts.map((start) => start.executionName).sort()).toEqual(
+      [`${stopped.id}-renewal-2`, `${checking.id}-renewal-1`].sort(),
+    );
+    expect((await reread(stopped))?.renewal).toMatchObject({ status: 'PENDING_AUTO_RENEWAL', cycle: 2 });
+    expect((await reread(checking))?.renewal).toMatchObject({ status: 'PENDING_VALIDATION', cycle: 1 });
+  });
+});

@@ -104,6 +104,45 @@ export async function setRenewal(
   }));
 }
 
+/**
+ * What a renewal run at work writes at each of its hourly checks: its names checked at `at`, the next check
+ * an hour later. NO_RECORD: a validation record is gone, so the renewal waits in PENDING_VALIDATION;
+ * CAA_LOOKUP_FAILED: its names validated, it keeps its status while a CAA lookup keeps failing. Nothing is
+ * written for a renewal not under way.
+ */
+export async function renewalRunChecked(
+  store: CertificateStore,
+  certificate: CertificateRecord,
+  at: Date,
+  outcome: 'NO_RECORD' | 'CAA_LOOKUP_FAILED',
+): Promise<void> {
+  await updateCertificate(store, certificate.accountId, certificate.id, (current) => {
+    const { renewal } = current;
+    if (renewal?.status !== 'PENDING_AUTO_RENEWAL' && renewal?.status !== 'PENDING_VALIDATION')
+      return undefined;
+    const lastCheck = {
+      at: at.toISOString(),
+      outcome,
+      nextCheckAt: new Date(at.getTime() + 60 * 60 * 1000).toISOString(),
+    };
+    const waiting = outcome === 'NO_RECORD';
+    return {
+      ...current,
+      renewal: {
+        ...renewal,
+        ...(waiting
+          ? { status: 'PENDING_VALIDATION' as const, statusReason: 'PENDING_DOMAIN_VALIDATION' }
+          : {}),
+        domainValidations: current.domainValidations.map((dv) => ({
+          ...dv,
+          status: waiting ? ('PENDING_VALIDATION' as const) : ('SUCCESS' as const),
+          lastCheck,
+        })),
+      },
+    };
+  });
+}
+
 /** The UTC days (YYYY-MM-DD) from `first` to `last`, both included. */
 export function daysFrom(first: string, last: string): string[] {
   const days: string[] = [];
