@@ -28,3 +28,18 @@ export function renewalStalled(certificate: CertificateRecord, now: Date): boole
   if (plannedChecks.length === 0) return false;
   return now.getTime() - Math.max(...plannedChecks) > RENEWAL_STALL_MS;
 }
+
+/**
+ * The certificate with a renewal still under way ended as FAILED, reason OTHER, for the write that moves it
+ * to EXPIRED or REVOKED: that renewal can no longer finish (its run stops at the status), and RenewalSummary
+ * must not show it pending forever. ACM's FailureReason has no value for "expired or revoked first", hence
+ * OTHER. A renewal that already ended is left as it is.
+ */
+export function withRenewalEnded(certificate: CertificateRecord, at: Date): CertificateRecord {
+  const { renewal } = certificate;
+  if (!renewal || !renewalInProgress(certificate)) return certificate;
+  return {
+    ...certificate,
+    renewal: { ...renewal, status: 'FAILED', statusReason: 'OTHER', updatedAt: at.toISOString() },
+  };
+}

@@ -4,6 +4,7 @@ import { ConflictError, ResourceInUseError, ResourceNotFoundError, ValidationErr
 import { certificateRevokedEvent } from '../events/certificate-events.ts';
 import type { CertificateRecord, IssuedCertificate, RevocationReason } from '../model.ts';
 import type { CertificateStore, Clock, CrlRefresh, EventPublisher, RevocationStore } from '../ports.ts';
+import { withRenewalEnded } from '../renewal/renewal-state.ts';
 
 export interface RevokeCertificateDeps {
   store: CertificateStore;
@@ -28,7 +29,8 @@ const TEMPORARY_REASONS: readonly RevocationReason[] = ['CERTIFICATE_HOLD', 'REM
  * is the CA, so it revokes any certificate it issued that is ISSUED and not in use.
  *
  * The steps, each safe to repeat (there are no transactions): record the revocation under the serial (the
- * first record wins), publish `ACM Certificate Revoked`, move the certificate to REVOKED, ask for a new CRL.
+ * first record wins), publish `ACM Certificate Revoked`, move the certificate to REVOKED (failing a renewal
+ * still under way in the same write), ask for a new CRL.
  * A call that stopped part-way leaves the certificate ISSUED with its revocation recorded, so the caller's
  * retry runs every step again with the recorded date and reason and finishes the job. The event goes out
  * before the status changes, so it is published at least once: once REVOKED, a certificate is never revoked
@@ -61,7 +63,9 @@ export async function revokeCertificate(
     certificateRevokedEvent({ ...certificate, revocation }, new Date(recorded.revokedAt)),
   ]);
   const saved = await updateCertificate(deps.store, accountId, certificate.id, (current) =>
-    current.status === 'ISSUED' ? { ...current, status: 'REVOKED', revocation } : undefined,
+    current.status === 'ISSUED'
+      ? withRenewalEnded({ ...current, status: 'REVOKED', revocation }, now)
+      : undefined,
   );
   if (saved?.status !== 'REVOKED') throw alreadyChanged(arn, saved);
   try {

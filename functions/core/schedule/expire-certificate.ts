@@ -2,6 +2,7 @@ import { updateCertificate } from '../certificates/update-certificate.ts';
 import { certificateExpiredEvent } from '../events/certificate-events.ts';
 import type { CertificateRecord } from '../model.ts';
 import type { CertificateStore, EventPublisher } from '../ports.ts';
+import { withRenewalEnded } from '../renewal/renewal-state.ts';
 
 /** Past its NotAfter: a certificate is valid through NotAfter itself (RFC 5280 §4.1.2.5). */
 export function hasExpired(certificate: CertificateRecord, now: Date): boolean {
@@ -15,7 +16,8 @@ export function hasExpired(certificate: CertificateRecord, now: Date): boolean {
  * The event goes out first and the status is saved after it, so EXPIRED means "announced": a run that
  * fails or dies between the two leaves the certificate ISSUED and the next run publishes again (at least
  * once, never skipped), while a run that finds it EXPIRED publishes nothing. The save is conditional on the
- * same issuance still being ISSUED, so nothing else it changed meanwhile is lost.
+ * same issuance still being ISSUED, so nothing else it changed meanwhile is lost; a renewal still under way
+ * (its run gave up at NotAfter) is failed in the same write.
  */
 export async function expireCertificate(
   deps: { store: CertificateStore; events: EventPublisher },
@@ -26,7 +28,7 @@ export async function expireCertificate(
   const serialHex = certificate.issued?.serialHex;
   await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) =>
     current.status === 'ISSUED' && current.issued?.serialHex === serialHex
-      ? { ...current, status: 'EXPIRED' }
+      ? withRenewalEnded({ ...current, status: 'EXPIRED' }, now)
       : undefined,
   );
 }

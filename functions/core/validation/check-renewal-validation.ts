@@ -37,7 +37,8 @@ export function renewalPollDelaySeconds(attempt: number, schedule: PollSchedule)
  * One round of a renewal's validation loop, with the same DNS proof and CAA checks as a first issuance,
  * recorded on the renewal's own validations. A name still unproven after a check puts the renewal in
  * PENDING_VALIDATION (PENDING_DOMAIN_VALIDATION) and the loop goes on with the poll schedule, its waits
- * growing up to RENEWAL_POLL_MAX_SECONDS, until the certificate's NotAfter; then the run ends (TIMED_OUT) and the schedule expires the certificate.
+ * growing up to RENEWAL_POLL_MAX_SECONDS, until the certificate's NotAfter; then the run ends (TIMED_OUT) and
+ * the schedule expires the certificate, failing this renewal in the same write.
  * STOPPED, without writing, when the certificate is no longer ISSUED or its renewal of `cycle` is over.
  */
 export async function checkRenewalValidation(

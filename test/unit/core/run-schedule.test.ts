@@ -137,6 +137,35 @@ describe('runSchedule expiring certificates', () => {
     ]);
   });
 
+  it('fails a renewal still under way in the same write that expires the certificate', async () => {
+    const issued = await issuedCertificate();
+    const renewing = await store.save({
+      ...issued,
+      renewal: {
+        status: 'PENDING_VALIDATION',
+        statusReason: 'PENDING_DOMAIN_VALIDATION',
+        updatedAt: '2027-02-01T09:05:00.000Z',
+        cycle: 1,
+        domainValidations: issued.domainValidations,
+      },
+    });
+    const clock = new FakeClock(new Date(NOT_AFTER.getTime() + SECOND));
+
+    expect(await runSchedule(scheduleDeps(clock), clock.now())).toMatchObject({ expired: 1 });
+
+    expect(await reread(issued)).toEqual({
+      ...renewing,
+      status: 'EXPIRED',
+      renewal: {
+        ...renewing.renewal,
+        status: 'FAILED',
+        statusReason: 'OTHER',
+        updatedAt: clock.now().toISOString(),
+      },
+      version: renewing.version + 1,
+    });
+  });
+
   it('publishes nothing more when run again, then or much later', async () => {
     const certificate = await issuedCertificate();
     const clock = new FakeClock(new Date(NOT_AFTER.getTime() + SECOND));

@@ -153,6 +153,25 @@ describe('RevokeCertificate', () => {
     expect(t.crlRefresh.requests).toBe(1);
   });
 
+  it('fails a renewal still under way in the same write that revokes the certificate', async () => {
+    const t = setup();
+    const certificate = await issuedCertificate({
+      renewal: { status: 'PENDING_AUTO_RENEWAL', updatedAt: '2026-04-30T12:00:00.000Z', cycle: 1 },
+    });
+    expect((await t.call({ CertificateArn: certificate.arn, RevocationReason: 'SUPERSEDED' })).status).toBe(
+      200,
+    );
+    const stored = await storedCertificate(dynamo.store, certificate.arn);
+    expect(stored.status).toBe('REVOKED');
+    expect(stored.renewal).toEqual({
+      status: 'FAILED',
+      statusReason: 'OTHER',
+      updatedAt: NOW.toISOString(),
+      cycle: 1,
+    });
+    expect(stored.version).toBe(certificate.version + 1);
+  });
+
   it('refuses a second revocation of a revoked certificate with ConflictException', async () => {
     const t = setup();
     const certificate = await issuedCertificate();
