@@ -91,8 +91,16 @@ function pendingNames(certificate: CertificateRecord): DomainValidation[] {
   return validations.filter((validation) => validation.status !== 'SUCCESS');
 }
 
+/**
+ * What would let one name validate again: a CAA record naming this CA when CAA refused it (the refusal as
+ * recorded names the CA's identities and the records found), else its validation record or approval.
+ */
 function nameStep(validation: DomainValidation): string {
   const record = validation.resourceRecord;
+  if (validation.lastCheck?.outcome === 'CAA_FORBIDDEN') {
+    const verdict = validation.lastCheck.detail ? ` (${validation.lastCheck.detail})` : '';
+    return `${validation.domainName}: its CAA records do not permit this CA${verdict}; add a CAA record that names this CA, or remove the one that leaves it out.`;
+  }
   if (validation.validationMethod === 'DNS' && record) {
     return `${validation.domainName}: put the CNAME record ${record.Name} with the value ${record.Value} back in DNS.`;
   }

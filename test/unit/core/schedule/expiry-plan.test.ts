@@ -127,4 +127,29 @@ describe('renewalNoticeMail', () => {
     expect(mail.html).toContain('&lt;CAA_ERROR &amp; more&gt;');
     expect(mail.html).not.toContain('<CAA_ERROR');
   });
+
+  it('asks for a CAA record naming this CA, not for the CNAME, for a name whose CAA refused this CA', () => {
+    const refusal =
+      'CAA at example.test (0 issue "ca.example.net") does not permit certwright for www.example.test';
+    const certificate = issuedCertificate({
+      renewal: {
+        status: 'FAILED',
+        statusReason: 'CAA_ERROR',
+        updatedAt: NOT_AFTER,
+        cycle: 1,
+        domainValidations: issuedCertificate().domainValidations.map((dv) => ({
+          ...dv,
+          status: 'FAILED',
+          lastCheck: { at: NOT_AFTER, outcome: 'CAA_FORBIDDEN', detail: refusal },
+        })),
+      },
+    });
+
+    const mail = renewalNoticeMail(certificate, ['ops@example.test'], daysBefore(15));
+
+    expect(mail.text).toContain(
+      `- www.example.test: its CAA records do not permit this CA (${refusal}); add a CAA record that names this CA, or remove the one that leaves it out.`,
+    );
+    expect(mail.text).not.toContain('CNAME');
+  });
 });
