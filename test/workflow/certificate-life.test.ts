@@ -5,6 +5,7 @@
  * Action Required at each threshold and expiry at NotAfter. The exact event sequence of each is asserted.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DAY_MS } from '../../functions/core/events/certificate-events.ts';
 import type { CertificateRecord } from '../../functions/core/model.ts';
 import type { CertificateEvent } from '../../functions/core/ports.ts';
 import { runSchedule } from '../../functions/core/schedule/run-schedule.ts';
@@ -16,7 +17,6 @@ import { RecordingMailer } from '../unit/core/email-fixtures.ts';
 import { newWorkflowRunner, storedByArn, useWorkflowBackends } from './workflow-harness.ts';
 
 const backends = useWorkflowBackends();
-const DAY_MS = 24 * 60 * 60 * 1000;
 const WINDOW_DAYS = 30;
 const NOTIFY = 'pki-owners@example.test';
 

@@ -19,6 +19,11 @@ export function keyPairOrigin(certificate: CertificateRecord): 'AWS_MANAGED' | '
   return certificate.type === 'IMPORTED' ? 'CUSTOMER_PROVIDED' : 'AWS_MANAGED';
 }
 
+/** The event field FirstSubjectAlternativeName: the first name on the certificate (its DomainName). */
+export function firstSubjectAlternativeName(certificate: CertificateRecord): string {
+  return certificate.subjectAlternativeNames[0] ?? certificate.domainName;
+}
+
 /** A day in milliseconds: ValidityInDays and DaysToExpiry count these. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -52,7 +57,7 @@ export function certificateRevokedEvent(certificate: CertificateRecord, now: Dat
   return certificateEvent(certificate, 'ACM Certificate Revoked', now, {
     CertificateType: certificate.type,
     CommonName: certificate.domainName,
-    FirstSubjectAlternativeName: certificate.subjectAlternativeNames[0] ?? certificate.domainName,
+    FirstSubjectAlternativeName: firstSubjectAlternativeName(certificate),
     ValidityInDays: validityInDays(issued),
     CertificateKeyPairOrigin: keyPairOrigin(certificate),
     CertificateExpirationDate: eventTimestamp(issued.notAfter),
@@ -86,7 +91,7 @@ function commonDetail(certificate: CertificateRecord, issued: IssuedCertificate)
   return {
     CertificateType: certificate.type,
     CommonName: certificate.domainName,
-    FirstSubjectAlternativeName: certificate.subjectAlternativeNames[0] ?? certificate.domainName,
+    FirstSubjectAlternativeName: firstSubjectAlternativeName(certificate),
     ValidityInDays: validityInDays(issued),
     CertificateKeyPairOrigin: keyPairOrigin(certificate),
     DomainValidationMethod: certificate.domainValidations[0]?.validationMethod ?? 'DNS',

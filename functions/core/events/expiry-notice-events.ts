@@ -4,10 +4,12 @@
  */
 import type { CertificateRecord } from '../model.ts';
 import type { CertificateEvent } from '../ports.ts';
+import { PENDING_DOMAIN_VALIDATION } from '../renewal/renewal-state.ts';
 import {
   certificateEvent,
   daysToExpiry,
   eventTimestamp,
+  firstSubjectAlternativeName,
   issuedPart,
   keyPairOrigin,
   validityInDays,
@@ -24,12 +26,6 @@ export function approachingExpirationEvent(certificate: CertificateRecord, now: 
     CertificateKeyPairOrigin: keyPairOrigin(certificate),
   });
 }
-
-/**
- * ACM's RenewalStatusReason while the renewal waits for its names to validate again: the renewal's own
- * statusReason when it has one.
- */
-export const PENDING_DOMAIN_VALIDATION = 'PENDING_DOMAIN_VALIDATION';
 
 /**
  * `ACM Certificate Renewal Action Required`: the managed renewal of a certificate Certwright issued cannot
@@ -61,8 +57,4 @@ export function renewalStatusReason(certificate: CertificateRecord): string {
   const renewal = certificate.renewal;
   if (renewal?.statusReason) return renewal.statusReason;
   return renewal?.status === 'PENDING_VALIDATION' ? PENDING_DOMAIN_VALIDATION : 'OTHER';
-}
-
-function firstSubjectAlternativeName(certificate: CertificateRecord): string {
-  return certificate.subjectAlternativeNames[0] ?? certificate.domainName;
 }

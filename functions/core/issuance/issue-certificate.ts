@@ -2,6 +2,7 @@ import { parseCertificateArn } from '../arn.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import { CertificateNotValidatedError, IssuanceInProgressError } from '../errors.ts';
 import { announceIssuance, awaitsAnnouncement } from '../events/announce-issuance.ts';
+import { DAY_MS } from '../events/certificate-events.ts';
 import { type CertificateRecord, type IssuedCertificate, isRequestableKeyAlgorithm } from '../model.ts';
 import type {
   CaSigner,
@@ -31,7 +32,6 @@ export interface IssueCertificateDeps {
   events: EventPublisher;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * How long a claim to sign holds. Longer than an issue step can run (the AWS function's timeout is 60 s), so
  * a claim is only taken over from a run that is certainly gone.

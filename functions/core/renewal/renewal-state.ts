@@ -1,6 +1,9 @@
 import { DAY_MS } from '../events/certificate-events.ts';
 import type { CertificateRecord } from '../model.ts';
 
+/** ACM's RenewalStatusReason while a renewal waits for its names to be validated again. */
+export const PENDING_DOMAIN_VALIDATION = 'PENDING_DOMAIN_VALIDATION';
+
 /** A renewal is under way (started, or waiting for its names to validate again). */
 export function renewalInProgress(certificate: CertificateRecord): boolean {
   const status = certificate.renewal?.status;

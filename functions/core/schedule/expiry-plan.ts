@@ -3,12 +3,10 @@
  * certificate and the time: what is due at a visit, and when the next visit must be.
  */
 import { renewalEligibility } from '../certificates/renewal-eligibility.ts';
-import { daysToExpiry } from '../events/certificate-events.ts';
+import { DAY_MS, daysToExpiry } from '../events/certificate-events.ts';
 import type { CertificateRecord, IssuedCertificate, RenewalState } from '../model.ts';
 import { renewalInProgress, renewalStalled } from '../renewal/renewal-state.ts';
 import type { RenewalSettings } from '../settings.ts';
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Days to expiry at which `Renewal Action Required` goes out while a renewal needs action (once each). */
 export const ACTION_REQUIRED_THRESHOLDS = [45, 30, 15, 7, 3, 1] as const;

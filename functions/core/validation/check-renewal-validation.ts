@@ -1,6 +1,7 @@
 import { parseCertificateArn } from '../arn.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import type { CertificateRecord } from '../model.ts';
+import { PENDING_DOMAIN_VALIDATION } from '../renewal/renewal-state.ts';
 import type { PollSchedule } from '../settings.ts';
 import type { CheckValidationDeps, ValidationCheckResult } from './check-validation.ts';
 import { applyProof, collectProofs } from './domain-proofs.ts';
@@ -12,9 +13,6 @@ import {
   renewalUnderWay,
   withRenewalValidations,
 } from './renewal-run.ts';
-
-/** ACM's RenewalStatusReason while a renewal waits for its names to be validated again. */
-export const PENDING_DOMAIN_VALIDATION = 'PENDING_DOMAIN_VALIDATION';
 
 export type RenewalCheckResult = ValidationCheckResult & { cycle: number };
 

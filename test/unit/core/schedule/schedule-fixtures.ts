@@ -1,5 +1,6 @@
 /** Certificates and ports for the schedule's tests: plain records in dynalite, recording adapters. */
 import { updateCertificate } from '../../../../functions/core/certificates/update-certificate.ts';
+import { DAY_MS } from '../../../../functions/core/events/certificate-events.ts';
 import type { CertificateRecord, RenewalState } from '../../../../functions/core/model.ts';
 import type { CertificateStore } from '../../../../functions/core/ports.ts';
 import type { ScheduleDeps } from '../../../../functions/core/schedule/run-schedule.ts';
@@ -9,7 +10,7 @@ import { RecordingEvents } from '../../../support/recording-events.ts';
 import { pendingCertificate, RecordingWorkflow } from '../core-fixtures.ts';
 import { RecordingMailer } from '../email-fixtures.ts';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+export { DAY_MS };
 /** Issued 2026-03-02 for 395 days; NotAfter 2027-04-01T07:15:41Z. */
 export const NOT_BEFORE = '2026-03-02T07:15:42.000Z';
 export const NOT_AFTER = '2027-04-01T07:15:41.000Z';
