@@ -1,6 +1,7 @@
 /**
- * EventPublisher for the local stack's webhooks (CERTWRIGHT_WEBHOOK_URLS): POSTs each event as JSON, in the
- * EventBridge envelope the event log writes, to every URL.
+ * EventPublisher for the local stack's webhooks (CERTWRIGHT_WEBHOOK_URLS): POSTs each event as JSON, in
+ * EventBridge's envelope with the same fields as the event log's lines, to every URL. The envelope's `id` is
+ * the webhook's own, not the one on the event's log line: the log and the hooks each assign one.
  *
  * Delivery happens in the background: publish only queues the deliveries and resolves at once, so a hook
  * that is down never delays or fails the event log write it follows. Each delivery is retried with
