@@ -68,9 +68,11 @@ export function renewalNeedsAction(certificate: CertificateRecord, now: Date): b
 }
 
 /**
- * What the schedule does about renewal at a visit: START a new cycle (eligible, in the window, no renewal
- * under way, a failed one from an earlier UTC day), RESUME the run of a renewal under way (starting is idempotent by
- * name; a local run lost in a restart goes on this way), or nothing.
+ * What the schedule does about renewal at a visit: START a new cycle (eligible, in the window, and no
+ * renewal under way, a failed one from an earlier UTC day, or a stalled one, which counts as failed), RESUME
+ * the run of a renewal under way (starting is idempotent by name; a local run lost in a restart goes on this
+ * way, and so does a stalled one that may not be replaced), or nothing. A START of a stalled renewal needs
+ * startRenewal's `restartStalled`.
  */
 export function renewalStep(
   certificate: CertificateRecord,
@@ -79,12 +81,15 @@ export function renewalStep(
 ): 'START' | 'RESUME' | undefined {
   const { issued } = certificate;
   if (certificate.type !== 'AMAZON_ISSUED' || certificate.status !== 'ISSUED' || !issued) return undefined;
-  if (renewalInProgress(certificate) && !renewalStalled(certificate, now)) return 'RESUME';
-  if (renewalEligibility(certificate, settings) !== 'ELIGIBLE') return undefined;
-  if (now.getTime() < renewalStartsAt(issued, settings.windowDays)) return undefined;
+  const underWay = renewalInProgress(certificate);
+  if (underWay && !renewalStalled(certificate, now)) return 'RESUME';
   const thisBody = renewalOfThisBody(certificate);
-  if (thisBody?.status === 'FAILED' && !failedRenewalRetryDue(thisBody, now)) return undefined;
-  return 'START';
+  const startable =
+    renewalEligibility(certificate, settings) === 'ELIGIBLE' &&
+    now.getTime() >= renewalStartsAt(issued, settings.windowDays) &&
+    !(thisBody?.status === 'FAILED' && !failedRenewalRetryDue(thisBody, now));
+  if (startable) return 'START';
+  return underWay ? 'RESUME' : undefined;
 }
 
 /**

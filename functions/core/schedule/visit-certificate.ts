@@ -110,7 +110,7 @@ async function superviseExpiry(
         { store: deps.store, workflow: renewal.workflow, clock: deps.clock },
         certificate.accountId,
         certificate.id,
-        { restartStalled: true },
+        { restartStalled: step === 'START' },
       );
       renewalStarted =
         step === 'START' && started !== undefined && started.cycle !== certificate.renewal?.cycle;

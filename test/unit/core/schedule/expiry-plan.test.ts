@@ -53,6 +53,20 @@ describe('renewalStep', () => {
   });
 });
 
+describe('renewalStep for a stalled renewal', () => {
+  const stalled = (overrides: Partial<CertificateRecord> = {}) =>
+    issuedCertificate({
+      renewal: { status: 'PENDING_AUTO_RENEWAL', updatedAt: daysBefore(40).toISOString(), cycle: 1 },
+      ...overrides,
+    });
+
+  it('starts a new cycle when one may start, and only resumes the stalled run otherwise', () => {
+    expect(renewalStep(stalled(), daysBefore(38), RENEWAL_SETTINGS)).toBe('START');
+    expect(renewalStep(stalled({ inUseBy: [] }), daysBefore(38), RENEWAL_SETTINGS)).toBe('RESUME');
+    expect(renewalStep(stalled(), daysBefore(38), { ...RENEWAL_SETTINGS, windowDays: 30 })).toBe('RESUME');
+  });
+});
+
 describe('actionRequiredDue', () => {
   it('answers every threshold reached and not sent while the renewal needs action', () => {
     const certificate = issuedCertificate({

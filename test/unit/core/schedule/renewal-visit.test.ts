@@ -183,3 +183,20 @@ describe('a visit to a renewal whose run stopped', () => {
     expect((await reread(checking))?.renewal).toMatchObject({ status: 'PENDING_VALIDATION', cycle: 1 });
   });
 });
+
+describe('a visit to a stalled renewal that may not be replaced', () => {
+  it('starts the stalled run again under its own name and records no new cycle', async () => {
+    const certificate = issuedCertificate({
+      inUseBy: [],
+      renewal: { status: 'PENDING_AUTO_RENEWAL', updatedAt: '2027-02-13T09:00:00.000Z', cycle: 1 },
+    });
+    await store.create(certificate);
+    const clock = new FakeClock(AT_45_DAYS);
+    const rig = scheduleRig(store, clock);
+
+    expect(await runSchedule(rig.deps, clock.now())).toMatchObject({ actionRequired: 1, renewalsStarted: 0 });
+
+    expect(rig.workflow.starts.map((start) => start.executionName)).toEqual([`${certificate.id}-renewal-1`]);
+    expect((await reread(certificate))?.renewal).toMatchObject({ status: 'PENDING_AUTO_RENEWAL', cycle: 1 });
+  });
+});
