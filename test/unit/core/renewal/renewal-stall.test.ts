@@ -16,7 +16,7 @@ const HOUR_MS = 60 * 60 * 1000;
 const STARTED = '2027-02-01T09:00:00.000Z';
 const at = (hoursAfterStart: number) => new Date(Date.parse(STARTED) + hoursAfterStart * HOUR_MS);
 
-/** A renewal under way, its one name last checked at `checkedAt` and due to be checked again an hour later. */
+/** A renewal under way; its one name last checked at `checkedAt`, to be checked again an hour later. */
 function renewing(status: RenewalState['status'], checkedAt?: Date): CertificateRecord {
   const certificate = issuedCertificate();
   return {

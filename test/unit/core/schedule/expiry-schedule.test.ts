@@ -78,7 +78,7 @@ function reread(certificate: CertificateRecord): Promise<CertificateRecord | und
   return store.get(certificate.accountId, certificate.id);
 }
 
-/** The renewal run under way checks hourly, waiting for a CAA lookup that keeps failing: alive, not stalled. */
+/** The renewal run checks hourly, waiting on a CAA lookup that keeps failing: alive, not stalled. */
 function runAtWork(certificate: CertificateRecord, clock: FakeClock): Promise<void> {
   return renewalRunChecked(store, certificate, clock.now(), 'CAA_LOOKUP_FAILED');
 }
