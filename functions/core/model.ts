@@ -138,7 +138,10 @@ export interface IssuedCertificate {
  */
 export interface RenewalState {
   status: RenewalStatus;
-  /** FAILED: a FailureReason; PENDING_VALIDATION: PENDING_DOMAIN_VALIDATION (ACM's RenewalStatusReason). */
+  /**
+   * FAILED: a FailureReason (OTHER when the certificate expired or was revoked first); PENDING_VALIDATION:
+   * PENDING_DOMAIN_VALIDATION (ACM's RenewalStatusReason).
+   */
   statusReason?: string;
   updatedAt: string;
   /** 1 for a certificate's first renewal, then 2...: names the run `<certificate id>-renewal-<cycle>`. */
@@ -195,7 +198,8 @@ export interface CertificateRecord {
   expiryNotices?: ExpiryNotices;
   /**
    * When the schedule must next look at this ISSUED certificate (an expiry notice, the start of renewal):
-   * the work queue's due time. Unset: its NotAfter. The schedule sets it after each visit.
+   * the work queue's due time, never later than NotAfter. Unset: due from its announcement, so a run
+   * visits it and plans the next visit. Announcing a body sets it, and the schedule after each visit.
    */
   scheduledWorkAt?: string;
   /** Set by the first ExportCertificate; `count` exports so far, the last at `lastExportedAt`. */

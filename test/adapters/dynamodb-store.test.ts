@@ -644,7 +644,10 @@ describe('DynamoDbCertificateStore: ISSUED certificates due for work', () => {
     await dynamo?.close();
   });
 
-  /** An ISSUED certificate expiring at `notAfter`, announced unless `announced` is false. */
+  /**
+   * An ISSUED certificate expiring at `notAfter`, announced unless `announced` is false; an announced one
+   * has its next visit planned at its NotAfter.
+   */
   function issuedAt(
     notAfter: string,
     options: { accountId?: string; announced?: boolean; issuedAt?: string } = {},
@@ -656,6 +659,7 @@ describe('DynamoDbCertificateStore: ISSUED certificates due for work', () => {
     return {
       ...record,
       issued: { ...issuedPart, notAfter, issuedAt: options.issuedAt ?? record.issued.issuedAt },
+      ...(options.announced === false ? {} : { scheduledWorkAt: notAfter }),
     };
   }
 
@@ -700,7 +704,7 @@ describe('DynamoDbCertificateStore: ISSUED certificates due for work', () => {
     expect(page.references).toEqual([reference(unannounced), reference(dueFirst), reference(dueLast)]);
   });
 
-  it('moves a certificate to its NotAfter once announced, and drops it when it is no longer ISSUED', async () => {
+  it('moves a certificate to its planned visit once announced, and drops it when it is no longer ISSUED', async () => {
     const unannounced = issuedAt('2027-02-01T00:00:00.000Z', {
       announced: false,
       issuedAt: '2026-01-01T00:00:00.000Z',
@@ -713,13 +717,30 @@ describe('DynamoDbCertificateStore: ISSUED certificates due for work', () => {
 
     const { issued: part } = unannounced;
     if (!part) throw new Error('no issued part');
-    await store.save({ ...unannounced, issued: { ...part, announcedAt: '2026-01-01T00:00:05.000Z' } });
+    await store.save({
+      ...unannounced,
+      issued: { ...part, announcedAt: '2026-01-01T00:00:05.000Z' },
+      scheduledWorkAt: '2027-03-01T00:00:00.000Z',
+    });
     await store.save({ ...expiring, status: 'EXPIRED' });
 
     expect((await store.listIssuedDueBy(until, 10)).references).toEqual([]);
+    // A visit planned after NotAfter is due at NotAfter.
     expect((await store.listIssuedDueBy(new Date('2027-02-01T00:00:00.000Z'), 10)).references).toEqual([
       reference(unannounced),
     ]);
+  });
+
+  it('files an announced certificate with no visit planned as due from its announcement', async () => {
+    const unplanned = issuedAt('2027-02-01T00:00:00.000Z');
+    const { scheduledWorkAt: _none, ...record } = unplanned;
+    await store.create(record);
+    const announcedAt = record.issued?.announcedAt ?? '';
+
+    expect((await store.listIssuedDueBy(new Date(Date.parse(announcedAt) - 1000), 10)).references).toEqual(
+      [],
+    );
+    expect((await store.listIssuedDueBy(new Date(announcedAt), 10)).references).toEqual([reference(record)]);
   });
 
   it('pages through the due certificates, each exactly once', async () => {

@@ -5,8 +5,8 @@
  * Items:
  * - certificate: pk ACCOUNT#<accountId>, sk CERTIFICATE#<id>; `record` (the record without its version),
  *   `version`, `arn`, and the work-queue index attributes while it has background work: queue
- *   PENDING_VALIDATION due at its validation deadline, or queue ISSUED due at its scheduledWorkAt or
- *   NotAfter, whichever comes first (at its IssuedAt while the issuance is not announced)
+ *   PENDING_VALIDATION due at its validation deadline, or queue ISSUED due at its scheduledWorkAt (unset:
+ *   its announcement) or NotAfter, whichever comes first (at its IssuedAt while not announced)
  * - idempotency claim: pk ACCOUNT#<accountId>, sk IDEMPOTENCY#<token>; `arn`, `expiresAt` (epoch seconds),
  *   `created` (true once the claimer wrote the certificate and started its workflow)
  * - serial reservation: pk SERIAL#<hex>, sk SERIAL; `certificateArn`, `reservedAt`
@@ -802,13 +802,14 @@ function workQueueAttributes(
   return {};
 }
 
-/** An unannounced issuance at once; else the schedule's next visit, never later than NotAfter. */
+/**
+ * An unannounced issuance at once; else the schedule's next visit, never later than NotAfter. A body with no
+ * visit planned (announced before visits were planned) is due from its announcement, so a run plans one.
+ */
 function issuedWorkDueAt(certificate: CertificateRecord, issued: IssuedCertificate): string {
   if (!issued.announcedAt) return issued.issuedAt;
-  const scheduled = certificate.scheduledWorkAt;
-  return scheduled !== undefined && Date.parse(scheduled) < Date.parse(issued.notAfter)
-    ? scheduled
-    : issued.notAfter;
+  const scheduled = certificate.scheduledWorkAt ?? issued.announcedAt;
+  return Date.parse(scheduled) < Date.parse(issued.notAfter) ? scheduled : issued.notAfter;
 }
 
 function certificateFromItem(item: CertificateItem): CertificateRecord {

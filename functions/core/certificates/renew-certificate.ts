@@ -35,7 +35,8 @@ export async function renewCertificate(
   const policy = deps.renewal;
   const refusal = renewalRefusal(certificate, policy);
   if (refusal) throw refusal;
-  if (await startRenewal(deps, accountId, certificate.id)) return;
+  // A renewal whose run died (stalled) is replaced by a new cycle: asking for a renewal is how to rescue it.
+  if (await startRenewal(deps, accountId, certificate.id, { restartStalled: true })) return;
   // It changed between the read and the start: answer as for what it is now.
   const current = await deps.store.get(accountId, certificate.id);
   if (!current) throw new ResourceNotFoundError(`Could not find certificate ${arn}.`);

@@ -97,7 +97,7 @@ describe('the Lambda entry files', () => {
     );
   });
 
-  it('the schedule function needs the event bus, and runs on an empty table', async () => {
+  it('the schedule function needs the event bus and the workflow, and runs on an empty table', async () => {
     const event = {
       version: '0',
       id: 'schedule-1',
@@ -112,7 +112,21 @@ describe('the Lambda entry files', () => {
     setEnv(baseEnv());
     await expect(scheduleHandler(event, context)).rejects.toThrow('CERTWRIGHT_EVENT_BUS_NAME is not set');
     setEnv(baseEnv({ CERTWRIGHT_EVENT_BUS_NAME: 'certwright-events' }));
-    await expect(scheduleHandler(event, context)).resolves.toEqual({ examined: 0, expired: 0, announced: 0 });
+    await expect(scheduleHandler(event, context)).rejects.toThrow('CERTWRIGHT_STATE_MACHINE_ARN is not set');
+    setEnv(
+      baseEnv({
+        CERTWRIGHT_EVENT_BUS_NAME: 'certwright-events',
+        CERTWRIGHT_STATE_MACHINE_ARN: `arn:aws:states:${REGION}:123456789012:stateMachine:certwright`,
+      }),
+    );
+    await expect(scheduleHandler(event, context)).resolves.toEqual({
+      examined: 0,
+      expired: 0,
+      announced: 0,
+      approaching: 0,
+      actionRequired: 0,
+      renewalsStarted: 0,
+    });
   });
 
   it('the publish function refuses invalid hosted zones, naming the variable', async () => {

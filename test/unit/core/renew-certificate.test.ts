@@ -98,6 +98,23 @@ describe('renewCertificate', () => {
     expect((await current(certificate)).renewal?.status).toBe('PENDING_AUTO_RENEWAL');
   });
 
+  it('replaces a stalled renewal (its run gone for over a day) with a new cycle', async () => {
+    const { workflow, deps } = setup();
+    const stalled = await stored({
+      exported: EXPORTED,
+      renewal: { status: 'PENDING_AUTO_RENEWAL', updatedAt: '2026-05-20T00:00:00.000Z', cycle: 1 },
+    });
+
+    await renewCertificate(deps, ACCOUNT, stalled.arn);
+
+    expect((await current(stalled)).renewal).toMatchObject({
+      status: 'PENDING_AUTO_RENEWAL',
+      cycle: 2,
+      updatedAt: START.toISOString(),
+    });
+    expect(workflow.starts.map((start) => start.executionName)).toEqual([`${stalled.id}-renewal-2`]);
+  });
+
   it('leaves a renewal waiting for validation alone, and starts the next cycle after a finished one', async () => {
     const { workflow, deps } = setup();
     const waiting: RenewalState = {

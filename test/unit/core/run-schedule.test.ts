@@ -53,6 +53,10 @@ async function issuedCertificate(
       extendedKeyUsages: [{ name: 'TLS_WEB_SERVER_AUTHENTICATION', oid: '1.3.6.1.5.5.7.3.1' }],
       ...(options.announced === false ? {} : { announcedAt: ISSUED_AT.toISOString() }),
     },
+    // An announced body has its next visit planned; here, at NotAfter.
+    ...(options.announced === false
+      ? {}
+      : { scheduledWorkAt: (options.notAfter ?? NOT_AFTER).toISOString() }),
   };
   await store.create(certificate);
   return certificate;
