@@ -24,6 +24,21 @@ export interface EventEnvelope {
   detail: Record<string, unknown>;
 }
 
+/** The event in EventBridge's envelope, with the given id. */
+export function eventEnvelope(event: CertificateEvent, id: string): EventEnvelope {
+  return {
+    version: '0',
+    id,
+    'detail-type': event.detailType,
+    source: CERTIFICATE_EVENT_SOURCE,
+    account: event.accountId,
+    time: event.time,
+    region: event.region,
+    resources: [event.certificateArn],
+    detail: event.detail,
+  };
+}
+
 export class EventLog implements EventPublisher {
   constructor(
     readonly path: string,
@@ -37,16 +52,6 @@ export class EventLog implements EventPublisher {
   }
 
   private envelope(event: CertificateEvent): EventEnvelope {
-    return {
-      version: '0',
-      id: this.newId(),
-      'detail-type': event.detailType,
-      source: CERTIFICATE_EVENT_SOURCE,
-      account: event.accountId,
-      time: event.time,
-      region: event.region,
-      resources: [event.certificateArn],
-      detail: event.detail,
-    };
+    return eventEnvelope(event, this.newId());
   }
 }

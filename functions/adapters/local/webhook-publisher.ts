@@ -12,9 +12,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CERTIFICATE_EVENT_SOURCE } from '../../core/events/certificate-events.ts';
 import type { CertificateEvent, EventPublisher } from '../../core/ports.ts';
-import type { EventEnvelope } from './event-log.ts';
+import { eventEnvelope } from './event-log.ts';
 
 export interface WebhookPublisherOptions {
   /** Attempts of one delivery, the first included. */
@@ -55,7 +54,7 @@ export class WebhookPublisher implements EventPublisher {
   async publish(events: CertificateEvent[]): Promise<void> {
     if (this.stopping.signal.aborted) return;
     for (const event of events) {
-      const body = JSON.stringify(this.envelope(event));
+      const body = JSON.stringify(eventEnvelope(event, this.newId()));
       for (const url of this.urls) this.track(this.deliver(url, body, event));
     }
   }
@@ -113,20 +112,6 @@ export class WebhookPublisher implements EventPublisher {
     } catch (error) {
       return String(error);
     }
-  }
-
-  private envelope(event: CertificateEvent): EventEnvelope {
-    return {
-      version: '0',
-      id: this.newId(),
-      'detail-type': event.detailType,
-      source: CERTIFICATE_EVENT_SOURCE,
-      account: event.accountId,
-      time: event.time,
-      region: event.region,
-      resources: [event.certificateArn],
-      detail: event.detail,
-    };
   }
 }
 

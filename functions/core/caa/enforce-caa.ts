@@ -1,10 +1,9 @@
 import { recordFailure } from '../certificates/record-failure.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import { canonicalDnsName } from '../dns-zones.ts';
-import { CaaForbiddenError } from '../errors.ts';
 import type { CertificateRecord, DomainValidation } from '../model.ts';
 import type { CertificateStore, DnsResolver } from '../ports.ts';
-import { checkCaa } from './check-caa.ts';
+import { caaForbiddenError, caaNotes, certificateCaaVerdicts, forbiddenChecks } from './caa-gate.ts';
 
 export interface EnforceCaaDeps {
   store: CertificateStore;
@@ -27,33 +26,20 @@ export async function enforceCaa(
   certificate: CertificateRecord,
   at: string,
 ): Promise<CaaGateOutcome> {
-  const names = [...new Set(certificate.subjectAlternativeNames.map(canonicalDnsName))];
-  const verdicts = await Promise.all(
-    names.map((name) => checkCaa(name, { resolver: deps.resolver, identities: deps.caaIdentities })),
-  );
-
-  const forbidden = verdicts.filter((verdict) => verdict.outcome === 'FORBIDDEN');
-  if (forbidden.length > 0) {
-    const failures = forbidden.map((verdict) => ({
-      domainName: verdict.name,
-      lastCheck: { at, outcome: 'CAA_FORBIDDEN', detail: verdict.message },
-    }));
-    const recorded = await recordFailure(deps, certificate.arn, 'CAA_ERROR', failures);
+  const verdicts = await certificateCaaVerdicts(deps, certificate);
+  if (verdicts.forbidden.length > 0) {
+    const recorded = await recordFailure(
+      deps,
+      certificate.arn,
+      'CAA_ERROR',
+      forbiddenChecks(verdicts.forbidden, at),
+    );
     if (!recorded) return 'STOPPED';
-    throw new CaaForbiddenError(forbidden.map((verdict) => verdict.message).join('; '));
+    throw caaForbiddenError(verdicts.forbidden);
   }
-
-  const failed = verdicts.filter((verdict) => verdict.outcome === 'LOOKUP_FAILED');
-  const notes = new Map<string, DomainValidation['lastCheck']>(
-    failed.map((verdict) => [verdict.name, { at, outcome: 'CAA_LOOKUP_FAILED', detail: verdict.message }]),
-  );
-  // Once permitted, a name whose lastCheck still shows an earlier failed lookup gets the answer instead.
-  for (const verdict of verdicts.filter((v) => v.outcome === 'PERMITTED')) {
-    if (lastCheckOf(certificate, verdict.name)?.outcome === 'CAA_LOOKUP_FAILED')
-      notes.set(verdict.name, { at, outcome: 'CAA_PERMITTED', detail: verdict.message });
-  }
+  const notes = caaNotes(verdicts, (name) => lastCheckOf(certificate, name), at);
   if (notes.size > 0 && !(await note(deps.store, certificate, notes))) return 'STOPPED';
-  return failed.length > 0 ? 'PENDING' : 'PERMITTED';
+  return verdicts.failed.length > 0 ? 'PENDING' : 'PERMITTED';
 }
 
 function lastCheckOf(certificate: CertificateRecord, name: string): DomainValidation['lastCheck'] {

@@ -1,10 +1,9 @@
-import { checkCaa } from '../caa/check-caa.ts';
+import { caaForbiddenError, caaNotes, certificateCaaVerdicts, forbiddenChecks } from '../caa/caa-gate.ts';
 import type { CaaGateOutcome, EnforceCaaDeps } from '../caa/enforce-caa.ts';
 import { recordRenewalFailure } from '../certificates/record-failure.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import { canonicalDnsName } from '../dns-zones.ts';
-import { CaaForbiddenError } from '../errors.ts';
-import type { CertificateRecord, LastCheck } from '../model.ts';
+import type { CertificateRecord } from '../model.ts';
 import type { Clock } from '../ports.ts';
 import { type RenewalUnderWay, renewalUnderWay, withRenewalValidations } from './renewal-run.ts';
 
@@ -21,34 +20,16 @@ export async function enforceRenewalCaa(
   at: string,
   nextCheckAt?: string,
 ): Promise<CaaGateOutcome> {
-  const names = [...new Set(certificate.subjectAlternativeNames.map(canonicalDnsName))];
-  const verdicts = await Promise.all(
-    names.map((name) => checkCaa(name, { resolver: deps.resolver, identities: deps.caaIdentities })),
-  );
-
-  const forbidden = verdicts.filter((verdict) => verdict.outcome === 'FORBIDDEN');
-  if (forbidden.length > 0) {
-    const failures = forbidden.map((verdict) => ({
-      domainName: verdict.name,
-      lastCheck: { at, outcome: 'CAA_FORBIDDEN', detail: verdict.message },
-    }));
+  const verdicts = await certificateCaaVerdicts(deps, certificate);
+  if (verdicts.forbidden.length > 0) {
+    const failures = forbiddenChecks(verdicts.forbidden, at);
     const recorded = await recordRenewalFailure(deps, certificate.arn, renewal.cycle, 'CAA_ERROR', failures);
     if (!recorded) return 'STOPPED';
-    throw new CaaForbiddenError(forbidden.map((verdict) => verdict.message).join('; '));
+    throw caaForbiddenError(verdicts.forbidden);
   }
-
-  const failed = verdicts.filter((verdict) => verdict.outcome === 'LOOKUP_FAILED');
-  const notes = new Map<string, LastCheck>(
-    failed.map((verdict) => [
-      verdict.name,
-      { at, outcome: 'CAA_LOOKUP_FAILED', detail: verdict.message, ...(nextCheckAt ? { nextCheckAt } : {}) },
-    ]),
-  );
-  for (const verdict of verdicts.filter((v) => v.outcome === 'PERMITTED')) {
-    const earlier = renewal.domainValidations.find((dv) => canonicalDnsName(dv.domainName) === verdict.name);
-    if (earlier?.lastCheck?.outcome === 'CAA_LOOKUP_FAILED')
-      notes.set(verdict.name, { at, outcome: 'CAA_PERMITTED', detail: verdict.message });
-  }
+  const earlierCheck = (name: string) =>
+    renewal.domainValidations.find((dv) => canonicalDnsName(dv.domainName) === name)?.lastCheck;
+  const notes = caaNotes(verdicts, earlierCheck, at, nextCheckAt);
   if (notes.size > 0) {
     const saved = await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) => {
       const underWay = renewalUnderWay(current, renewal.cycle);
@@ -61,5 +42,5 @@ export async function enforceRenewalCaa(
     });
     if (!renewalUnderWay(saved, renewal.cycle)) return 'STOPPED';
   }
-  return failed.length > 0 ? 'PENDING' : 'PERMITTED';
+  return verdicts.failed.length > 0 ? 'PENDING' : 'PERMITTED';
 }
