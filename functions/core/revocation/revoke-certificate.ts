@@ -62,11 +62,12 @@ export async function revokeCertificate(
   await deps.events.publish([
     certificateRevokedEvent({ ...certificate, revocation }, new Date(recorded.revokedAt)),
   ]);
-  const saved = await updateCertificate(deps.store, accountId, certificate.id, (current) =>
-    current.status === 'ISSUED'
-      ? withRenewalEnded({ ...current, status: 'REVOKED', revocation }, now)
-      : undefined,
-  );
+  const saved = await updateCertificate(deps.store, accountId, certificate.id, (current) => {
+    if (current.status !== 'ISSUED') return undefined;
+    // A renewal stored a new body meanwhile: the revoked serial is on the CRL, the new one is not yet.
+    if (current.issued?.serialHex !== issued.serialHex) throw renewedMeanwhile(arn, issued.serialHex);
+    return withRenewalEnded({ ...current, status: 'REVOKED', revocation }, now);
+  });
   if (saved?.status !== 'REVOKED') throw alreadyChanged(arn, saved);
   try {
     await deps.crlRefresh.request();
@@ -75,6 +76,12 @@ export async function revokeCertificate(
     return { certificateArn: certificate.arn, crlRefreshError: error };
   }
   return { certificateArn: certificate.arn };
+}
+
+function renewedMeanwhile(arn: string, serialHex: string): ConflictError {
+  return new ConflictError(
+    `Certificate ${arn} was renewed while it was being revoked: serial ${serialHex} is revoked, the renewed certificate is not yet; call RevokeCertificate again to revoke it.`,
+  );
 }
 
 function revocableCertificate(certificate: CertificateRecord): IssuedCertificate {

@@ -89,8 +89,13 @@ async function issuedCertificate(overrides: Partial<CertificateRecord> = {}): Pr
   return certificate;
 }
 
-function setup() {
+function setup(options: { beforePublish?: () => Promise<void> } = {}) {
   const events = new RecordingEvents();
+  const publish = events.publish.bind(events);
+  events.publish = async (published) => {
+    await options.beforePublish?.();
+    return publish(published);
+  };
   const crlRefresh = new CountingRefresh();
   const clock = new FakeClock(NOW);
   const store = storeFailingNextSave(dynamo.store);
@@ -331,6 +336,31 @@ describe('RevokeCertificate stopped part-way', () => {
     expect((await storedCertificate(dynamo.store, certificate.arn)).status).toBe('REVOKED');
     expect(t.events.of(certificate.arn)).toEqual(['ACM Certificate Revoked', 'ACM Certificate Revoked']);
     expect(t.crlRefresh.requests).toBe(1);
+  });
+
+  it('refuses with ConflictException when a renewal stores a new body meanwhile: the revoked serial is listed, the new body is not revoked', async () => {
+    const certificate = await issuedCertificate();
+    const renewedSerial = '02aa';
+    const t = setup({
+      beforePublish: async () => {
+        const current = await storedCertificate(dynamo.store, certificate.arn);
+        if (current.issued?.serialHex === renewedSerial || !current.issued) return;
+        await dynamo.store.save({ ...current, issued: { ...current.issued, serialHex: renewedSerial } });
+      },
+    });
+
+    const answer = await t.call({ CertificateArn: certificate.arn, RevocationReason: 'KEY_COMPROMISE' });
+
+    expect(answer).toEqual({
+      status: 400,
+      body: {
+        __type: 'ConflictException',
+        message: `Certificate ${certificate.arn} was renewed while it was being revoked: serial ${certificate.issued?.serialHex} is revoked, the renewed certificate is not yet; call RevokeCertificate again to revoke it.`,
+      },
+    });
+    const stored = await storedCertificate(dynamo.store, certificate.arn);
+    expect(stored).toMatchObject({ status: 'ISSUED', issued: { serialHex: renewedSerial } });
+    expect(await entryFor(certificate)).toMatchObject({ reason: 'KEY_COMPROMISE' });
   });
 
   it('a failed CRL refresh request: the revocation stands, is answered, and waits for the scheduled CRL', async () => {
