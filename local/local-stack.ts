@@ -181,7 +181,19 @@ async function composeLocalStack(
   const { mailer, mail } = localMailer(local, clock);
   const revocations = new DynamoDbRevocationStore(dynamodb, table.tableName);
   const crlPublisher = new FileCrlPublisher(join(local.dataDir, CRL_FILE));
-  const crlDeps = { signer: ca.signer, issuer: ca.issuer, revocations, publisher: crlPublisher, clock };
+  const crlDeps = {
+    signer: ca.signer,
+    issuer: ca.issuer,
+    revocations,
+    publisher: crlPublisher,
+    clock,
+    random: cryptoRandom,
+  };
+  // A publish lease left by a killed process would hold publishing back until it lapses; the data directory
+  // lock proves no other process publishes, so it is taken over (as lapsed at the end of time) and dropped.
+  const takeover = cryptoRandom.uuid();
+  await revocations.acquirePublishLease(takeover, new Date(8.64e15), clock.now());
+  await revocations.releasePublishLease(takeover);
   // A CRL exists from the start, even with nothing revoked; later ones follow revocations and the schedule.
   await publishCrl(crlDeps);
   const crlRefresh = new SerialCrlRefresh(

@@ -222,6 +222,13 @@ export interface RevocationStore {
   listRevocations(): Promise<RevocationEntry[]>;
   /** The next CRL number: strictly greater than every number handed out before (RFC 5280 §5.2.3). */
   nextCrlNumber(): Promise<bigint>;
+  /**
+   * Takes the lease to publish the CRL for `holder` until `until`, if nobody holds it or its holder's lease
+   * has lapsed by `now`. Answers whether this call took it.
+   */
+  acquirePublishLease(holder: string, now: Date, until: Date): Promise<boolean>;
+  /** Gives the lease back, if `holder` still holds it. */
+  releasePublishLease(holder: string): Promise<void>;
 }
 
 /** Where the signed CRL is published: an S3 object in AWS, a file the local server serves. */

@@ -81,3 +81,32 @@ describe('DynamoDbRevocationStore', () => {
     ]);
   });
 });
+
+describe('DynamoDbRevocationStore publish lease', () => {
+  const at = (minutes: number) => new Date(Date.UTC(2026, 4, 1, 12, minutes));
+
+  it('is held by one holder until it is given back or lapses', async () => {
+    const store = await freshStore();
+    expect(await store.acquirePublishLease('first', at(0), at(5))).toBe(true);
+    expect(await store.acquirePublishLease('second', at(1), at(6))).toBe(false);
+
+    // Only the holder gives it back.
+    await store.releasePublishLease('second');
+    expect(await store.acquirePublishLease('second', at(2), at(7))).toBe(false);
+    await store.releasePublishLease('first');
+    expect(await store.acquirePublishLease('second', at(2), at(7))).toBe(true);
+
+    // Lapsed: taken over, and the first holder's late release leaves the new lease alone.
+    expect(await store.acquirePublishLease('third', at(8), at(13))).toBe(true);
+    await store.releasePublishLease('second');
+    expect(await store.acquirePublishLease('fourth', at(9), at(14))).toBe(false);
+  });
+
+  it('goes to exactly one of many concurrent takers', async () => {
+    const store = await freshStore();
+    const taken = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => store.acquirePublishLease(`holder${index}`, at(0), at(5))),
+    );
+    expect(taken.filter(Boolean)).toHaveLength(1);
+  });
+});

@@ -6,6 +6,8 @@
  * - revocation: pk REVOCATIONS, sk <serial, lowercase hex>; `certificateArn`, `revokedAt`, `reason`,
  *   `notAfter` (the RevocationEntry fields). Written once with attribute_not_exists: the first record wins.
  * - CRL number counter: pk CRL, sk NUMBER; `value`, raised by one with an atomic ADD for every CRL.
+ * - publish lease: pk CRL, sk LEASE; `holder` and `until` (epoch milliseconds), taken and given back with
+ *   conditional UpdateItems, so at most one publish writes the CRL at a time.
  *
  * All revocations share one partition, read with one paginated Query in serial order: a CA of this size
  * revokes thousands of certificates at most, far below a partition's limits.
@@ -24,6 +26,7 @@ import type { RevocationEntry, RevocationStore } from '../../core/ports.ts';
 export const REVOCATIONS_PARTITION = 'REVOCATIONS';
 export const CRL_PARTITION = 'CRL';
 const CRL_NUMBER_SORT_KEY = 'NUMBER';
+const CRL_LEASE_SORT_KEY = 'LEASE';
 
 interface RevocationItem {
   pk: string;
@@ -107,6 +110,43 @@ export class DynamoDbRevocationStore implements RevocationStore {
       }),
     );
     return BigInt(Attributes?.value as number);
+  }
+
+  async acquirePublishLease(holder: string, now: Date, until: Date): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: CRL_PARTITION, sk: CRL_LEASE_SORT_KEY },
+          UpdateExpression: 'SET #holder = :holder, #until = :until',
+          ConditionExpression: 'attribute_not_exists(#until) OR #until < :now',
+          ExpressionAttributeNames: { '#holder': 'holder', '#until': 'until' },
+          ExpressionAttributeValues: { ':holder': holder, ':until': until.getTime(), ':now': now.getTime() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releasePublishLease(holder: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: CRL_PARTITION, sk: CRL_LEASE_SORT_KEY },
+          UpdateExpression: 'REMOVE #holder, #until',
+          ConditionExpression: '#holder = :holder',
+          ExpressionAttributeNames: { '#holder': 'holder', '#until': 'until' },
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      // Taken over after it lapsed: it is not this holder's to give back.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 }
 

@@ -302,6 +302,7 @@ export async function composePublishCrlHandler(
       key: required(aws, 'crlKey'),
     }),
     clock: systemClock,
+    random: cryptoRandom,
   });
 }
 

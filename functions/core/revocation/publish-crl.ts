@@ -1,4 +1,4 @@
-import type { CaSigner, Clock, CrlPublisher, IssuerSource, RevocationStore } from '../ports.ts';
+import type { CaSigner, Clock, CrlPublisher, IssuerSource, Random, RevocationStore } from '../ports.ts';
 import { buildCrl, listedRevocations } from './build-crl.ts';
 
 export interface PublishCrlDeps {
@@ -7,7 +7,11 @@ export interface PublishCrlDeps {
   revocations: RevocationStore;
   publisher: CrlPublisher;
   clock: Clock;
+  random: Random;
 }
+
+/** Longer than a publish takes (the AWS function may run a minute); a crashed holder's lease lapses. */
+export const PUBLISH_LEASE_MS = 5 * 60 * 1000;
 
 export interface PublishedCrl {
   /** Decimal; a string, since it may outgrow a JSON number. */
@@ -17,11 +21,32 @@ export interface PublishedCrl {
 }
 
 /**
- * Regenerates the whole CRL from the revocations recorded and publishes it. The CRL number is taken before
- * the list is read, so a CRL with a higher number never lists fewer revocations than one with a lower number
- * (a revocation recorded after the read gets its own, later publish).
+ * Regenerates the whole CRL from the revocations recorded and publishes it, holding the publish lease, so two
+ * publishes never race and an older CRL never overwrites a newer one. A publish that finds the lease taken
+ * does nothing (undefined): the holder, after giving the lease back, reads the revocations again and publishes
+ * once more if any was recorded meanwhile. The CRL number is taken under the lease, before the list is read,
+ * so a CRL with a higher number never lists fewer revocations.
  */
-export async function publishCrl(deps: PublishCrlDeps): Promise<PublishedCrl> {
+export async function publishCrl(deps: PublishCrlDeps): Promise<PublishedCrl | undefined> {
+  let published: PublishedCrl | undefined;
+  for (;;) {
+    const holder = deps.random.uuid();
+    const now = deps.clock.now();
+    if (
+      !(await deps.revocations.acquirePublishLease(holder, now, new Date(now.getTime() + PUBLISH_LEASE_MS)))
+    )
+      return published;
+    let listed: string;
+    try {
+      ({ published, listed } = await publishUnderLease(deps));
+    } finally {
+      await deps.revocations.releasePublishLease(holder);
+    }
+    if (revocationsKey(await deps.revocations.listRevocations()) === listed) return published;
+  }
+}
+
+async function publishUnderLease(deps: PublishCrlDeps): Promise<{ published: PublishedCrl; listed: string }> {
   const { certificatePem } = await deps.issuer.current();
   const crlNumber = await deps.revocations.nextCrlNumber();
   const revocations = await deps.revocations.listRevocations();
@@ -35,8 +60,19 @@ export async function publishCrl(deps: PublishCrlDeps): Promise<PublishedCrl> {
   });
   await deps.publisher.publish(crl);
   return {
-    crlNumber: crlNumber.toString(),
-    entries: listedRevocations(revocations, thisUpdate).length,
-    thisUpdate: thisUpdate.toISOString(),
+    published: {
+      crlNumber: crlNumber.toString(),
+      entries: listedRevocations(revocations, thisUpdate).length,
+      thisUpdate: thisUpdate.toISOString(),
+    },
+    listed: revocationsKey(revocations),
   };
+}
+
+/** What a CRL was built from: the serials recorded (entries are never removed, only added). */
+function revocationsKey(revocations: Array<{ serialHex: string }>): string {
+  return revocations
+    .map((entry) => entry.serialHex)
+    .sort()
+    .join(',');
 }

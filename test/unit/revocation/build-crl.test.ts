@@ -9,6 +9,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbRevocationStore } from '../../../functions/adapters/aws/dynamodb-revocation-store.ts';
+import { cryptoRandom } from '../../../functions/adapters/runtime/crypto-random.ts';
 import type { CaKeyAlgorithm } from '../../../functions/core/model.ts';
 import type { RevocationEntry } from '../../../functions/core/ports.ts';
 import { buildCrl, CRL_VALIDITY_DAYS, derInteger } from '../../../functions/core/revocation/build-crl.ts';
@@ -138,6 +139,7 @@ describe('publishCrl', () => {
         revocations,
         publisher: { publish: async (crl: Uint8Array) => void published.push(crl) },
         clock,
+        random: cryptoRandom,
       };
       expect(await publishCrl(deps)).toEqual({ crlNumber: '1', entries: 0, thisUpdate: NOW.toISOString() });
       await revocations.recordRevocation(entry('01f0'));
@@ -150,6 +152,90 @@ describe('publishCrl', () => {
       expect((await opensslVerify(ca, published[1] as Uint8Array, 'published')).code).toBe(0);
     } finally {
       await table.close();
+    }
+  });
+});
+
+describe('publishCrl under its lease', () => {
+  async function setupPublish(onPublish: (crl: x509.X509Crl) => Promise<void> = async () => {}) {
+    const table = await startEmbeddedTable({ region: 'us-east-1', tableName: 'certwright-crl-lease-test' });
+    const ca = await testCa('EC_prime256v1');
+    const revocations = new DynamoDbRevocationStore(table.client, table.tableName);
+    const published: x509.X509Crl[] = [];
+    const clock = new FakeClock(NOW);
+    const deps = {
+      signer: ca.signer,
+      issuer: { current: async () => ({ certificatePem: ca.certificatePem, chainPem: [] }) },
+      revocations,
+      publisher: {
+        publish: async (der: Uint8Array) => {
+          const crl = new x509.X509Crl(new Uint8Array(der));
+          published.push(crl);
+          await onPublish(crl);
+        },
+      },
+      clock,
+      random: cryptoRandom,
+    };
+    return { table, revocations, published, clock, deps };
+  }
+
+  /** The CRL Number extension's INTEGER (DER: tag, length, content). */
+  const crlNumberOf = (crl: x509.X509Crl) =>
+    Number.parseInt(
+      Buffer.from(crl.getExtension('2.5.29.20')?.value ?? new ArrayBuffer(0))
+        .subarray(2)
+        .toString('hex'),
+      16,
+    );
+  const serialsOf = (crl: x509.X509Crl | undefined) => crl?.entries.map((revoked) => revoked.serialNumber);
+
+  it('publishes again when a revocation is recorded while it publishes', async () => {
+    let recordedDuring = false;
+    const t = await setupPublish(async () => {
+      if (recordedDuring) return;
+      recordedDuring = true;
+      await t.revocations.recordRevocation(entry('02b0'));
+    });
+    try {
+      const result = await publishCrl(t.deps);
+      expect(t.published.map(serialsOf)).toEqual([[], ['02b0']]);
+      expect(result).toMatchObject({ crlNumber: '2', entries: 1 });
+    } finally {
+      await t.table.close();
+    }
+  });
+
+  it('does nothing while another publish holds the lease, and takes over a lapsed one', async () => {
+    const t = await setupPublish();
+    try {
+      await t.revocations.acquirePublishLease('other', NOW, new Date(NOW.getTime() + 60_000));
+      expect(await publishCrl(t.deps)).toBeUndefined();
+      expect(t.published).toEqual([]);
+
+      t.clock.advance(61_000);
+      expect(await publishCrl(t.deps)).toMatchObject({ crlNumber: '1' });
+      expect(t.published).toHaveLength(1);
+    } finally {
+      await t.table.close();
+    }
+  });
+
+  it('never lets concurrent publishes write out of order: the last CRL written is the newest and complete', async () => {
+    const t = await setupPublish();
+    try {
+      await t.revocations.recordRevocation(entry('03c0'));
+      await Promise.all([
+        publishCrl(t.deps),
+        t.revocations.recordRevocation(entry('03c1')).then(() => publishCrl(t.deps)),
+        t.revocations.recordRevocation(entry('03c2')).then(() => publishCrl(t.deps)),
+      ]);
+      const crlNumbers = t.published.map(crlNumberOf);
+      expect(crlNumbers.length).toBeGreaterThan(0);
+      expect(crlNumbers).toEqual([...crlNumbers].sort((a, b) => a - b));
+      expect(serialsOf(t.published.at(-1))).toEqual(['03c0', '03c1', '03c2']);
+    } finally {
+      await t.table.close();
     }
   });
 });
