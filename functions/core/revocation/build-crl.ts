@@ -1,5 +1,7 @@
 /** The CA's certificate revocation list: an X.509 v2 CRL (RFC 5280 §5) signed through the CaSigner. */
 import 'reflect-metadata';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { CertificateList } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
 import { CA_ALGORITHMS } from '../issuance/ca-algorithms.ts';
 import { caSigningKey, externalSigningCrypto } from '../issuance/external-signing-crypto.ts';
@@ -73,10 +75,33 @@ export async function buildCrl(input: BuildCrlInput): Promise<Uint8Array<ArrayBu
     },
     externalSigningCrypto(),
   );
-  if (!(await crl.verify({ publicKey: ca.publicKey }))) {
+  const signed = new x509.X509Crl(await withoutEmptyEntryExtensions(crl.rawData, input.signer));
+  if (!(await signed.verify({ publicKey: ca.publicKey }))) {
     throw new Error(`The CRL signed by the CA key does not verify with ${ca.subject}'s public key`);
   }
-  return new Uint8Array(crl.rawData);
+  return new Uint8Array(signed.rawData);
+}
+
+/**
+ * @peculiar/x509 writes an empty crlEntryExtensions SEQUENCE on an entry without extensions (one revoked
+ * with reason UNSPECIFIED), which RFC 5280 forbids (SIZE (1..MAX)): such a CRL has the empty sequences left
+ * out and its to-be-signed part signed again with the CA key.
+ */
+async function withoutEmptyEntryExtensions(der: ArrayBuffer, signer: CaSigner): Promise<ArrayBuffer> {
+  const crl = AsnConvert.parse(der, CertificateList);
+  const entries = crl.tbsCertList.revokedCertificates ?? [];
+  const empty = entries.filter((entry) => entry.crlEntryExtensions?.length === 0);
+  if (empty.length === 0) return der;
+  for (const entry of empty) entry.crlEntryExtensions = undefined;
+  const tbsCertList = AsnConvert.serialize(crl.tbsCertList);
+  const signature = await signer.sign(new Uint8Array(tbsCertList));
+  return AsnConvert.serialize(
+    new CertificateList({
+      tbsCertList: crl.tbsCertList,
+      signatureAlgorithm: crl.signatureAlgorithm,
+      signature: new Uint8Array(signature).buffer,
+    }),
+  );
 }
 
 /** The revocations a CRL made at `thisUpdate` lists, in serial order: those of certificates not yet expired. */

@@ -6,6 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'reflect-metadata';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { CertificateList } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbRevocationStore } from '../../../functions/adapters/aws/dynamodb-revocation-store.ts';
@@ -107,6 +109,10 @@ describe('buildCrl', () => {
     expect(text).toMatch(/Superseded/);
     // UNSPECIFIED writes no reasonCode (RFC 5280 §5.3.1), so openssl names no reason for 01AA.
     expect(text).toMatch(/Serial Number: 01AA\s+Revocation Date: [^\n]+\n\s+Serial Number: 01BB/);
+    // ...and no crlEntryExtensions at all: an empty one breaks RFC 5280's SIZE (1..MAX).
+    const entries = AsnConvert.parse(der, CertificateList).tbsCertList.revokedCertificates ?? [];
+    expect(entries.map((revoked) => revoked.crlEntryExtensions?.length)).toEqual([undefined, 1, 1, 1]);
+    expect((await opensslVerify(ca, der, 'reasonless')).code).toBe(0);
   });
 
   it('encodes CRL numbers as minimal non-negative DER integers', () => {
