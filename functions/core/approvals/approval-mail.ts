@@ -1,4 +1,5 @@
 import { escapeHtml } from '../html-escape.ts';
+import { mailHtmlRows, mailHtmlStart } from '../mail-html.ts';
 import type { MailMessage } from '../ports.ts';
 
 /** What one approval message says; `approvalUrl` carries the token, so the message is the only place it is. */
@@ -61,14 +62,9 @@ export function approvalMail(facts: ApprovalMailFacts): MailMessage {
     '',
   ].join('\n');
 
-  const rows = details
-    .map(
-      ([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
-    )
-    .join('\n');
+  const rows = mailHtmlRows(details);
   const html = [
-    '<!doctype html>',
-    `<html><head><meta charset="utf-8"><title>${escapeHtml(approvalMailSubject(facts.domainName))}</title></head><body>`,
+    ...mailHtmlStart(approvalMailSubject(facts.domainName)),
     `<p>${escapeHtml(intro)}</p>`,
     `<table>\n${rows}\n</table>`,
     `<p>To review and approve the request, open: <a href="${escapeHtml(facts.approvalUrl)}">${escapeHtml(facts.approvalUrl)}</a></p>`,

@@ -1,6 +1,7 @@
 import { daysToExpiry, issuedPart } from '../events/certificate-events.ts';
 import { renewalStatusReason } from '../events/expiry-notice-events.ts';
 import { escapeHtml } from '../html-escape.ts';
+import { mailHtmlRows, mailHtmlStart } from '../mail-html.ts';
 import type { CertificateRecord, DomainValidation } from '../model.ts';
 import type { MailMessage } from '../ports.ts';
 import { renewalStalled } from '../renewal/renewal-state.ts';
@@ -45,15 +46,10 @@ export function renewalNoticeMail(certificate: CertificateRecord, to: string[], 
     '',
   ].join('\n');
 
-  const rows = details
-    .map(
-      ([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
-    )
-    .join('\n');
+  const rows = mailHtmlRows(details);
   const subject = renewalNoticeSubject(certificate, now);
   const html = [
-    '<!doctype html>',
-    `<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`,
+    ...mailHtmlStart(subject),
     `<p>${escapeHtml(intro)}</p>`,
     `<table>\n${rows}\n</table>`,
     ...(steps.length > 0
