@@ -7,7 +7,6 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoRandom } from '../../../functions/adapters/runtime/crypto-random.ts';
 import { createApiHandler } from '../../../functions/api/api-handler.ts';
-import type { ApiServices } from '../../../functions/api/operations.ts';
 import { acmProxyEvent } from '../../../functions/api/proxy-event.ts';
 import { createApprovalDesk } from '../../../functions/core/approvals/approval-desk-service.ts';
 import { approvalTokenHash } from '../../../functions/core/approvals/approval-token.ts';
@@ -15,17 +14,9 @@ import { approverAddresses } from '../../../functions/core/approvals/approver-ad
 import type { DnsZoneWriter } from '../../../functions/core/ports.ts';
 import { publishValidationRecords } from '../../../functions/core/validation/publish-validation-records.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { RecordingEvents } from '../../support/recording-events.ts';
-import { UNUSED_CRL_REFRESH, UNUSED_REVOCATIONS } from '../../support/unused-revocations.ts';
-import { UNUSED_VAULT } from '../../support/unused-vault.ts';
-import {
-  type DynaliteStore,
-  HmacMac,
-  RecordingWorkflow,
-  startDynaliteStore,
-  TEST_SETTINGS,
-} from '../core/core-fixtures.ts';
+import { type DynaliteStore, startDynaliteStore } from '../core/core-fixtures.ts';
 import { RecordingMailer, tokenIn } from '../core/email-fixtures.ts';
+import { testApiServices } from './api-services-fixture.ts';
 
 const ACCOUNT = '210987654321';
 
@@ -47,23 +38,8 @@ const noZones: DnsZoneWriter = {
 function setup() {
   const clock = new FakeClock(new Date('2026-03-01T12:00:00.000Z'));
   const mailer = new RecordingMailer();
-  const services: ApiServices = {
-    store: dynamo.store,
-    workflow: new RecordingWorkflow(),
-    clock,
-    random: cryptoRandom,
-    mac: new HmacMac(),
-    settings: TEST_SETTINGS,
-    caAlgorithm: 'RSA_2048',
-    issuerName: 'Certwright Test',
-    mailer,
-    probe: { probe: () => Promise.reject(new Error('not used')) },
-    ownZone: () => false,
-    vault: UNUSED_VAULT,
-    events: new RecordingEvents(),
-    revocations: UNUSED_REVOCATIONS,
-    crlRefresh: UNUSED_CRL_REFRESH,
-  };
+  const services = testApiServices(dynamo.store, clock, { mailer });
+
   const handler = createApiHandler(services);
   let requests = 0;
   const call = async (operation: string, body: object) => {

@@ -4,22 +4,17 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cryptoRandom } from '../../../functions/adapters/runtime/crypto-random.ts';
 import { createApiHandler } from '../../../functions/api/api-handler.ts';
 import { acmProxyEvent } from '../../../functions/api/proxy-event.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { RecordingEvents } from '../../support/recording-events.ts';
-import { UNUSED_CRL_REFRESH, UNUSED_REVOCATIONS } from '../../support/unused-revocations.ts';
-import { UNUSED_VAULT } from '../../support/unused-vault.ts';
 import {
   ACCOUNT,
   type DynaliteStore,
-  HmacMac,
   pendingCertificate,
   RecordingWorkflow,
   startDynaliteStore,
-  TEST_SETTINGS,
 } from '../core/core-fixtures.ts';
+import { testApiServices } from './api-services-fixture.ts';
 
 let dynamo: DynaliteStore;
 beforeAll(async () => {
@@ -31,23 +26,9 @@ afterAll(async () => {
 
 function setup() {
   const workflow = new RecordingWorkflow();
-  const handler = createApiHandler({
-    store: dynamo.store,
-    workflow,
-    clock: new FakeClock(new Date('2026-03-01T12:00:00.000Z')),
-    random: cryptoRandom,
-    mac: new HmacMac(),
-    settings: TEST_SETTINGS,
-    caAlgorithm: 'RSA_2048',
-    issuerName: 'Certwright Test',
-    mailer: { send: async () => ({ messageId: 'unused' }) },
-    probe: { probe: () => Promise.reject(new Error('not used')) },
-    ownZone: () => false,
-    vault: UNUSED_VAULT,
-    events: new RecordingEvents(),
-    revocations: UNUSED_REVOCATIONS,
-    crlRefresh: UNUSED_CRL_REFRESH,
-  });
+  const handler = createApiHandler(
+    testApiServices(dynamo.store, new FakeClock(new Date('2026-03-01T12:00:00.000Z')), { workflow }),
+  );
   const call = async (body: unknown) => {
     const event = acmProxyEvent({
       headers: { 'X-Amz-Target': 'CertificateManager.ValidateNow' },

@@ -6,23 +6,19 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbRevocationStore } from '../../../functions/adapters/aws/dynamodb-revocation-store.ts';
-import { cryptoRandom } from '../../../functions/adapters/runtime/crypto-random.ts';
 import { createApiHandler } from '../../../functions/api/api-handler.ts';
 import { acmProxyEvent } from '../../../functions/api/proxy-event.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import type { CertificateStore, CrlRefresh } from '../../../functions/core/ports.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { RecordingEvents } from '../../support/recording-events.ts';
-import { UNUSED_VAULT } from '../../support/unused-vault.ts';
+import { testApiServices } from '../api/api-services-fixture.ts';
 import {
   ACCOUNT,
   type DynaliteStore,
-  HmacMac,
   pendingCertificate,
-  RecordingWorkflow,
   startDynaliteStore,
   storedCertificate,
-  TEST_SETTINGS,
 } from '../core/core-fixtures.ts';
 
 const NOW = new Date('2026-05-01T12:00:00.000Z');
@@ -99,23 +95,7 @@ function setup(options: { beforePublish?: () => Promise<void> } = {}) {
   const crlRefresh = new CountingRefresh();
   const clock = new FakeClock(NOW);
   const store = storeFailingNextSave(dynamo.store);
-  const handler = createApiHandler({
-    store,
-    workflow: new RecordingWorkflow(),
-    clock,
-    random: cryptoRandom,
-    mac: new HmacMac(),
-    settings: TEST_SETTINGS,
-    caAlgorithm: 'RSA_2048',
-    issuerName: 'Certwright Test',
-    mailer: { send: async () => ({ messageId: 'unused' }) },
-    probe: { probe: () => Promise.reject(new Error('not used')) },
-    ownZone: () => false,
-    vault: UNUSED_VAULT,
-    events,
-    revocations,
-    crlRefresh,
-  });
+  const handler = createApiHandler(testApiServices(store, clock, { events, revocations, crlRefresh }));
   const call = async (body: unknown) => {
     const event = acmProxyEvent({
       headers: { 'X-Amz-Target': 'CertificateManager.RevokeCertificate' },
