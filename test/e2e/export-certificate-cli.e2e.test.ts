@@ -1,10 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCliJson, runAwsCli } from '../support/aws-cli.ts';
-import { eventually } from '../support/eventually.ts';
+import { issuedArn } from '../support/issued-certificate.ts';
 import { cliTarget, useLocalStack } from '../support/local-stack-harness.ts';
 import { opensslPublicKeys } from '../unit/core/export/openssl-export-checks.ts';
 
@@ -28,18 +27,11 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'certwright-export-cli-'));
   // Debian's CLI (2.9.19) predates Options.Export (ACM, June 2025) and refuses it before sending, so the
   // exportable certificate is requested through the SDK; a current CLI takes `--options Export=ENABLED`.
-  const requested = await local.client().send(
-    new RequestCertificateCommand({
-      DomainName: 'cli-export.local.test',
-      ValidationMethod: 'DNS',
-      Options: { Export: 'ENABLED' },
-    }),
-  );
-  arn = requested.CertificateArn as string;
-  await eventually(async () => {
-    const described = await local.client().send(new DescribeCertificateCommand({ CertificateArn: arn }));
-    return described.Certificate?.Status === 'ISSUED';
-  }, `${arn} to be issued`);
+  arn = await issuedArn(local.client(), {
+    DomainName: 'cli-export.local.test',
+    ValidationMethod: 'DNS',
+    Options: { Export: 'ENABLED' },
+  });
 });
 afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });

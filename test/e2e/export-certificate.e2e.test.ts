@@ -9,11 +9,10 @@ import {
   ImportCertificateCommand,
   ListCertificatesCommand,
   RenewCertificateCommand,
-  RequestCertificateCommand,
   type RequestCertificateCommandInput,
 } from '@aws-sdk/client-acm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/eventually.ts';
+import { issuedArn, requestedArn } from '../support/issued-certificate.ts';
 import { useLocalStack } from '../support/local-stack-harness.ts';
 import { chainPem, OpensslWorkbench } from '../support/openssl-certificates.ts';
 import { rejectionOf } from '../support/thrown.ts';
@@ -44,23 +43,16 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-async function request(input: RequestCertificateCommandInput): Promise<string> {
-  const { CertificateArn } = await local.client().send(new RequestCertificateCommand(input));
-  if (!CertificateArn) throw new Error('RequestCertificate returned no ARN');
-  return CertificateArn;
+function request(input: RequestCertificateCommandInput): Promise<string> {
+  return requestedArn(local.client(), input);
 }
 
-async function issued(domainName: string, exportOption: 'ENABLED' | 'DISABLED' = 'ENABLED'): Promise<string> {
-  const arn = await request({
+function issued(domainName: string, exportOption: 'ENABLED' | 'DISABLED' = 'ENABLED'): Promise<string> {
+  return issuedArn(local.client(), {
     DomainName: domainName,
     ValidationMethod: 'DNS',
     Options: { Export: exportOption },
   });
-  await eventually(async () => {
-    const described = await local.client().send(new DescribeCertificateCommand({ CertificateArn: arn }));
-    return described.Certificate?.Status === 'ISSUED';
-  }, `${arn} to be issued`);
-  return arn;
 }
 
 function exportCertificate(arn: string, secret: Uint8Array = passphrase()) {

@@ -1,9 +1,9 @@
-import { DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { awsCliJson, runAwsCli } from '../support/aws-cli.ts';
 import { eventually } from '../support/eventually.ts';
 import { expectInUseCall } from '../support/in-use-calls.ts';
+import { issuedArn } from '../support/issued-certificate.ts';
 import {
   acmClient,
   cliTarget,
@@ -36,15 +36,7 @@ interface Described {
 async function issuedOn(stack: LocalStack, domainName: string): Promise<string> {
   const client = acmClient(stack);
   try {
-    const { CertificateArn } = await client.send(
-      new RequestCertificateCommand({ DomainName: domainName, ValidationMethod: 'DNS' }),
-    );
-    if (!CertificateArn) throw new Error('RequestCertificate returned no ARN');
-    await eventually(async () => {
-      const { Certificate } = await client.send(new DescribeCertificateCommand({ CertificateArn }));
-      return Certificate?.Status === 'ISSUED';
-    }, `${CertificateArn} to be issued`);
-    return CertificateArn;
+    return await issuedArn(client, { DomainName: domainName, ValidationMethod: 'DNS' });
   } finally {
     client.destroy();
   }

@@ -4,11 +4,11 @@ import {
   ExportCertificateCommand,
   GetCertificateCommand,
   RenewCertificateCommand,
-  RequestCertificateCommand,
   type RequestCertificateCommandInput,
 } from '@aws-sdk/client-acm';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
+import { issuedArn, requestedArn } from '../support/issued-certificate.ts';
 import { useLocalStack } from '../support/local-stack-harness.ts';
 import { rejectionOf } from '../support/thrown.ts';
 
@@ -18,20 +18,16 @@ import { rejectionOf } from '../support/thrown.ts';
 
 const local = useLocalStack();
 
-async function request(input: RequestCertificateCommandInput): Promise<string> {
-  const { CertificateArn } = await local.client().send(new RequestCertificateCommand(input));
-  if (!CertificateArn) throw new Error('RequestCertificate returned no ARN');
-  return CertificateArn;
+function request(input: RequestCertificateCommandInput): Promise<string> {
+  return requestedArn(local.client(), input);
 }
 
-async function issued(domainName: string, exportOption: 'ENABLED' | 'DISABLED' = 'ENABLED'): Promise<string> {
-  const arn = await request({
+function issued(domainName: string, exportOption: 'ENABLED' | 'DISABLED' = 'ENABLED'): Promise<string> {
+  return issuedArn(local.client(), {
     DomainName: domainName,
     ValidationMethod: 'DNS',
     Options: { Export: exportOption },
   });
-  await eventually(async () => (await described(arn)).Status === 'ISSUED', `${arn} to be issued`);
-  return arn;
 }
 
 async function described(arn: string) {

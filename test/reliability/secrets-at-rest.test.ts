@@ -8,16 +8,11 @@ import { createPrivateKey } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import {
-  DescribeCertificateCommand,
-  ExportCertificateCommand,
-  ImportCertificateCommand,
-  RequestCertificateCommand,
-} from '@aws-sdk/client-acm';
+import { ExportCertificateCommand, ImportCertificateCommand } from '@aws-sdk/client-acm';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../local/embedded-table.ts';
-import { eventually } from '../support/eventually.ts';
+import { issuedArn } from '../support/issued-certificate.ts';
 import { useLocalStack } from '../support/local-stack-harness.ts';
 import { chainPem, OpensslWorkbench } from '../support/openssl-certificates.ts';
 import { opensslDecrypt } from '../unit/core/export/openssl-export-checks.ts';
@@ -37,23 +32,13 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-async function issuedExportable(domainName: string, keyAlgorithm: 'RSA_2048' | 'EC_prime256v1') {
-  const { CertificateArn: arn } = await local.client().send(
-    new RequestCertificateCommand({
-      DomainName: domainName,
-      ValidationMethod: 'DNS',
-      KeyAlgorithm: keyAlgorithm,
-      Options: { Export: 'ENABLED' },
-    }),
-  );
-  if (!arn) throw new Error('RequestCertificate returned no ARN');
-  await eventually(async () => {
-    const { Certificate } = await local
-      .client()
-      .send(new DescribeCertificateCommand({ CertificateArn: arn }));
-    return Certificate?.Status === 'ISSUED';
-  }, `${domainName} to be issued`);
-  return arn;
+function issuedExportable(domainName: string, keyAlgorithm: 'RSA_2048' | 'EC_prime256v1'): Promise<string> {
+  return issuedArn(local.client(), {
+    DomainName: domainName,
+    ValidationMethod: 'DNS',
+    KeyAlgorithm: keyAlgorithm,
+    Options: { Export: 'ENABLED' },
+  });
 }
 
 /** The leaf key as PKCS#8 DER, taken out through ExportCertificate and opened with openssl. */
