@@ -9,6 +9,7 @@ import 'reflect-metadata';
 import { Name } from '@peculiar/x509';
 import { parseWhoisServer } from '../functions/adapters/dns/whois-client.ts';
 import { MAX_CA_VALIDITY_YEARS } from '../functions/core/issuance/bootstrap-ca.ts';
+import { MAX_RENEWAL_WINDOW_DAYS } from '../functions/core/settings.ts';
 import { pollDelaySeconds } from '../functions/core/validation/poll-schedule.ts';
 
 export const CA_KEY_SPECS = ['RSA_2048', 'ECC_NIST_P256', 'ECC_NIST_P384'] as const;
@@ -275,9 +276,7 @@ export function readDeploySettings(node: Node): DeploySettings {
       raw('renewalWindowDays'),
       DEFAULT_DEPLOY_SETTINGS.renewalWindowDays,
       1,
-      // A renewal waiting for its names checks hourly within one execution, whose history holds 25,000
-      // events: 90 days of checks fit.
-      90,
+      MAX_RENEWAL_WINDOW_DAYS,
     ),
     renewAllIssued: booleanSetting(
       'renewAllIssued',

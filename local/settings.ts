@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseWhoisServer, type WhoisServer } from '../functions/adapters/dns/whois-client.ts';
 import { parseSmtpUrl } from '../functions/adapters/local/smtp-mailer.ts';
 import type { CaKeyAlgorithm } from '../functions/core/model.ts';
+import { MAX_RENEWAL_WINDOW_DAYS } from '../functions/core/settings.ts';
 
 /** Every setting of the local stack: an environment variable, the same as a CLI flag, and a default. */
 export const LOCAL_SETTINGS = {
@@ -389,10 +390,9 @@ export function loadLocalSettings(argv: string[], env: NodeJS.ProcessEnv): Local
     allowedDomains: domainList('allowedDomains', raw('allowedDomains') ?? ''),
     maxCertificates: number('maxCertificates', get('maxCertificates'), { min: 1, integer: true }),
     maxRequestsPerYear: number('maxRequestsPerYear', get('maxRequestsPerYear'), { min: 1, integer: true }),
-    // A renewal waiting for its names checks hourly in one run: 90 days of checks fit its history.
     renewalWindowDays: number('renewalWindowDays', get('renewalWindowDays'), {
       min: 1,
-      max: 90,
+      max: MAX_RENEWAL_WINDOW_DAYS,
       integer: true,
     }),
     renewAllIssued: flag('renewAllIssued', get('renewAllIssued')),

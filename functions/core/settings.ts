@@ -33,6 +33,12 @@ export interface Quotas {
   requestsPerYear: number;
 }
 
+/**
+ * The longest renewal window: a renewal waiting for its names checks at most hourly within one workflow
+ * execution, whose history holds 25,000 events (about 9 a check), and 90 days of checks fit.
+ */
+export const MAX_RENEWAL_WINDOW_DAYS = 90;
+
 export interface RenewalSettings {
   /** Managed renewal starts this many days before a certificate's NotAfter. */
   windowDays: number;

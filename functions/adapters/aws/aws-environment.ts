@@ -12,7 +12,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { type CertwrightSettings, DEFAULT_SETTINGS } from '../../core/settings.ts';
+import { type CertwrightSettings, DEFAULT_SETTINGS, MAX_RENEWAL_WINDOW_DAYS } from '../../core/settings.ts';
 import { parseWhoisServer, type WhoisServer } from '../dns/whois-client.ts';
 import type { Route53HostedZone } from './route53-zone-writer.ts';
 
@@ -136,7 +136,7 @@ export function awsSettingsFromEnv(env: Environment): AwsEnvironment {
     renewal: {
       windowDays: number(env, 'renewalWindowDays', defaults.renewal.windowDays, {
         min: 1,
-        max: 90,
+        max: MAX_RENEWAL_WINDOW_DAYS,
         integer: true,
       }),
       renewAllIssued: flag(env, 'renewAllIssued') ?? defaults.renewal.renewAllIssued,

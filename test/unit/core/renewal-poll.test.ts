@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../../functions/core/settings.ts';
+import { DEFAULT_SETTINGS, MAX_RENEWAL_WINDOW_DAYS } from '../../../functions/core/settings.ts';
 import {
   RENEWAL_POLL_MAX_SECONDS,
   renewalPollDelaySeconds,
@@ -16,8 +16,8 @@ describe('renewal polling', () => {
     expect(waits).toEqual([...waits].sort((a, b) => a - b));
   });
 
-  it('keeps a renewal waiting 90 days for its names within one Step Functions execution’s history', () => {
-    const horizonSeconds = 90 * 24 * 3600;
+  it('keeps a renewal waiting the longest renewal window for its names within one execution’s history', () => {
+    const horizonSeconds = MAX_RENEWAL_WINDOW_DAYS * 24 * 3600;
     let checks = 0;
     for (let elapsed = 0; elapsed < horizonSeconds; checks++)
       elapsed += renewalPollDelaySeconds(checks + 1, schedule);
