@@ -19,28 +19,24 @@ import { PutObjectCommand, type PutObjectCommandInput, S3Client } from '@aws-sdk
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveIssuerCertificate } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
-import { KmsCaSigner } from '../../../functions/adapters/aws/kms-ca-signer.ts';
 import { KmsKeyVault } from '../../../functions/adapters/aws/kms-key-vault.ts';
 import { CRL_REFRESH_EVENT } from '../../../functions/adapters/aws/lambda-crl-refresh.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
-import { createSelfSignedCaCertificate } from '../../../functions/core/issuance/ca-certificate.ts';
-import { newSerialHex } from '../../../functions/core/issuance/serial.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
 import { handler as publishCrlHandler } from '../../../functions/tasks/lambda/publish-crl.ts';
 import { chainPem, type OpensslCertificate, OpensslWorkbench } from '../../support/openssl-certificates.ts';
 import { opensslDecrypt } from '../../unit/core/export/openssl-export-checks.ts';
-import { cryptoRandom, openssl } from '../../unit/issuance/test-ca.ts';
+import { openssl } from '../../unit/issuance/test-ca.ts';
 import { callApiLambda } from './api-lambda-call.ts';
 import { FakeEventBridge } from './fake-eventbridge.ts';
+import { installKmsCa } from './install-kms-ca.ts';
 import { EVENT_BUS_NAME, type LambdaEnvironment, startLambdaEnvironment } from './lambda-environment.ts';
 import { markDomainsValidated } from './mark-domains-validated.ts';
 
 const TABLE_NAME = 'certwright-lifecycle-test';
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-const DAY_MS = 24 * 60 * 60 * 1000;
 const CRL_FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:certwright-publish-crl`;
 const CRL_BUCKET = 'certwright-crl-123456789012';
 const CRL_KEY = 'ca.crl';
@@ -82,17 +78,13 @@ beforeAll(async () => {
   store = new DynamoDbCertificateStore(lambda.table.client, TABLE_NAME);
   bench = await OpensslWorkbench.create();
 
-  // The CA as the bootstrap custom resource makes it: signed by the KMS key, saved in the table.
-  const signer = await KmsCaSigner.create(new KMSClient({ region: REGION }), lambda.caKeyArn);
-  const notBefore = new Date(Date.now() - 60 * 60 * 1000);
-  const caPem = await createSelfSignedCaCertificate({
-    signer,
+  const caPem = await installKmsCa({
+    region: REGION,
+    caKeyArn: lambda.caKeyArn,
+    dynamodb: lambda.table.client,
+    tableName: TABLE_NAME,
     subject: 'CN=Certwright Lifecycle Test Root, O=Certwright Lifecycle Tests',
-    notBefore,
-    notAfter: new Date(notBefore.getTime() + 3650 * DAY_MS),
-    serialHex: newSerialHex(cryptoRandom),
   });
-  await saveIssuerCertificate(lambda.table.client, TABLE_NAME, { certificatePem: caPem, chainPem: [] });
   caPemPath = await bench.file('certwright-ca.pem', caPem);
 });
 

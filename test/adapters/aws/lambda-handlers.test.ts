@@ -7,14 +7,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { SignCommand } from '@aws-sdk/client-kms';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveIssuerCertificate } from '../../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
-import { KmsCaSigner } from '../../../functions/adapters/aws/kms-ca-signer.ts';
 import {
   composeIssueCertificateHandler,
   composePublishValidationRecordsHandler,
@@ -22,17 +20,16 @@ import {
 import { handler as apiHandler } from '../../../functions/api/lambda.ts';
 import { handler as approvalHandler } from '../../../functions/approvals/lambda.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
-import { createSelfSignedCaCertificate } from '../../../functions/core/issuance/ca-certificate.ts';
-import { newSerialHex } from '../../../functions/core/issuance/serial.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import { handler as scheduleHandler } from '../../../functions/schedule/lambda.ts';
 import { handler as issueHandler } from '../../../functions/tasks/lambda/issue-certificate.ts';
 import { handler as publishHandler } from '../../../functions/tasks/lambda/publish-validation-records.ts';
 import { pendingCertificate } from '../../unit/core/core-fixtures.ts';
-import { cryptoRandom, openssl } from '../../unit/issuance/test-ca.ts';
+import { openssl } from '../../unit/issuance/test-ca.ts';
 import { callApiLambda } from './api-lambda-call.ts';
 import { FakeEventBridge } from './fake-eventbridge.ts';
 import { FakeSes } from './fake-ses.ts';
+import { installKmsCa } from './install-kms-ca.ts';
 import {
   EVENT_BUS_NAME,
   type LambdaEnvironment,
@@ -82,17 +79,13 @@ beforeAll(async () => {
   stateMachineArn = lambda.stateMachineArn;
   workDir = await mkdtemp(join(tmpdir(), 'certwright-lambda-'));
 
-  // The CA as the bootstrap custom resource will make it: signed by the KMS key, saved in the table.
-  const signer = await KmsCaSigner.create(new KMSClient({ region: REGION }), lambda.caKeyArn);
-  const notBefore = new Date(Date.now() - 60 * 60 * 1000);
-  caCertificatePem = await createSelfSignedCaCertificate({
-    signer,
+  caCertificatePem = await installKmsCa({
+    region: REGION,
+    caKeyArn: lambda.caKeyArn,
+    dynamodb,
+    tableName: TABLE_NAME,
     subject: 'CN=Certwright Lambda Test Root, O=Certwright Lambda Tests',
-    notBefore,
-    notAfter: new Date(notBefore.getTime() + 3650 * DAY_MS),
-    serialHex: newSerialHex(cryptoRandom),
   });
-  await saveIssuerCertificate(dynamodb, TABLE_NAME, { certificatePem: caCertificatePem, chainPem: [] });
 });
 
 afterAll(async () => {
