@@ -1,0 +1,4 @@
+import type { BenchSection } from './bench-section.ts';
+
+/** Every section of `npm run bench`, in the order they run and appear in the results. */
+export const SECTIONS: BenchSection[] = [];
