@@ -1,14 +1,14 @@
 /**
  * The schedule's cost grows with the certificates due, not the certificates stored: 10,000 stored, 100 of
  * them due for renewal, on dynalite. The certificates are written straight into the table with BatchWrite
- * (in the store's item layout, checked by reading one back through the store), which is far faster than
- * 10,000 creates.
+ * (test/support/bulk-certificates.ts: the store's item layout, checked by reading one back through the
+ * store), which is far faster than 10,000 creates.
  */
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateRecord } from '../../../../functions/core/model.ts';
 import type { CertificateStore } from '../../../../functions/core/ports.ts';
 import { runSchedule } from '../../../../functions/core/schedule/run-schedule.ts';
+import { writeCertificates } from '../../../support/bulk-certificates.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { type DynaliteStore, startDynaliteStore } from '../core-fixtures.ts';
 import { issuedCertificate, scheduleRig } from './schedule-fixtures.ts';
@@ -27,9 +27,6 @@ let sample: CertificateRecord;
 
 beforeAll(async () => {
   dynalite = await startDynaliteStore();
-  const documents = DynamoDBDocumentClient.from(dynalite.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   const certificates = Array.from({ length: STORED }, (_, index) => {
     const id = `bbbbbbbb-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
     const isDue = index % (STORED / DUE) === 0;
@@ -43,41 +40,12 @@ beforeAll(async () => {
     return certificate;
   });
   sample = certificates[1] as CertificateRecord;
-  const batches: CertificateRecord[][] = [];
-  for (let start = 0; start < certificates.length; start += 25)
-    batches.push(certificates.slice(start, start + 25));
-  const writeBatch = async (batch: CertificateRecord[]) => {
-    let requests: unknown[] = batch.map((certificate) => ({ PutRequest: { Item: storeItem(certificate) } }));
-    while (requests.length > 0) {
-      const output = await documents.send(
-        new BatchWriteCommand({ RequestItems: { [TABLE]: requests as never } }),
-      );
-      requests = output.UnprocessedItems?.[TABLE] ?? [];
-    }
-  };
-  // A few batches at a time: dynalite serialises writes anyway.
-  for (let start = 0; start < batches.length; start += 8) {
-    await Promise.all(batches.slice(start, start + 8).map(writeBatch));
-  }
+  await writeCertificates(dynalite.client, TABLE, certificates);
 }, 120_000);
 
 afterAll(async () => {
   await dynalite?.stop();
 });
-
-/** The item DynamoDbCertificateStore writes for an ISSUED certificate (see its file's header). */
-function storeItem(certificate: CertificateRecord): Record<string, unknown> {
-  const { version, ...record } = certificate;
-  return {
-    pk: `ACCOUNT#${certificate.accountId}`,
-    sk: `CERTIFICATE#${certificate.id}`,
-    arn: certificate.arn,
-    version,
-    record,
-    workQueue: 'ISSUED',
-    workDueAt: certificate.scheduledWorkAt,
-  };
-}
 
 /** The store, counting the items each read returns. */
 function countingReads(store: CertificateStore): { store: CertificateStore; items: () => number } {
