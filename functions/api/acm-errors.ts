@@ -8,6 +8,7 @@ export class WireError extends ClientError {
   constructor(
     readonly code: string,
     message: string,
+    readonly status = 400,
   ) {
     super(message);
     this.name = code;
@@ -31,6 +32,7 @@ export function errorResponse(
 
 /** Client mistakes become 400 with their ACM code; anything else is a 500 that leaks nothing. */
 export function responseForError(error: unknown, requestId: string): APIGatewayProxyResult {
+  if (error instanceof WireError) return errorResponse(error.code, error.message, error.status, requestId);
   if (error instanceof ClientError) return errorResponse(error.code, error.message, 400, requestId);
   return errorResponse(
     'InternalServerException',
