@@ -25,7 +25,6 @@ import { createApiHandler } from '../functions/api/api-handler.ts';
 import { createApprovalHandler } from '../functions/approvals/approval-handler.ts';
 import { createApprovalDesk } from '../functions/core/approvals/approval-desk-service.ts';
 import { issuerDisplayName } from '../functions/core/issuance/ca-certificate-info.ts';
-import { releaseIssuingClaim } from '../functions/core/issuance/issue-certificate.ts';
 import type { Clock, EventPublisher, Mailer } from '../functions/core/ports.ts';
 import { publishCrl } from '../functions/core/revocation/publish-crl.ts';
 import { SerialCrlRefresh } from '../functions/core/revocation/serial-crl-refresh.ts';
@@ -39,6 +38,7 @@ import { startLocalDnsServer } from './dns-server.ts';
 import { startEmbeddedTable } from './embedded-table.ts';
 import { createLocalRequestListener } from './http-server.ts';
 import { ensureLocalCa } from './local-ca.ts';
+import { resumeInterruptedRuns } from './resume-interrupted-runs.ts';
 import { withRunSchedule } from './run-schedule-operation.ts';
 import { scheduledEvent, startScheduleTimer } from './schedule-timer.ts';
 import type { LocalSettings } from './settings.ts';
@@ -268,13 +268,7 @@ async function composeLocalStack(
     },
   });
 
-  const pending = await store.scanPendingValidation();
-  for (const certificate of pending) {
-    // A claim to sign left by the process that died would hold the resumed run back for its lifetime.
-    await releaseIssuingClaim(store, certificate.accountId, certificate.certificateId);
-    await runner.start(certificate.certificateId, { certificateArn: certificate.arn });
-  }
-  if (pending.length > 0) log({ message: 'resumed validation', certificates: pending.length });
+  await resumeInterruptedRuns({ store, workflow: runner, log });
 
   const scheduleDeps = {
     store,
@@ -284,7 +278,7 @@ async function composeLocalStack(
   };
   const schedule = createScheduleHandler(scheduleDeps);
   // Until a first run succeeds, due certificates are found by reading the certificates themselves, as the
-  // pending ones above: dynalite's index can miss one after a kill.
+  // runs resumed above: dynalite's index can miss one after a kill.
   const firstSchedule = createScheduleHandler({
     ...scheduleDeps,
     findDue: (until, limit, startKey) => store.scanIssuedDueBy(until, limit, startKey),

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCertificateStore } from '../../functions/adapters/aws/dynamodb-store.ts';
@@ -10,8 +11,15 @@ import {
   InvalidArgsError,
   SerialCollisionError,
 } from '../../functions/core/errors.ts';
-import type { CertificateRecord, CertificateStatus, KeyAlgorithm } from '../../functions/core/model.ts';
+import type {
+  CertificateRecord,
+  CertificateStatus,
+  IssuedCertificate,
+  KeyAlgorithm,
+  RenewalStatus,
+} from '../../functions/core/model.ts';
 import type { StorePageKey } from '../../functions/core/ports.ts';
+import { renewalInProgress } from '../../functions/core/renewal/renewal-state.ts';
 import { type EmbeddedTable, startEmbeddedTable } from '../../local/embedded-table.ts';
 import { pendingCertificate } from '../unit/core/core-fixtures.ts';
 
@@ -454,6 +462,69 @@ describe('DynamoDbCertificateStore on dynalite', () => {
     expect(new Set(scanned.map((entry) => entry.arn))).toEqual(
       new Set((await store.listPendingValidation()).map((entry) => entry.arn)),
     );
+  });
+});
+
+describe('DynamoDbCertificateStore: renewals under way', () => {
+  let dynamo: EmbeddedTable;
+  let store: DynamoDbCertificateStore;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    store = new DynamoDbCertificateStore(dynamo.client, TABLE_NAME);
+  });
+
+  afterAll(async () => {
+    await dynamo?.close();
+  });
+
+  function renewing(status: RenewalStatus, base: CertificateRecord = issued(certificateRecord())) {
+    return {
+      ...base,
+      renewal: {
+        status,
+        updatedAt: '2026-11-01T00:00:00.000Z',
+        cycle: 2,
+        domainValidations: base.domainValidations.map((dv) => ({ ...dv, status: 'PENDING_VALIDATION' })),
+      },
+    } satisfies CertificateRecord;
+  }
+
+  it('finds exactly the ISSUED certificates whose renewal is in progress, as whole records, across scan pages', async () => {
+    // Bodies of 200 kB: the table no longer fits one scan page (1 MB), and the renewals under way, created
+    // last (ids in creation order, so last in the scan too), are not all on the first page.
+    const statuses: RenewalStatus[] = ['SUCCESS', 'FAILED', 'PENDING_AUTO_RENEWAL', 'PENDING_VALIDATION'];
+    const bulky = (record: CertificateRecord): CertificateRecord => ({
+      ...record,
+      issued: { ...(record.issued as IssuedCertificate), chainPem: 'x'.repeat(200_000) },
+    });
+    const renewals = statuses.flatMap((status) => [1, 2].map(() => bulky(renewing(status))));
+    const notRenewing = issued(certificateRecord());
+    const pending = certificateRecord();
+    const expiredWhileRenewing = renewing('PENDING_VALIDATION', {
+      ...issued(certificateRecord()),
+      status: 'EXPIRED',
+    });
+    for (const record of [...renewals, notRenewing, pending, expiredWhileRenewing])
+      await store.create(record);
+    const firstPage = await dynamo.client.send(new ScanCommand({ TableName: TABLE_NAME }));
+    expect(firstPage.LastEvaluatedKey).toBeDefined();
+
+    const found = await store.scanRenewalsInProgress();
+
+    const byId = (a: CertificateRecord, b: CertificateRecord) => a.id.localeCompare(b.id);
+    const expected = renewals.filter((record) => renewalInProgress(record));
+    expect(expected).toHaveLength(4);
+    expect(found.sort(byId)).toEqual(expected.sort(byId));
+  });
+
+  it('drops a certificate once its renewal is over', async () => {
+    const record = renewing('PENDING_VALIDATION');
+    await store.create(record);
+    expect((await store.scanRenewalsInProgress()).map(({ id }) => id)).toContain(record.id);
+    const renewal = record.renewal;
+    await store.save({ ...record, renewal: { ...renewal, status: 'SUCCESS' } });
+    expect((await store.scanRenewalsInProgress()).map(({ id }) => id)).not.toContain(record.id);
   });
 });
 

@@ -33,7 +33,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, InvalidArgsError, SerialCollisionError } from '../../core/errors.ts';
-import type { CertificateRecord, CertificateStatus, IssuedCertificate } from '../../core/model.ts';
+import type {
+  CertificateRecord,
+  CertificateStatus,
+  IssuedCertificate,
+  RenewalStatus,
+} from '../../core/model.ts';
 import { utcDay } from '../../core/policy/request-window.ts';
 import type {
   AccountConfiguration,
@@ -68,6 +73,8 @@ const MAX_CONFIGURATION_ROUNDS = 10;
 const MAX_QUOTA_ROUNDS = 10;
 const PENDING_VALIDATION_QUEUE = 'PENDING_VALIDATION';
 const ISSUED_QUEUE = 'ISSUED';
+/** The renewal statuses of a renewal under way (core's renewalInProgress), for a scan's filter. */
+const RENEWAL_IN_PROGRESS: readonly RenewalStatus[] = ['PENDING_AUTO_RENEWAL', 'PENDING_VALIDATION'];
 
 /**
  * How many items one filtered query reads at least. DynamoDB applies Limit before the filter, so asking
@@ -656,7 +663,7 @@ export class DynamoDbCertificateStore implements CertificateStore {
    */
   async scanIssuedDueBy(until: Date, limit: number, startKey?: StorePageKey): Promise<DuePage> {
     checkPageLimit(limit);
-    const page = await this.documents.send(this.scanCertificatesIn('ISSUED', startKey, limit));
+    const page = await this.documents.send(this.scanCertificatesIn('ISSUED', startKey, { limit }));
     const due = ((page.Items ?? []) as CertificateItem[]).filter((item) => {
       const { workQueue, workDueAt } = workQueueAttributes(certificateFromItem(item));
       return workQueue === ISSUED_QUEUE && workDueAt !== undefined && workDueAt <= until.toISOString();
@@ -675,45 +682,78 @@ export class DynamoDbCertificateStore implements CertificateStore {
     );
   }
 
-  /** One page of a consistent scan for the certificates in one status (the index bypassed). */
+  /**
+   * The ISSUED certificates with a managed renewal under way (PENDING_AUTO_RENEWAL or PENDING_VALIDATION),
+   * read from the certificates themselves (a full scan), for the local stack's restart: a renewal's run ends
+   * with the process that ran it, and no index lists renewals (nor could dynalite's be trusted after a kill,
+   * see scanPendingValidation).
+   */
+  async scanRenewalsInProgress(): Promise<CertificateRecord[]> {
+    return this.collectAll(
+      (exclusiveStartKey) =>
+        this.documents.send(
+          this.scanCertificatesIn('ISSUED', exclusiveStartKey, { renewalStatuses: RENEWAL_IN_PROGRESS }),
+        ),
+      (item) => certificateFromItem(item as unknown as CertificateItem),
+    );
+  }
+
+  /**
+   * One page of a consistent scan for the certificates in one status (the index bypassed), and with
+   * `renewalStatuses`, only those whose renewal is in one of them.
+   */
   private scanCertificatesIn(
     status: CertificateStatus,
     startKey: StorePageKey | QueryCommandInput['ExclusiveStartKey'],
-    limit?: number,
+    options: { limit?: number; renewalStatuses?: readonly RenewalStatus[] } = {},
   ): ScanCommand {
+    const { limit, renewalStatuses } = options;
+    const renewalValues = Object.fromEntries(
+      (renewalStatuses ?? []).map((renewalStatus, index) => [`:renewal${index}`, renewalStatus]),
+    );
+    const renewalClause = renewalStatuses
+      ? ` AND #record.#renewal.#status IN (${Object.keys(renewalValues).join(', ')})`
+      : '';
     return new ScanCommand({
       TableName: this.tableName,
       ConsistentRead: true,
-      FilterExpression: 'begins_with(sk, :certificate) AND #record.#status = :status',
-      ExpressionAttributeNames: { '#record': 'record', '#status': 'status' },
-      ExpressionAttributeValues: { ':certificate': CERTIFICATE_PREFIX, ':status': status },
+      FilterExpression: `begins_with(sk, :certificate) AND #record.#status = :status${renewalClause}`,
+      ExpressionAttributeNames: {
+        '#record': 'record',
+        '#status': 'status',
+        ...(renewalStatuses ? { '#renewal': 'renewal' } : {}),
+      },
+      ExpressionAttributeValues: { ':certificate': CERTIFICATE_PREFIX, ':status': status, ...renewalValues },
       ExclusiveStartKey: startKey,
       ...(limit === undefined ? {} : { Limit: limit }),
     });
   }
 
-  private async collectPending(
-    readPage: (startKey: QueryCommandInput['ExclusiveStartKey']) => Promise<{
-      Items?: Record<string, unknown>[];
-      LastEvaluatedKey?: QueryCommandInput['ExclusiveStartKey'];
-    }>,
-  ): Promise<PendingValidationEntry[]> {
-    const entries: PendingValidationEntry[] = [];
+  private collectPending(readPage: PageReader): Promise<PendingValidationEntry[]> {
+    return this.collectAll(readPage, (item) => ({
+      accountId: withoutPrefix(item.pk as string, ACCOUNT_PREFIX),
+      certificateId: withoutPrefix(item.sk as string, CERTIFICATE_PREFIX),
+      arn: item.arn as string,
+    }));
+  }
+
+  /** Every item of every page `readPage` reads, each mapped by `map`. */
+  private async collectAll<T>(readPage: PageReader, map: (item: Record<string, unknown>) => T): Promise<T[]> {
+    const entries: T[] = [];
     let exclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
     do {
       const page = await readPage(exclusiveStartKey);
-      for (const item of page.Items ?? []) {
-        entries.push({
-          accountId: withoutPrefix(item.pk as string, ACCOUNT_PREFIX),
-          certificateId: withoutPrefix(item.sk as string, CERTIFICATE_PREFIX),
-          arn: item.arn as string,
-        });
-      }
+      for (const item of page.Items ?? []) entries.push(map(item));
       exclusiveStartKey = page.LastEvaluatedKey;
     } while (exclusiveStartKey);
     return entries;
   }
 }
+
+type PageReader = (startKey: QueryCommandInput['ExclusiveStartKey']) => Promise<{
+  Items?: Record<string, unknown>[];
+  LastEvaluatedKey?: QueryCommandInput['ExclusiveStartKey'];
+}>;
 
 function checkPageLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`Page limit must be at least 1: ${limit}`);
