@@ -1,0 +1,92 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { ACCOUNT_A, makeDataDir, REGION } from '../../test/support/local-stack-harness.ts';
+import { type StackProcess, startStackProcess } from '../../test/support/stack-process.ts';
+import { CA_KEY_TYPE, type KeyType } from './key-types.ts';
+import { type MemoryReading, readMemory, servicePid } from './service-memory.ts';
+
+/** Names under it are in the stack's own DNS zone: the validation record is there as soon as it is written. */
+const ZONE = 'bench.test';
+/** How often a waiting client asks whether its certificate is issued. */
+export const POLL_INTERVAL_MS = 50;
+const ISSUE_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 60_000;
+const QUOTA = '1000000';
+
+export interface CertwrightIssuer {
+  /** RequestCertificate (DNS validation) for a fresh name, then DescribeCertificate until it is ISSUED. */
+  issue(keyType: KeyType): Promise<void>;
+  /** The memory of the process that runs the service. */
+  memory(): Promise<MemoryReading>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The local stack in a process of its own (so its memory is its own), started as `npm start` starts it, with
+ * a local zone and quotas raised so that thousands of requests fit.
+ */
+export async function startCertwrightIssuer(): Promise<CertwrightIssuer> {
+  const { dataDir, cleanup } = await makeDataDir();
+  let stack: StackProcess;
+  try {
+    stack = await startStackProcess(
+      [
+        ...['--data-dir', dataDir, '--port', '0', '--dns-port', '0', '--local-zones', ZONE],
+        ...['--ca-key-algorithm', CA_KEY_TYPE],
+        ...['--max-certificates', QUOTA, '--max-requests-per-year', QUOTA],
+      ],
+      { readyTimeoutMs: START_TIMEOUT_MS },
+    );
+  } catch (error) {
+    await cleanup();
+    throw new Error(`the local stack did not start: ${(error as Error).message}`);
+  }
+  const client = new ACMClient({ endpoint: stack.url, region: REGION, credentials: ACCOUNT_A });
+  let pid: number;
+  try {
+    pid = await servicePid(stack.pid);
+  } catch (error) {
+    client.destroy();
+    await stack.kill();
+    await cleanup();
+    throw error;
+  }
+  let sequence = 0;
+
+  const waitUntilIssued = async (arn: string): Promise<void> => {
+    const deadline = performance.now() + ISSUE_TIMEOUT_MS;
+    for (;;) {
+      const { Certificate } = await client.send(new DescribeCertificateCommand({ CertificateArn: arn }));
+      if (Certificate?.Status === 'ISSUED') return;
+      if (Certificate?.Status !== 'PENDING_VALIDATION') {
+        throw new Error(`${arn} is ${Certificate?.Status} (${Certificate?.FailureReason}), not ISSUED`);
+      }
+      if (performance.now() > deadline) {
+        throw new Error(`${arn} not ISSUED within ${ISSUE_TIMEOUT_MS} ms; stack output:\n${stack.output()}`);
+      }
+      await sleep(POLL_INTERVAL_MS);
+    }
+  };
+
+  return {
+    async issue(keyType) {
+      const { CertificateArn } = await client.send(
+        new RequestCertificateCommand({
+          DomainName: `c${sequence++}.${ZONE}`,
+          ValidationMethod: 'DNS',
+          KeyAlgorithm: keyType,
+        }),
+      );
+      await waitUntilIssued(CertificateArn as string);
+    },
+    memory: () => readMemory(pid),
+    async stop() {
+      client.destroy();
+      try {
+        await stack.kill();
+      } finally {
+        await cleanup();
+      }
+    },
+  };
+}
