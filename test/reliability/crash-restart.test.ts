@@ -1,4 +1,6 @@
 import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   ACMClient,
   type CertificateDetail,
@@ -6,11 +8,15 @@ import {
   GetCertificateCommand,
   type KeyAlgorithm,
   ListCertificatesCommand,
+  RenewCertificateCommand,
   RequestCertificateCommand,
 } from '@aws-sdk/client-acm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../functions/adapters/local/event-log.ts';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
-import type { LocalStack } from '../../local/local-stack.ts';
+import type { ScheduleRun } from '../../functions/core/schedule/run-schedule.ts';
+import { EVENT_LOG_FILE, type LocalStack } from '../../local/local-stack.ts';
+import { requestScheduleRun } from '../../local/run-schedule-command.ts';
 import { type BindServer, startBindServer } from '../support/bind-server.ts';
 import { eventually } from '../support/eventually.ts';
 import {
@@ -23,9 +29,11 @@ import {
 import { killStackProcesses, type StackProcess, startStackProcess } from '../support/stack-process.ts';
 import { reservedSerials } from '../support/table-inspection.ts';
 
-// The README's promise about restarts, with the real CLI in a child process: "After a restart (including
-// kill -9), every certificate still PENDING_VALIDATION continues validating; nothing is issued twice."
-// One kill -9 lands while some certificates wait for their records and others are being issued.
+// The README's promise about restarts, with the real CLI in a child process: after a restart (including
+// kill -9), every certificate still PENDING_VALIDATION continues validating and every managed renewal under
+// way continues; nothing is issued twice and nothing is lost. The kills land while certificates wait for their
+// records, while they are being issued, while a renewal waits for its record, and inside a renewal's
+// issuance. Each case ends with the table opened in-process: statuses, renewal cycles, reserved serials.
 
 type ResourceRecord = { Name: string; Value: string };
 type Role = 'issued-before' | 'issuing' | 'pending';
@@ -60,25 +68,24 @@ const REQUESTS: Array<{ label: string; role: Role; names: string[]; keyAlgorithm
 ];
 
 /**
- * Fault injection for the CLI process (loaded with --import): dynalite writes an item and its secondary
- * index entries as separate LevelDB writes (index entries first, then the item). This pauses the first
- * write that takes a certificate out of the work-queue index right after its index entry is gone and
- * before the item itself is written, and says so on stderr, so a kill -9 lands exactly there. It only
- * delays: a kill -9 at that instant without it leaves the same data behind (the first test, which kills
- * at a natural moment, lands there now and then). It depends on dynalite 4's internal db module.
+ * Fault injection for the CLI process (a --import for NODE_OPTIONS): dynalite writes an item and its
+ * secondary index entries as separate LevelDB writes (index entries first, then the item). This pauses the
+ * first write for which `pausedWrite` holds (a JavaScript expression over dynalite's `existingItem` and
+ * `item`, in DynamoDB's attribute-value form) right after its index entries are written and before the item
+ * itself is, and says so on stderr, so a kill -9 lands exactly there. It only delays: a kill -9 at that
+ * instant without it leaves the same data behind (the first test, which kills at a natural moment, lands
+ * there now and then). It depends on dynalite 4's internal db module.
  */
-const PAUSE_AFTER_INDEX_UPDATE_HOOK = `
+function pauseAfterIndexUpdate(pausedWrite: string): string {
+  const source = `
 import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/package.json');
 const db = require('dynalite/db/index.js');
 const updateIndexes = db.updateIndexes;
+const pausedWrite = (existingItem, item) => ${pausedWrite};
 let paused = false;
 db.updateIndexes = function (store, table, existingItem, item, callback) {
-  if (
-    paused ||
-    existingItem?.workQueue?.S !== 'PENDING_VALIDATION' ||
-    item?.workQueue?.S === 'PENDING_VALIDATION'
-  ) {
+  if (paused || !pausedWrite(existingItem, item)) {
     return updateIndexes.call(this, store, table, existingItem, item, callback);
   }
   paused = true;
@@ -88,6 +95,17 @@ db.updateIndexes = function (store, table, existingItem, item, callback) {
   });
 };
 `;
+  const hook = `--import=data:text/javascript;base64,${Buffer.from(source).toString('base64')}`;
+  return `${process.env.NODE_OPTIONS ?? ''} ${hook}`.trim();
+}
+
+/** The issuance's write: it takes the certificate out of the PENDING_VALIDATION work queue. */
+const ISSUANCE_WRITE =
+  "existingItem?.workQueue?.S === 'PENDING_VALIDATION' && item?.workQueue?.S !== 'PENDING_VALIDATION'";
+/** A renewal's issuance write: it stores the new body and ends the renewal under way with SUCCESS. */
+const RENEWAL_WRITE =
+  "['PENDING_AUTO_RENEWAL', 'PENDING_VALIDATION'].includes(existingItem?.record?.M?.renewal?.M?.status?.S) && " +
+  "item?.record?.M?.renewal?.M?.status?.S === 'SUCCESS'";
 const PAUSED_MARKER = /FAULT-INJECTION paused after index update of (\S+)/;
 
 let bind: BindServer;
@@ -111,7 +129,13 @@ async function newDataDir(): Promise<string> {
   return dataDir;
 }
 
-function startCli(dataDir: string, env?: Record<string, string>): Promise<StackProcess> {
+/** Managed renewal for every issued certificate, so RenewCertificate renews one without exporting it. */
+const RENEW_ALL_ISSUED = ['--renew-all-issued', 'true'];
+
+function startCli(
+  dataDir: string,
+  options: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<StackProcess> {
   return startStackProcess(
     [
       '--data-dir',
@@ -126,8 +150,9 @@ function startCli(dataDir: string, env?: Record<string, string>): Promise<StackP
       '1',
       '--poll-max-seconds',
       '1',
+      ...(options.args ?? []),
     ],
-    { env },
+    { env: options.env },
   );
 }
 
@@ -346,10 +371,7 @@ describe('kill -9 and restart of the real CLI', () => {
 
   it('resumes a certificate killed between the index update and the item write of its issuance', async () => {
     const dataDir = await newDataDir();
-    const hook = `data:text/javascript;base64,${Buffer.from(PAUSE_AFTER_INDEX_UPDATE_HOOK).toString('base64')}`;
-    const first = await startCli(dataDir, {
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim(),
-    });
+    const first = await startCli(dataDir, { env: { NODE_OPTIONS: pauseAfterIndexUpdate(ISSUANCE_WRITE) } });
     const firstClient = clientFor(first);
     const { arn, records } = await requestCertificate(firstClient, ['torn.example.test'], 'EC_prime256v1');
     const certificate: Requested = { label: 'torn', role: 'issuing', arn, records };
@@ -381,5 +403,252 @@ describe('kill -9 and restart of the real CLI', () => {
     const reserved = await reservedSerials(stack, arn);
     expect(reserved).toHaveLength(2);
     expect(reserved).toContain(stored?.issued?.serialHex);
+  }, 40_000);
+});
+
+/** Requests a DNS-validated certificate for `<label>.example.test` per label, publishes the records, waits. */
+async function issueCertificates(client: ACMClient, child: StackProcess, labels: string[]) {
+  const certificates: Requested[] = [];
+  for (const label of labels) {
+    const requested = await requestCertificate(client, [`${label}.example.test`], 'EC_prime256v1');
+    certificates.push({ label, role: 'issued-before', ...requested });
+  }
+  for (const certificate of certificates) await publishAll(certificate);
+  const issued = await waitForIssued(client, certificates, child);
+  return {
+    certificates,
+    serials: new Map([...issued].map(([arn, detail]) => [arn, serialHex(detail.Serial)])),
+  };
+}
+
+/**
+ * Runs the CLI's schedule (the RunSchedule operation, as `certwright run-schedule` does) until it finds
+ * nothing due: its first visit of each new body plans the next one for the start of the renewal window,
+ * months away. The schedule run at the next start then visits none of them, so only the resume at start can
+ * continue a renewal they have under way. (A body not yet announced is only planned once it is.)
+ */
+async function planFirstVisits(dataDir: string, child: StackProcess): Promise<void> {
+  const settings = testSettings(dataDir, { port: new URL(child.url).port });
+  const credentials = {
+    AWS_ACCESS_KEY_ID: ACCOUNT_A.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: ACCOUNT_A.secretAccessKey,
+  };
+  await eventually(async () => {
+    const answer = await requestScheduleRun(settings, credentials);
+    expect(answer.ok, JSON.stringify(answer.body)).toBe(true);
+    return (answer.body as ScheduleRun).examined === 0;
+  }, 'a schedule run with nothing due');
+}
+
+function renew(client: ACMClient, arn: string) {
+  return client.send(new RenewCertificateCommand({ CertificateArn: arn }));
+}
+
+async function servedCertificate(client: ACMClient, arn: string): Promise<X509Certificate> {
+  const { Certificate } = await client.send(new GetCertificateCommand({ CertificateArn: arn }));
+  return new X509Certificate(Certificate as string);
+}
+
+function spki(certificate: X509Certificate): string {
+  return certificate.publicKey.export({ type: 'spki', format: 'der' }).toString('hex');
+}
+
+/** Waits for the renewal to end SUCCESS; on timeout says where it stands. */
+async function waitForRenewal(client: ACMClient, arn: string, child: StackProcess) {
+  let latest: CertificateDetail | undefined;
+  try {
+    return await eventually(
+      async () => {
+        latest = await describeCertificate(client, arn);
+        expect(latest.RenewalSummary?.RenewalStatus).not.toBe('FAILED');
+        return latest.RenewalSummary?.RenewalStatus === 'SUCCESS' && latest;
+      },
+      'the renewal to succeed',
+      15_000,
+    );
+  } catch (error) {
+    const where = JSON.stringify(latest?.RenewalSummary);
+    throw new Error(`${(error as Error).message}: ${where}\nCLI output:\n${child.output()}`);
+  }
+}
+
+/** The CLI's JSON log lines with this message (a line cut off at the start of the kept output is skipped). */
+function logged(child: StackProcess, message: string): Array<Record<string, unknown>> {
+  return child
+    .output()
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    })
+    .filter((entry) => entry?.message === message);
+}
+
+/** The Action of every `ACM Certificate Available` event logged for `arn`, in order. */
+async function availableActions(dataDir: string, arn: string): Promise<unknown[]> {
+  const text = await readFile(join(dataDir, EVENT_LOG_FILE), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as EventEnvelope)
+    .filter((event) => event['detail-type'] === 'ACM Certificate Available' && event.resources[0] === arn)
+    .map((event) => event.detail.Action);
+}
+
+/**
+ * What a restart after a kill during a renewal must leave: the renewal resumed at start (the log says so, and
+ * the schedule run at start found nothing due), SUCCESS under the same ARN with a new key and serial signed
+ * by the CA, announced once; every certificate listed, none PENDING, none still renewing.
+ */
+async function expectRenewedOnce(options: {
+  child: StackProcess;
+  client: ACMClient;
+  dataDir: string;
+  renewing: Requested;
+  certificates: Requested[];
+  oldSerial: string | undefined;
+  oldBody: X509Certificate;
+}) {
+  const { child, client, dataDir, renewing, certificates, oldSerial, oldBody } = options;
+  const renewed = await waitForRenewal(client, renewing.arn, child);
+  expect(logged(child, 'resumed renewal')).toEqual([{ message: 'resumed renewal', certificates: 1 }]);
+  const firstSchedule = await eventually(async () => logged(child, 'schedule ran')[0], 'the schedule run');
+  expect(firstSchedule.result).toMatchObject({ examined: 0, renewalsStarted: 0 });
+
+  expect(renewed).toMatchObject({ CertificateArn: renewing.arn, Status: 'ISSUED' });
+  expect(serialHex(renewed.Serial)).not.toBe(oldSerial);
+  const newBody = await servedCertificate(client, renewing.arn);
+  expect(newBody.serialNumber.toLowerCase()).toBe(serialHex(renewed.Serial));
+  expect(spki(newBody)).not.toBe(spki(oldBody));
+  const ca = new X509Certificate(await (await fetch(`${child.url}/ca.pem`)).text());
+  expect(newBody.checkIssued(ca)).toBe(true);
+  expect(newBody.verify(ca.publicKey)).toBe(true);
+  expect(await availableActions(dataDir, renewing.arn)).toEqual(['ISSUANCE', 'RENEWAL']);
+
+  const listed = await client.send(
+    new ListCertificatesCommand({ Includes: { keyTypes: ['EC_prime256v1'] }, MaxItems: 100 }),
+  );
+  expect(listed.CertificateSummaryList?.map((summary) => summary.CertificateArn).sort()).toEqual(
+    certificates.map((certificate) => certificate.arn).sort(),
+  );
+  const terminated = await child.terminate();
+  expect(terminated, child.output()).toEqual({ code: 0, signal: null, timedOut: false });
+  return serialHex(renewed.Serial) as string;
+}
+
+/** The table, opened in-process once the CLI has stopped. */
+async function openTable(dataDir: string): Promise<LocalStack> {
+  const stack = await startTestStack(testSettings(dataDir, { dnsResolvers: bind.address }));
+  cleanups.push(() => stack.stop());
+  expect(await stack.store.scanPendingValidation()).toEqual([]);
+  expect(await stack.store.scanRenewalsInProgress()).toEqual([]);
+  return stack;
+}
+
+describe('kill -9 and restart of the real CLI during a managed renewal', () => {
+  it('resumes a renewal waiting for its record at start and renews it once: same ARN, new key and serial', async () => {
+    // 1. Two certificates issued on a stack that renews every issued certificate; one is asked to renew
+    // while its record is gone, so its renewal waits in PENDING_VALIDATION.
+    const dataDir = await newDataDir();
+    const first = await startCli(dataDir, { args: RENEW_ALL_ISSUED });
+    const firstClient = clientFor(first);
+    const { certificates, serials } = await issueCertificates(firstClient, first, ['renewing', 'steady']);
+    const [renewing, steady] = certificates as [Requested, Requested];
+    const oldBody = await servedCertificate(firstClient, renewing.arn);
+    await planFirstVisits(dataDir, first);
+
+    const record = renewing.records.get('renewing.example.test') as ResourceRecord;
+    await bind.deleteRecords(record.Name, 'CNAME');
+    await renew(firstClient, renewing.arn);
+    const waiting = await eventually(async () => {
+      const detail = await describeCertificate(firstClient, renewing.arn);
+      return detail.RenewalSummary?.RenewalStatus === 'PENDING_VALIDATION' && detail;
+    }, 'the renewal to wait for its record');
+    expect(waiting.RenewalSummary?.RenewalStatusReason).toBe('PENDING_DOMAIN_VALIDATION');
+    expect(serialHex(waiting.Serial)).toBe(serials.get(renewing.arn));
+
+    // 2. kill -9; the record comes back while the service is down; the restart continues the renewal.
+    expect((await first.kill('SIGKILL')).signal).toBe('SIGKILL');
+    await publishAll(renewing);
+    const second = await startCli(dataDir, { args: RENEW_ALL_ISSUED });
+    const newSerial = await expectRenewedOnce({
+      child: second,
+      client: clientFor(second),
+      dataDir,
+      renewing,
+      certificates,
+      oldSerial: serials.get(renewing.arn),
+      oldBody,
+    });
+
+    // 3. The table: one renewal cycle, ended SUCCESS with the new body; one serial reserved per body, each
+    // once; the other certificate untouched.
+    const stack = await openTable(dataDir);
+    const stored = await storedCertificate(stack, renewing.arn);
+    expect(stored).toMatchObject({ status: 'ISSUED', renewal: { status: 'SUCCESS', cycle: 1 } });
+    expect(stored?.issued).toMatchObject({ serialHex: newSerial, origin: 'RENEWAL' });
+    expect((await reservedSerials(stack, renewing.arn)).sort()).toEqual(
+      [serials.get(renewing.arn), newSerial].sort(),
+    );
+    const untouched = await storedCertificate(stack, steady.arn);
+    expect(untouched?.issued?.serialHex).toBe(serials.get(steady.arn));
+    expect(untouched?.renewal).toBeUndefined();
+    expect(await reservedSerials(stack, steady.arn)).toEqual([serials.get(steady.arn)]);
+    expect(new Set([serials.get(renewing.arn), newSerial, serials.get(steady.arn)]).size).toBe(3);
+  }, 40_000);
+
+  it('resumes a renewal killed between the index update and the item write of its issuance', async () => {
+    // 1. The renewal validates at once and signs its new body; its write is paused, and the kill lands there.
+    const dataDir = await newDataDir();
+    const first = await startCli(dataDir, {
+      args: RENEW_ALL_ISSUED,
+      env: { NODE_OPTIONS: pauseAfterIndexUpdate(RENEWAL_WRITE) },
+    });
+    const firstClient = clientFor(first);
+    const { certificates, serials } = await issueCertificates(firstClient, first, ['torn-renewal']);
+    const [renewing] = certificates as [Requested];
+    const oldSerial = serials.get(renewing.arn);
+    const oldBody = await servedCertificate(firstClient, renewing.arn);
+    await planFirstVisits(dataDir, first);
+
+    await renew(firstClient, renewing.arn);
+    const paused = await eventually(
+      async () => PAUSED_MARKER.exec(first.output())?.[1],
+      'the renewal write to pause',
+      10_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; CLI output:\n${first.output()}`);
+    });
+    expect(paused).toBe(renewing.arn);
+    const underWay = await describeCertificate(firstClient, renewing.arn);
+    expect(underWay.RenewalSummary?.RenewalStatus).not.toBe('SUCCESS');
+    expect(serialHex(underWay.Serial)).toBe(oldSerial);
+    expect((await first.kill('SIGKILL')).signal).toBe('SIGKILL');
+
+    // 2. The renewal is still under way, its names validated and its claim to sign held by the dead process.
+    const second = await startCli(dataDir, { args: RENEW_ALL_ISSUED });
+    const newSerial = await expectRenewedOnce({
+      child: second,
+      client: clientFor(second),
+      dataDir,
+      renewing,
+      certificates,
+      oldSerial,
+      oldBody,
+    });
+
+    // 3. The killed run reserved (and signed) a serial it never stored: one orphan, never a second body.
+    const stack = await openTable(dataDir);
+    const stored = await storedCertificate(stack, renewing.arn);
+    expect(stored).toMatchObject({ status: 'ISSUED', renewal: { status: 'SUCCESS', cycle: 1 } });
+    expect(stored?.issued).toMatchObject({ serialHex: newSerial, origin: 'RENEWAL' });
+    const reserved = await reservedSerials(stack, renewing.arn);
+    expect(reserved).toHaveLength(3);
+    expect(reserved).toEqual(expect.arrayContaining([oldSerial, newSerial]));
+    const orphan = reserved.find((serial) => serial !== oldSerial && serial !== newSerial);
+    expect(orphan).toBeDefined();
   }, 40_000);
 });
