@@ -7,6 +7,7 @@ import { approvalProxyEvent } from '../functions/approvals/proxy-event.ts';
 import { AuthError, verifySigV4 } from './auth/sigv4-verifier.ts';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_DRAINED_BYTES = 8 * MAX_BODY_BYTES;
 /** The approval site's pages: `/approvals/<token>`, served without SigV4 (approvers hold no AWS keys). */
 const APPROVAL_PATH = /^\/approvals\/([^/]*)$/;
 
@@ -115,15 +116,20 @@ function flattenHeaders(headers: IncomingMessage['headers']): Record<string, str
   );
 }
 
+/**
+ * The body, or undefined when it is over MAX_BODY_BYTES. The rest of a body over the limit is read and
+ * dropped, so the client gets its 413 on a connection it can still read (a socket closed while the client
+ * is sending is a reset, not an answer); past MAX_DRAINED_BYTES the connection is dropped instead.
+ */
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size > MAX_DRAINED_BYTES) return undefined;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
 }
 
 function send(response: ServerResponse, result: APIGatewayProxyResult) {
