@@ -50,6 +50,13 @@ export const REVOCATION_REASONS = [
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
+/** A revocation claimed on a certificate body before it is recorded: the first claim's date and reason win. */
+export interface RevocationClaim {
+  serialHex: string;
+  revokedAt: string;
+  reason: RevocationReason;
+}
+
 export type RenewalStatus = 'PENDING_AUTO_RENEWAL' | 'PENDING_VALIDATION' | 'SUCCESS' | 'FAILED';
 
 export type FailureReason =
@@ -192,6 +199,11 @@ export interface CertificateRecord {
   importedAt?: string;
   /** REVOKED: when and why. Revocation is permanent. */
   revocation?: { revokedAt: string; reason: RevocationReason };
+  /**
+   * ISSUED: a RevokeCertificate of this body under way, claimed before the revocation is recorded, so no
+   * resource is associated with a certificate about to be revoked. Cleared when it becomes REVOKED.
+   */
+  revoking?: RevocationClaim;
   /** Managed renewal's state, as RenewalSummary shows it: unset until a renewal first starts. */
   renewal?: RenewalState;
   /** The expiry notices sent for the current certificate body; a renewal or re-import clears them. */

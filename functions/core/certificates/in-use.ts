@@ -10,6 +10,7 @@ import {
 } from '../errors.ts';
 import type { CertificateRecord } from '../model.ts';
 import type { CertificateStore } from '../ports.ts';
+import { revocationUnderWay } from '../revocation/revocation-claim.ts';
 import { findCertificate } from './find-certificate.ts';
 import { updateCertificate } from './update-certificate.ts';
 
@@ -101,10 +102,16 @@ async function checkedCertificate(
 
 /**
  * Resources attach to issued certificates, as ACM's integrated services only take issued ones: requested
- * or imported, ISSUED. A request still validating is not issued yet; any other status is final.
+ * or imported, ISSUED. A request still validating is not issued yet; any other status is final; one whose
+ * revocation is under way is about to be final.
  */
 function associationRefusal(certificate: CertificateRecord): ClientError | undefined {
   const { arn, status } = certificate;
+  if (revocationUnderWay(certificate)) {
+    return new InvalidStateError(
+      `Certificate ${arn} is being revoked: only an ISSUED certificate can be associated with a resource. If RevokeCertificate failed, call it again to finish the revocation.`,
+    );
+  }
   if (status === 'ISSUED') return undefined;
   if (status === 'PENDING_VALIDATION') {
     return new RequestInProgressError(

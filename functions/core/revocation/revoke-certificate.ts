@@ -2,9 +2,10 @@ import { findCertificate } from '../certificates/find-certificate.ts';
 import { updateCertificate } from '../certificates/update-certificate.ts';
 import { ConflictError, ResourceInUseError, ResourceNotFoundError, ValidationError } from '../errors.ts';
 import { certificateRevokedEvent } from '../events/certificate-events.ts';
-import type { CertificateRecord, IssuedCertificate, RevocationReason } from '../model.ts';
+import type { CertificateRecord, IssuedCertificate, RevocationClaim, RevocationReason } from '../model.ts';
 import type { CertificateStore, Clock, CrlRefresh, EventPublisher, RevocationStore } from '../ports.ts';
 import { withRenewalEnded } from '../renewal/renewal-state.ts';
+import { revocationUnderWay } from './revocation-claim.ts';
 
 export interface RevokeCertificateDeps {
   store: CertificateStore;
@@ -28,13 +29,16 @@ const TEMPORARY_REASONS: readonly RevocationReason[] = ['CERTIFICATE_HOLD', 'REM
  * Revokes a certificate this CA issued, for good. ACM revokes only exported public certificates; Certwright
  * is the CA, so it revokes any certificate it issued that is ISSUED and not in use.
  *
- * The steps, each safe to repeat (there are no transactions): record the revocation under the serial (the
- * first record wins), publish `ACM Certificate Revoked`, move the certificate to REVOKED (failing a renewal
- * still under way in the same write), ask for a new CRL.
- * A call that stopped part-way leaves the certificate ISSUED with its revocation recorded, so the caller's
- * retry runs every step again with the recorded date and reason and finishes the job. The event goes out
- * before the status changes, so it is published at least once: once REVOKED, a certificate is never revoked
- * again. A CRL refresh that fails or is lost is made good by the scheduled one.
+ * The steps, each safe to repeat (there are no transactions): claim the revocation on the certificate (a
+ * versioned write that checks it is still ISSUED and not in use, after which no resource may be associated
+ * with it), record the revocation under the serial (the first record wins), publish
+ * `ACM Certificate Revoked`, move the certificate to REVOKED (failing a renewal still under way in the same
+ * write), ask for a new CRL. Without the claim, an association landing between the check and the record
+ * would leave a certificate in use with its serial on the CRL.
+ * A call that stopped part-way leaves the certificate ISSUED with its revocation claimed (and maybe
+ * recorded), so the caller's retry runs every step again with the first date and reason and finishes the
+ * job. The event goes out before the status changes, so it is published at least once: once REVOKED, a
+ * certificate is never revoked again. A CRL refresh that fails or is lost is made good by the scheduled one.
  */
 export async function revokeCertificate(
   deps: RevokeCertificateDeps,
@@ -47,15 +51,18 @@ export async function revokeCertificate(
       `Revocation reason ${reason} is not supported: revocation is permanent, so a certificate cannot be put on hold or removed from the CRL.`,
     );
   }
-  const certificate = await findCertificate(deps, accountId, arn);
-  const issued = revocableCertificate(certificate);
+  const found = await findCertificate(deps, accountId, arn);
+  revocableCertificate(found);
 
   const now = deps.clock.now();
+  const certificate = await claimRevocation(deps, found, reason, now);
+  const issued = certificate.issued as IssuedCertificate;
+  const claim = certificate.revoking as RevocationClaim;
   const recorded = await deps.revocations.recordRevocation({
     serialHex: issued.serialHex,
     certificateArn: certificate.arn,
-    revokedAt: now.toISOString(),
-    reason,
+    revokedAt: claim.revokedAt,
+    reason: claim.reason,
     notAfter: issued.notAfter,
   });
   const revocation = { revokedAt: recorded.revokedAt, reason: recorded.reason };
@@ -66,7 +73,8 @@ export async function revokeCertificate(
     if (current.status !== 'ISSUED') return undefined;
     // A renewal stored a new body meanwhile: the revoked serial is on the CRL, the new one is not yet.
     if (current.issued?.serialHex !== issued.serialHex) throw renewedMeanwhile(arn, issued.serialHex);
-    return withRenewalEnded({ ...current, status: 'REVOKED', revocation }, now);
+    const { revoking: _finished, ...unclaimed } = current;
+    return withRenewalEnded({ ...unclaimed, status: 'REVOKED', revocation }, now);
   });
   if (saved?.status !== 'REVOKED') throw alreadyChanged(arn, saved);
   try {
@@ -76,6 +84,26 @@ export async function revokeCertificate(
     return { certificateArn: certificate.arn, crlRefreshError: error };
   }
   return { certificateArn: certificate.arn };
+}
+
+/**
+ * Claims the revocation of the certificate's current body, unless an earlier call claimed it (its date and
+ * reason then stand), and answers the certificate as claimed. Refused like the first check when the
+ * certificate is no longer revocable, in use included.
+ */
+async function claimRevocation(
+  deps: RevokeCertificateDeps,
+  certificate: CertificateRecord,
+  reason: RevocationReason,
+  now: Date,
+): Promise<CertificateRecord> {
+  const saved = await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) => {
+    const { serialHex } = revocableCertificate(current);
+    if (revocationUnderWay(current)) return undefined;
+    return { ...current, revoking: { serialHex, revokedAt: now.toISOString(), reason } };
+  });
+  if (!saved) throw new ResourceNotFoundError(`Could not find certificate ${certificate.arn}.`);
+  return saved;
 }
 
 function renewedMeanwhile(arn: string, serialHex: string): ConflictError {
