@@ -142,11 +142,7 @@ const ARN_PARTS = /^arn:aws:acm:([a-z0-9-]+):(\d{12}):certificate\/([0-9a-f-]{36
 /**
  * A certificate ARN member: absent, not a string, malformed (cut short, a stray character, too long, another
  * service), or well formed but naming no certificate of the caller (another account's, another region's, an
- * unknown id).
- *
- * Left out: the caller's own ARN with another partition (`arn:aws-cn:acm:...`). findCertificate compares the
- * account and region only, so such an ARN reaches the caller's certificate and every operation acts on it
- * (a revocation, a deletion, a re-import); the fix belongs in functions/core/certificates/find-certificate.ts.
+ * unknown id, the caller's own ARN in another partition).
  */
 export function arnMember(
   valid: WireRequest,
@@ -181,6 +177,9 @@ export function arnMember(
     fc
       .constantFrom('eu-west-1', 'us-west-2', 'ap-southeast-2')
       .map((other) => arn.replace(`:${region}:`, `:${other}:`)),
+    fc
+      .constantFrom('aws-cn', 'aws-us-gov', 'aws-iso')
+      .map((other) => arn.replace(/^arn:aws:/, `arn:${other}:`)),
     fc
       .stringMatching(/^\d{12}$/)
       .filter((other) => other !== account)

@@ -67,6 +67,15 @@ describe('findCertificate', () => {
     expect(await findCertificate({ store, region: 'eu-west-1' }, ACCOUNT, elsewhere.arn)).toEqual(elsewhere);
   });
 
+  it("answers the caller's own certificate named in another partition as not found", async () => {
+    for (const partition of ['aws-cn', 'aws-us-gov', 'awsx']) {
+      const otherPartition = mine.arn.replace(/^arn:aws:/, `arn:${partition}:`);
+      const error = await rejection(findCertificate(deps(), ACCOUNT, otherPartition));
+      expect(error).toBeInstanceOf(ResourceNotFoundError);
+      expect(error.message).toBe(`Could not find certificate ${otherPartition}.`);
+    }
+  });
+
   it('checks the ARN before looking anything up', async () => {
     expect(await rejection(findCertificate(deps(), ACCOUNT, 'arn:nope'))).toBeInstanceOf(ValidationError);
     expect(
