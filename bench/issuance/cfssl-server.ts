@@ -27,7 +27,7 @@ export async function startCfsslServer(ca: BenchCa): Promise<CfsslServer> {
     'cfssl',
     [
       ...['serve', '-address', HOST, '-port', String(port)],
-      ...['-ca', ca.certificateFile, '-ca-key', ca.keyFile, '-loglevel', '3'],
+      ...['-ca', ca.certificateFile, '-ca-key', ca.keyFile, '-loglevel', '2'],
     ],
     { cwd: ca.dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -65,9 +65,9 @@ export async function startCfsslServer(ca: BenchCa): Promise<CfsslServer> {
       body: JSON.stringify({ request: { CN: name, hosts: [name], key: KEY_REQUESTS[keyType] } }),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-    const body = (await response.json()) as { success?: boolean; result?: { certificate?: string } };
-    if (!body.success || !body.result?.certificate?.includes('BEGIN CERTIFICATE')) {
-      throw new Error(`cfssl newcert answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
+    const text = await response.text();
+    if (!response.ok || !issued(text)) {
+      throw new Error(`cfssl newcert answered ${response.status}: ${text.slice(0, 500)}`);
     }
   };
 
@@ -77,6 +77,10 @@ export async function startCfsslServer(ca: BenchCa): Promise<CfsslServer> {
       () => ended,
       () => output,
     );
+    // cfssl serves without the newcert endpoint when its signer cannot start (e.g. a key it cannot read).
+    await newCertificate('EC_prime256v1').catch((error: Error) => {
+      throw new Error(`${error.message}\ncfssl serve output:\n${output}`);
+    });
   } catch (error) {
     await stop();
     throw error;
@@ -105,5 +109,14 @@ async function waitUntilServing(
       }
       await sleep(50);
     }
+  }
+}
+
+function issued(responseText: string): boolean {
+  try {
+    const body = JSON.parse(responseText) as { success?: boolean; result?: { certificate?: string } };
+    return body.success === true && Boolean(body.result?.certificate?.includes('BEGIN CERTIFICATE'));
+  } catch {
+    return false;
   }
 }

@@ -1,8 +1,5 @@
 /** The two key types measured: ACM's default (RSA_2048) and its EC default (EC_prime256v1). */
-export const KEY_TYPES = ['RSA_2048', 'EC_prime256v1'] as const;
-export type KeyType = (typeof KEY_TYPES)[number];
-
-export const CONCURRENCIES = [1, 16] as const;
+export type KeyType = 'RSA_2048' | 'EC_prime256v1';
 
 /**
  * The key of every CA in these sections: the local stack's CA key by default (`--ca-key-algorithm`), and the
