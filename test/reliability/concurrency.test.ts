@@ -5,6 +5,7 @@
  * update has more than one chance to show. Each outcome is checked three ways: what every caller was
  * answered, what the API shows afterwards, and what the store holds.
  */
+import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import {
   ACMClient,
@@ -21,6 +22,7 @@ import {
   RevokeCertificateCommand,
   UpdateCertificateOptionsCommand,
 } from '@aws-sdk/client-acm';
+import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
 import type { CertificateRecord } from '../../functions/core/model.ts';
@@ -116,6 +118,10 @@ function quotaUsage(stack: LocalStack, account: Account) {
   return stack.store.quotaUsage(account.accountId, requestWindow(new Date()));
 }
 
+function bareSerial(hex: string): string {
+  return hex.toLowerCase().replace(/^0+/, '');
+}
+
 function refusals(outcomes: Outcome[]): Array<{ name: string; message: string; status: number | undefined }> {
   return outcomes.flatMap((outcome) =>
     outcome.ok ? [] : [{ name: outcome.name, message: outcome.message, status: outcome.status }],
@@ -138,6 +144,13 @@ describe('on the default quotas', () => {
         }),
       ),
     );
+
+  /** The serials on a CRL published now, lowercase hex without leading zeros. */
+  async function crlSerials(): Promise<string[]> {
+    await local.stack.publishCrl();
+    const crl = new x509.X509Crl(new Uint8Array(await readFile(local.stack.crlPath)));
+    return crl.entries.map((entry) => bareSerial(entry.serialNumber));
+  }
 
   async function loggedEvents(): Promise<Array<{ 'detail-type'?: string; resources?: string[] }>> {
     const text = await readFile(local.stack.eventLogPath, 'utf8');
@@ -318,6 +331,7 @@ describe('on the default quotas', () => {
         ]);
         const after = (await stored(local.stack, arn)) as CertificateRecord;
         const context = { round, revoke, exported, associate };
+        const onCrl = (await crlSerials()).includes(bareSerial(after.issued?.serialHex ?? ''));
 
         // Tags and options change in any status.
         expect(tag.ok && options.ok, JSON.stringify(context)).toBe(true);
@@ -331,10 +345,13 @@ describe('on the default quotas', () => {
           expect(after.status).toBe('REVOKED');
           expect(after.inUseBy).toEqual([]);
           expect(after.revocation?.reason).toBe('SUPERSEDED');
+          expect(onCrl).toBe(true);
         } else {
           expect(revoke).toMatchObject({ name: 'ResourceInUseException', status: 400 });
           expect(after.status).toBe('ISSUED');
           expect(after.revocation).toBeUndefined();
+          // A refused revocation lists nothing: a certificate in use is never on the CRL.
+          expect(onCrl).toBe(false);
         }
         if (associate) {
           if (associated) expect(after.inUseBy).toEqual([resource]);
@@ -355,6 +372,7 @@ describe('on the default quotas', () => {
     it('revokes and deletes in either order, and the record follows the winner', async () => {
       const arns = await issuedCertificates('revoke-delete', ROUNDS);
       for (const [round, arn] of arns.entries()) {
+        const serial = bareSerial((await stored(local.stack, arn))?.issued?.serialHex ?? '');
         const [revoke, deleted] = await Promise.all([
           settle(
             client().send(
@@ -366,7 +384,10 @@ describe('on the default quotas', () => {
         // DeleteCertificate takes a revoked certificate too, so it always succeeds; a revocation that came
         // too late finds nothing to revoke.
         expect({ round, deleted }).toEqual({ round, deleted: { ok: true, value: expect.anything() } });
-        if (!revoke.ok) {
+        // A revocation answered is on the CRL. One that lost to the delete after recording the serial is
+        // answered ResourceNotFoundException, its serial listed all the same (the safe side).
+        if (revoke.ok) expect(await crlSerials()).toContain(serial);
+        else {
           expect(revoke).toEqual({
             ok: false,
             name: 'ResourceNotFoundException',
