@@ -45,18 +45,22 @@ class CountingRefresh implements CrlRefresh {
   }
 }
 
-/** The real store, whose next `save` fails as a lost connection would. */
-function storeFailingNextSave(store: CertificateStore): CertificateStore & { failNextSave(): void } {
-  let failSave = false;
+/** The real store, one of whose next saves fails as a lost connection would. */
+function storeFailingNextSave(
+  store: CertificateStore,
+): CertificateStore & { failNextSave(skip?: number): void } {
+  let savesBeforeFailure: number | undefined;
   return Object.assign(Object.create(store) as CertificateStore, {
-    failNextSave: () => {
-      failSave = true;
+    /** The save after `skip` more successful ones fails. */
+    failNextSave: (skip = 0) => {
+      savesBeforeFailure = skip;
     },
     save: (certificate: CertificateRecord) => {
-      if (failSave) {
-        failSave = false;
+      if (savesBeforeFailure === 0) {
+        savesBeforeFailure = undefined;
         return Promise.reject(new Error('connection reset'));
       }
+      if (savesBeforeFailure !== undefined) savesBeforeFailure -= 1;
       return store.save(certificate);
     },
   });
@@ -154,7 +158,8 @@ describe('RevokeCertificate', () => {
       updatedAt: NOW.toISOString(),
       cycle: 1,
     });
-    expect(stored.version).toBe(certificate.version + 1);
+    // Two writes: the revocation's claim, then REVOKED with the renewal failed.
+    expect(stored.version).toBe(certificate.version + 2);
   });
 
   it('refuses a second revocation of a revoked certificate with ConflictException', async () => {
@@ -305,7 +310,7 @@ describe('RevokeCertificate stopped part-way', () => {
   it('after the event, before the status: the retry moves it to REVOKED (the event may go out twice)', async () => {
     const t = setup();
     const certificate = await issuedCertificate();
-    t.store.failNextSave();
+    t.store.failNextSave(1); // the claim is saved, REVOKED is not
     expect((await t.call({ CertificateArn: certificate.arn, RevocationReason: 'UNSPECIFIED' })).status).toBe(
       500,
     );
