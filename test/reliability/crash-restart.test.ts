@@ -534,9 +534,8 @@ async function expectRenewedOnce(options: {
   expect(listed.CertificateSummaryList?.map((summary) => summary.CertificateArn).sort()).toEqual(
     certificates.map((certificate) => certificate.arn).sort(),
   );
-  // Not checked here (the first tests check it): tsx kills the stack and exits 143 when the stack does not
-  // acknowledge the relayed SIGTERM within 30 ms, which happens on a heavily loaded machine.
-  await child.terminate();
+  const terminated = await child.terminate();
+  expect(terminated, child.output()).toEqual({ code: 0, signal: null, timedOut: false });
   return serialHex(renewed.Serial) as string;
 }
 

@@ -26,7 +26,11 @@ export interface StackProcess {
    * directory, so `kill -9` of "the service" means the group.
    */
   kill(signal?: NodeJS.Signals): Promise<ExitStatus>;
-  /** SIGTERM to the group, as a service manager or Ctrl-C sends it; SIGKILL after `timeoutMs`. */
+  /**
+   * SIGTERM to the service, as a service manager sends it; SIGKILL to the group after `timeoutMs`. The
+   * signal goes to the node process tsx runs, not to tsx: tsx relays a signal it receives, and when the child
+   * does not acknowledge it within 30 ms (a loaded machine) it kills the child and exits 143.
+   */
   terminate(timeoutMs?: number): Promise<ExitStatus & { timedOut: boolean }>;
 }
 
@@ -93,7 +97,9 @@ export async function startStackProcess(
     output: () => output,
     kill,
     async terminate(timeoutMs = 15_000) {
-      signalGroup(pid, 'SIGTERM');
+      const service = await childOf(pid);
+      if (service === undefined) signalGroup(pid, 'SIGTERM');
+      else signalProcess(service, 'SIGTERM');
       const timedOut = await Promise.race([exited.then(() => false), sleep(timeoutMs).then(() => true)]);
       const status = await kill('SIGKILL');
       return { ...status, timedOut };
@@ -138,11 +144,54 @@ async function waitForBanner(
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  signalProcess(-pgid, signal);
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-pgid, signal);
+    process.kill(pid, signal);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
+}
+
+/** The live process whose parent is `parent` (tsx's child: the node process running the service). */
+async function childOf(parent: number): Promise<number | undefined> {
+  for (const { pid, ppid, state } of await processes()) {
+    if (ppid === parent && state !== 'Z' && state !== 'X') return pid;
+  }
+  return undefined;
+}
+
+interface ProcessStat {
+  pid: number;
+  state: string;
+  ppid: number;
+  pgrp: number;
+}
+
+/** Every process in /proc (empty without procfs). */
+async function processes(): Promise<ProcessStat[]> {
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return [];
+  }
+  const stats: ProcessStat[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "<pid> (<comm>) <state> <ppid> <pgrp> ..."; comm may contain spaces and parentheses.
+    const [state = '', ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    stats.push({ pid: Number(entry), state, ppid: Number(ppid), pgrp: Number(pgrp) });
+  }
+  return stats;
 }
 
 /** Waits until no live (non-zombie) process is left in the group: its ports and files are released then. */
@@ -155,9 +204,8 @@ async function groupGone(pgid: number, timeoutMs = 10_000): Promise<void> {
 }
 
 async function groupAlive(pgid: number): Promise<boolean> {
-  let entries: string[];
   try {
-    entries = await readdir('/proc');
+    await readdir('/proc');
   } catch {
     // No procfs: a zombie counts as alive here, but is reaped soon.
     try {
@@ -167,19 +215,7 @@ async function groupAlive(pgid: number): Promise<boolean> {
       return false;
     }
   }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // "<pid> (<comm>) <state> <ppid> <pgrp> ..."; comm may contain spaces and parentheses.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
-  }
-  return false;
+  return (await processes()).some(({ pgrp, state }) => pgrp === pgid && state !== 'Z' && state !== 'X');
 }
 
 /** Last resort if the test process exits without its hooks: no stack outlives it. */
