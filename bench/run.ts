@@ -4,6 +4,8 @@ import type { BenchReport, BenchSection } from './bench-section.ts';
 import { SECTIONS } from './sections.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Ctrl-C ends the run through process exit, whose hooks stop the stack and tool processes a section started.
+process.once('SIGINT', () => process.exit(130));
 
 interface SectionResult extends BenchReport {
   measuredAt: string;
