@@ -13,6 +13,7 @@ import {
 } from '../test/support/local-stack-harness.ts';
 import { fetchSignedPost } from '../test/support/signed-post.ts';
 import type { BenchSection } from './bench-section.ts';
+import { executable, onPath } from './installed.ts';
 import { type LatencySummary, ratio, summarize } from './measure.ts';
 
 const ZONE = 'example.test';
@@ -37,6 +38,10 @@ interface Requested {
  */
 export const timeToIssueSection: BenchSection = {
   id: 'time-to-issue',
+  requires: () =>
+    executable(process.env.CERTWRIGHT_NAMED ?? '/usr/sbin/named') && onPath('nsupdate')
+      ? undefined
+      : 'BIND 9 is not installed (sudo apt-get install bind9 bind9-dnsutils)',
   async run() {
     const bind = await startBindServer({ zone: ZONE });
     const { dataDir, cleanup } = await makeDataDir();

@@ -1,11 +1,11 @@
 import type { BenchSection } from '../bench-section.ts';
+import { onPath } from '../installed.ts';
 import { createBenchCa } from './bench-ca.ts';
 import { startCertwrightIssuer } from './certwright-issuer.ts';
 import { startCfsslServer } from './cfssl-server.ts';
 import { compareIssuers, type IssuanceComparison, type IssuancePlan } from './compare-issuers.ts';
 import { comparisonTable } from './comparison-table.ts';
 import { CA_KEY_TYPE } from './key-types.ts';
-import { onPath } from './on-path.ts';
 
 const RUNS = 3;
 const PLANS: IssuancePlan[] = [

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchSection } from '../bench-section.ts';
+import { onPath } from '../installed.ts';
 import { ratio, round } from '../measure.ts';
 import { createBenchCa } from './bench-ca.ts';
 import { POLL_INTERVAL_MS, startCertwrightIssuer } from './certwright-issuer.ts';
 import { compareIssuers, type IssuanceComparison, type IssuancePlan } from './compare-issuers.ts';
 import { comparisonTable } from './comparison-table.ts';
 import { CA_KEY_TYPE } from './key-types.ts';
-import { onPath } from './on-path.ts';
 import { opensslIssuer } from './openssl-issuer.ts';
 
 const RUNS = 3;

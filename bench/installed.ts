@@ -12,3 +12,13 @@ export function onPath(command: string): boolean {
     }
   });
 }
+
+/** Whether the file at `path` exists and may be executed. */
+export function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
