@@ -3,7 +3,7 @@ import { ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from
 import { ACCOUNT_A, makeDataDir, REGION } from '../../test/support/local-stack-harness.ts';
 import { type StackProcess, startStackProcess } from '../../test/support/stack-process.ts';
 import { CA_KEY_TYPE, type KeyType } from './key-types.ts';
-import { type MemoryReading, readMemory, servicePid } from './service-memory.ts';
+import { type MemoryReading, readMemory } from './service-memory.ts';
 
 /** Names under it are in the stack's own DNS zone: the validation record is there as soon as it is written. */
 const ZONE = 'bench.test';
@@ -42,14 +42,13 @@ export async function startCertwrightIssuer(): Promise<CertwrightIssuer> {
     throw new Error(`the local stack did not start: ${(error as Error).message}`);
   }
   const client = new ACMClient({ endpoint: stack.url, region: REGION, credentials: ACCOUNT_A });
-  let pid: number;
-  try {
-    pid = await servicePid(stack.pid);
-  } catch (error) {
+  // The service runs in tsx's child process, as under `npm start`: its memory is that process's.
+  const pid = await stack.servicePid();
+  if (pid === undefined) {
     client.destroy();
     await stack.kill();
     await cleanup();
-    throw error;
+    throw new Error(`no service process under the launcher ${stack.pid}`);
   }
   let sequence = 0;
 

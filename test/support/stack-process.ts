@@ -16,6 +16,11 @@ export interface ExitStatus {
 export interface StackProcess {
   /** The tsx process; it leads a process group that also holds the node process running the stack. */
   readonly pid: number;
+  /**
+   * The pid of the node process that runs the service: tsx (the group leader) runs it as its child. Undefined
+   * once it is gone, or without procfs.
+   */
+  servicePid(): Promise<number | undefined>;
   /** The ACM API URL, read from the banner. */
   readonly url: string;
   /** stdout and stderr so far (the tail). */
@@ -95,6 +100,7 @@ export async function startStackProcess(
     pid,
     url,
     output: () => output,
+    servicePid: () => childOf(pid),
     kill,
     async terminate(timeoutMs = 15_000) {
       const service = await childOf(pid);
