@@ -1,4 +1,4 @@
-import { updateCertificate } from '../certificates/update-certificate.ts';
+import { updateKnownCertificate } from '../certificates/update-certificate.ts';
 import type { CertificateRecord } from '../model.ts';
 import type { CertificateStore, Clock, EventPublisher } from '../ports.ts';
 import { type AvailableAction, certificateAvailableEvent } from './certificate-events.ts';
@@ -39,7 +39,7 @@ export async function announceIssuance(deps: AnnounceDeps, certificate: Certific
   const now = deps.clock.now();
   await deps.events.publish([certificateAvailableEvent(certificate, availableAction(certificate), now)]);
   const serialHex = certificate.issued?.serialHex;
-  await updateCertificate(deps.store, certificate.accountId, certificate.id, (current) => {
+  await updateKnownCertificate(deps.store, certificate, (current) => {
     const { issued } = current;
     if (!issued || !awaitsAnnouncement(current) || issued.serialHex !== serialHex) return undefined;
     const { expiryNotices: _previousBody, ...rest } = current;

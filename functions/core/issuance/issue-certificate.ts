@@ -1,5 +1,5 @@
 import { parseCertificateArn } from '../arn.ts';
-import { updateCertificate } from '../certificates/update-certificate.ts';
+import { updateCertificate, updateKnownCertificate } from '../certificates/update-certificate.ts';
 import { CertificateNotValidatedError, IssuanceInProgressError } from '../errors.ts';
 import { announceIssuance, awaitsAnnouncement } from '../events/announce-issuance.ts';
 import { DAY_MS } from '../events/certificate-events.ts';
@@ -62,10 +62,11 @@ export async function issueCertificate(
   }
 
   const signable = (current: CertificateRecord) => current.status === 'PENDING_VALIDATION';
-  const claimId = await claimIssuing(deps, accountId, certificateId, signable);
-  if (!claimId) return { outcome: 'STOPPED' };
+  const claim = await claimIssuing(deps, pending, signable);
+  if (!claim) return { outcome: 'STOPPED' };
+  const { claimId } = claim;
   const issued = await signNewBody(deps, pending);
-  const saved = await updateCertificate(deps.store, accountId, certificateId, (current) => {
+  const saved = await updateKnownCertificate(deps.store, claim.claimed, (current) => {
     if (!signable(current) || current.issuing?.claimId !== claimId) return undefined;
     const { issuing: _claim, ...rest } = current;
     return { ...rest, status: 'ISSUED', issued };
@@ -104,10 +105,11 @@ export async function renewIssuedCertificate(
   }
 
   const signable = (current: CertificateRecord) => renewalUnderWay(current, cycle) !== undefined;
-  const claimId = await claimIssuing(deps, accountId, certificateId, signable);
-  if (!claimId) return { outcome: 'STOPPED' };
+  const claim = await claimIssuing(deps, certificate, signable);
+  if (!claim) return { outcome: 'STOPPED' };
+  const { claimId } = claim;
   const issued: IssuedCertificate = { ...(await signNewBody(deps, certificate)), origin: 'RENEWAL' };
-  const saved = await updateCertificate(deps.store, accountId, certificateId, (current) => {
+  const saved = await updateKnownCertificate(deps.store, claim.claimed, (current) => {
     const underWay = renewalUnderWay(current, cycle);
     if (!underWay || current.issuing?.claimId !== claimId) return undefined;
     const { issuing: _claim, expiryNotices: _sent, scheduledWorkAt: _visit, ...rest } = current;
@@ -163,26 +165,26 @@ async function signNewBody(
 }
 
 /**
- * Takes the claim to sign, if the certificate is still `signable` and the claim is free or held by a run gone
- * for longer than ISSUING_CLAIM_MS, and answers its id. Undefined when the certificate is gone or no longer
- * signable; IssuanceInProgressError while another run holds the claim (the workflow retries the step).
+ * Takes the claim to sign, if the certificate (`read`, as last read) is still `signable` and the claim is
+ * free or held by a run gone for longer than ISSUING_CLAIM_MS, and answers its id with the certificate as
+ * saved with it. Undefined when the certificate is gone or no longer signable; IssuanceInProgressError while
+ * another run holds the claim (the workflow retries the step).
  */
 async function claimIssuing(
   deps: IssueCertificateDeps,
-  accountId: string,
-  certificateId: string,
+  read: CertificateRecord,
   signable: (certificate: CertificateRecord) => boolean,
-): Promise<string | undefined> {
+): Promise<{ claimId: string; claimed: CertificateRecord } | undefined> {
   const claimId = deps.random.uuid();
   const now = deps.clock.now();
-  const claimed = await updateCertificate(deps.store, accountId, certificateId, (current) => {
+  const claimed = await updateKnownCertificate(deps.store, read, (current) => {
     if (!signable(current)) return undefined;
     const held = current.issuing;
     if (held && now.getTime() - Date.parse(held.claimedAt) < ISSUING_CLAIM_MS) return undefined;
     return { ...current, issuing: { claimId, claimedAt: now.toISOString() } };
   });
   if (!claimed || !signable(claimed)) return undefined;
-  if (claimed.issuing?.claimId === claimId) return claimId;
+  if (claimed.issuing?.claimId === claimId) return { claimId, claimed };
   throw new IssuanceInProgressError(`Another run is issuing certificate ${claimed.arn}`);
 }
 

@@ -1,6 +1,6 @@
 import { parseCertificateArn } from '../arn.ts';
 import { enforceCaa } from '../caa/enforce-caa.ts';
-import { updateCertificate } from '../certificates/update-certificate.ts';
+import { updateCertificate, updateKnownCertificate } from '../certificates/update-certificate.ts';
 import type { CertificateStore, Clock, DnsResolver } from '../ports.ts';
 import type { PollSchedule } from '../settings.ts';
 import type { DnsProof } from './dns-proof.ts';
@@ -70,7 +70,7 @@ export async function checkValidation(
   const saved =
     proofs.size === 0
       ? certificate
-      : await updateCertificate(deps.store, accountId, certificateId, (current) =>
+      : await updateKnownCertificate(deps.store, certificate, (current) =>
           current.status === 'PENDING_VALIDATION'
             ? {
                 ...current,
