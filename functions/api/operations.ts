@@ -85,7 +85,7 @@ function certificateOptions(options: Record<string, unknown>) {
 
 function domainValidationOptions(options: unknown[] | undefined): DomainValidationOption[] | undefined {
   return options?.map((option, index) => {
-    if (typeof option !== 'object' || option === null) {
+    if (typeof option !== 'object' || option === null || Array.isArray(option)) {
       throw new WireError(
         'SerializationException',
         'Member DomainValidationOptions must be a list of structures.',

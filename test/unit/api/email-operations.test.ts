@@ -113,6 +113,24 @@ describe('RequestCertificate and DescribeCertificate with EMAIL validation', () 
     ]);
   });
 
+  it('refuses DomainValidationOptions members that are not structures, a list among them', async () => {
+    const t = setup();
+    for (const option of [[], 'example.com', 7, null]) {
+      expect(
+        await t.call('RequestCertificate', {
+          DomainName: 'x.example.com',
+          DomainValidationOptions: [option],
+        }),
+      ).toEqual({
+        status: 400,
+        body: {
+          __type: 'SerializationException',
+          message: 'Member DomainValidationOptions must be a list of structures.',
+        },
+      });
+    }
+  });
+
   it('refuses ValidationMethod HTTP with InvalidParameterException', async () => {
     const t = setup();
     expect(
