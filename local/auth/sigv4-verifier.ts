@@ -5,10 +5,10 @@
  * client signed.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ClientError } from '../../functions/core/errors.ts';
 import type { Credential } from './accounts-file.ts';
+import { NodeSha256 } from './node-sha256.ts';
 
 export type AuthErrorCode =
   | 'IncompleteSignatureException'
@@ -235,7 +235,7 @@ async function expectedSignature(
     credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
     region,
     service,
-    sha256: Sha256,
+    sha256: NodeSha256,
     // Otherwise the signer adds an x-amz-content-sha256 header the client may not have signed.
     applyChecksum: false,
   });
