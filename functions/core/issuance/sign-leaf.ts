@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createPrivateKey, X509Certificate as NodeX509Certificate } from 'node:crypto';
+import { createPrivateKey, type KeyObject, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { CertificateLintError } from '../errors.ts';
 import type { CaKeyAlgorithm } from '../model.ts';
@@ -38,7 +38,8 @@ export interface SignedLeaf {
  * signed twice, even when this throws after the CA key has signed.
  */
 export async function signLeafCertificate(input: SignLeafInput): Promise<SignedLeaf> {
-  const issuerCertificate = new x509.X509Certificate(input.issuerCertificatePem);
+  const issuer = parsedIssuer(input.issuerCertificatePem);
+  const issuerCertificate = issuer.certificate;
   const params = await leafCertificateParams({ ...input, issuerCertificate });
   const lintSigner = await throwawayLintSigner(input.signer.algorithm);
 
@@ -56,7 +57,7 @@ export async function signLeafCertificate(input: SignLeafInput): Promise<SignedL
   if (problems.length > 0) throw lintError('failed lint', input.names, problems);
 
   const certificate = await createCertificate(params, input.signer);
-  const mismatches = verifySigned(certificate, linted, input.issuerCertificatePem);
+  const mismatches = verifySigned(certificate, linted, issuer.publicKey);
   if (mismatches.length > 0) throw lintError('failed verification after signing', input.names, mismatches);
   return { certificatePem: `${certificate.toString('pem').trimEnd()}\n`, certificate };
 }
@@ -75,11 +76,11 @@ function createCertificate(params: LeafCertificateParams, signer: CaSigner): Pro
 function verifySigned(
   certificate: x509.X509Certificate,
   linted: x509.X509Certificate,
-  issuerCertificatePem: string,
+  issuerPublicKey: KeyObject,
 ): string[] {
   const problems: string[] = [];
   const signed = new NodeX509Certificate(Buffer.from(certificate.rawData));
-  if (!signed.verify(new NodeX509Certificate(issuerCertificatePem).publicKey)) {
+  if (!signed.verify(issuerPublicKey)) {
     problems.push("the signature does not verify with the issuing certificate's key");
   }
   const signedTbs = splitCertificateDer(new Uint8Array(certificate.rawData)).tbs;
@@ -94,6 +95,26 @@ function lintError(what: string, names: string[], problems: string[]): Certifica
   return new CertificateLintError(
     `Certificate for ${names.join(', ') || '(no names)'} ${what}: ${problems.join('; ')}`,
   );
+}
+
+interface ParsedIssuer {
+  pem: string;
+  certificate: x509.X509Certificate;
+  publicKey: KeyObject;
+}
+
+let lastIssuer: ParsedIssuer | undefined;
+
+/** The issuing certificate, parsed once for as long as the same one signs (it changes only with the CA). */
+function parsedIssuer(pem: string): ParsedIssuer {
+  if (lastIssuer?.pem !== pem) {
+    lastIssuer = {
+      pem,
+      certificate: new x509.X509Certificate(pem),
+      publicKey: new NodeX509Certificate(pem).publicKey,
+    };
+  }
+  return lastIssuer;
 }
 
 const lintSigners = new Map<CaKeyAlgorithm, Promise<CaSigner>>();
