@@ -28,12 +28,16 @@ import { chainPem, OpensslWorkbench } from '../support/openssl-certificates.ts';
 const local = useLocalStack();
 const caller = new FuzzCaller(() => local.stack);
 const OPERATION_NAMES = Object.keys(OPERATIONS).sort();
-/** The local server's body limit (local/http-server.ts); a longer body is refused unread with 413. */
+/** The local server's body limit (local/http-server.ts); a longer body is read, dropped and refused with 413. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const WORK_DIRECTORY = process.cwd();
 
-/** Runs per property: member defects per operation, and each body-level family over all operations. */
-const RUNS = { perOperation: 90, bodies: 300, oversized: 4 };
+/**
+ * Runs per property: member defects per operation, and each body-level family over all operations.
+ * CERTWRIGHT_FUZZ_SCALE multiplies them for a longer search (e.g. 20 for about 60,000 requests).
+ */
+const SCALE = Math.max(1, Number(process.env.CERTWRIGHT_FUZZ_SCALE ?? 1) || 1);
+const RUNS = { perOperation: 90 * SCALE, bodies: 300 * SCALE, oversized: 4 };
 
 let bench: OpensslWorkbench;
 let targets: FuzzTargets;
