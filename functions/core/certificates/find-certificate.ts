@@ -18,6 +18,7 @@ export async function findCertificate(
     parts.accountId === callerAccountId && parts.region === deps.region
       ? await deps.store.get(parts.accountId, parts.certificateId)
       : undefined;
-  if (certificate?.arn !== arn) throw new ResourceNotFoundError(`Could not find certificate ${arn}.`);
-  return certificate as CertificateRecord;
+  if (!certificate || certificate.arn !== arn)
+    throw new ResourceNotFoundError(`Could not find certificate ${arn}.`);
+  return certificate;
 }
