@@ -1,20 +1,20 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { join } from 'node:path';
+import { ACMClient, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { EVENT_LOG_FILE } from '../../local/local-stack.ts';
 import { ACCOUNT_A, makeDataDir, REGION } from '../../test/support/local-stack-harness.ts';
 import { type StackProcess, startStackProcess } from '../../test/support/stack-process.ts';
+import { IssuedEvents } from './issued-events.ts';
 import { CA_KEY_TYPE, type KeyType } from './key-types.ts';
 import { type MemoryReading, readMemory } from './service-memory.ts';
 
 /** Names under it are in the stack's own DNS zone: the validation record is there as soon as it is written. */
 const ZONE = 'bench.test';
-/** How often a waiting client asks whether its certificate is issued. */
-export const POLL_INTERVAL_MS = 50;
 const ISSUE_TIMEOUT_MS = 60_000;
 const START_TIMEOUT_MS = 60_000;
 const QUOTA = '1000000';
 
 export interface CertwrightIssuer {
-  /** RequestCertificate (DNS validation) for a fresh name, then DescribeCertificate until it is ISSUED. */
+  /** RequestCertificate (DNS validation) for a fresh name, then its `ACM Certificate Available` event. */
   issue(keyType: KeyType): Promise<void>;
   /** The memory of the process that runs the service. */
   memory(): Promise<MemoryReading>;
@@ -52,20 +52,7 @@ export async function startCertwrightIssuer(): Promise<CertwrightIssuer> {
   }
   let sequence = 0;
 
-  const waitUntilIssued = async (arn: string): Promise<void> => {
-    const deadline = performance.now() + ISSUE_TIMEOUT_MS;
-    for (;;) {
-      const { Certificate } = await client.send(new DescribeCertificateCommand({ CertificateArn: arn }));
-      if (Certificate?.Status === 'ISSUED') return;
-      if (Certificate?.Status !== 'PENDING_VALIDATION') {
-        throw new Error(`${arn} is ${Certificate?.Status} (${Certificate?.FailureReason}), not ISSUED`);
-      }
-      if (performance.now() > deadline) {
-        throw new Error(`${arn} not ISSUED within ${ISSUE_TIMEOUT_MS} ms; stack output:\n${stack.output()}`);
-      }
-      await sleep(POLL_INTERVAL_MS);
-    }
-  };
+  const issued = new IssuedEvents(join(dataDir, EVENT_LOG_FILE));
 
   return {
     async issue(keyType) {
@@ -76,10 +63,13 @@ export async function startCertwrightIssuer(): Promise<CertwrightIssuer> {
           KeyAlgorithm: keyType,
         }),
       );
-      await waitUntilIssued(CertificateArn as string);
+      await issued.waitFor(CertificateArn as string, ISSUE_TIMEOUT_MS).catch((error: Error) => {
+        throw new Error(`${error.message}; stack output:\n${stack.output()}`);
+      });
     },
     memory: () => readMemory(pid),
     async stop() {
+      issued.close();
       client.destroy();
       try {
         await stack.kill();

@@ -3,7 +3,7 @@ import type { BenchSection } from '../bench-section.ts';
 import { onPath } from '../installed.ts';
 import { ratio, round } from '../measure.ts';
 import { createBenchCa } from './bench-ca.ts';
-import { POLL_INTERVAL_MS, startCertwrightIssuer } from './certwright-issuer.ts';
+import { startCertwrightIssuer } from './certwright-issuer.ts';
 import { compareIssuers, type IssuanceComparison, type IssuancePlan } from './compare-issuers.ts';
 import { comparisonTable } from './comparison-table.ts';
 import { CA_KEY_TYPE } from './key-types.ts';
@@ -82,7 +82,8 @@ function report(
       '',
       'End to end on the local stack, run as `npm start` runs it in a process of its own: RequestCertificate ' +
         '(DNS validation, a name in a local zone, so the validation record is present at once), then ' +
-        `DescribeCertificate every ${POLL_INTERVAL_MS} ms until ISSUED; a certificate counts when it is seen ISSUED. Baseline: ` +
+        "until the certificate's `ACM Certificate Available` event is in the stack's event log (read as it is " +
+        'written, so no client polling adds load or rounding). Baseline: ' +
         '`openssl req -x509 -CA` generating the same kind of key and signing a certificate for it (the same ' +
         `extensions) with a ${CA_KEY_TYPE} CA key, the local CA's default, one process per certificate, as ` +
         `many at once as the concurrency. Certificates per second are the median of ${RUNS} runs, the two ` +
