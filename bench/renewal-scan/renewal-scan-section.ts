@@ -4,12 +4,12 @@ import type { CertificateRecord } from '../../functions/core/model.ts';
 import type { CertificateStore, StorePageKey } from '../../functions/core/ports.ts';
 import { PAGE_SIZE, runSchedule } from '../../functions/core/schedule/run-schedule.ts';
 import { writeCertificates } from '../../test/support/bulk-certificates.ts';
+import { countingReads } from '../../test/support/counting-store.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { startDynaliteStore } from '../../test/unit/core/core-fixtures.ts';
 import { issuedCertificate, scheduleRig } from '../../test/unit/core/schedule/schedule-fixtures.ts';
 import type { BenchSection } from '../bench-section.ts';
 import { alternate, median, percentile, ratio, round } from '../measure.ts';
-import { countingReads } from './counting-store.ts';
 
 /** Certificates stored, and how many alternated runs of each workload at that size. */
 const SIZES = [

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateRecord } from '../../../../functions/core/model.ts';
-import type { CertificateStore } from '../../../../functions/core/ports.ts';
 import { runSchedule } from '../../../../functions/core/schedule/run-schedule.ts';
 import { writeCertificates } from '../../../support/bulk-certificates.ts';
+import { countingReads } from '../../../support/counting-store.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { type DynaliteStore, startDynaliteStore } from '../core-fixtures.ts';
 import { issuedCertificate, scheduleRig } from './schedule-fixtures.ts';
@@ -47,37 +47,6 @@ afterAll(async () => {
   await dynalite?.stop();
 });
 
-/** The store, counting the items each read returns. */
-function countingReads(store: CertificateStore): { store: CertificateStore; items: () => number } {
-  let items = 0;
-  const counted: CertificateStore = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      const method = value.bind(target);
-      if (property === 'get' || property === 'getAccountConfiguration') {
-        return async (...args: unknown[]) => {
-          const answer = await method(...args);
-          items += 1;
-          return answer;
-        };
-      }
-      if (property === 'listIssuedDueBy') {
-        return async (...args: unknown[]) => {
-          const page = await method(...args);
-          items += Math.max(1, page.references.length);
-          return page;
-        };
-      }
-      if (property === 'list' || property === 'scanIssuedDueBy' || property === 'listPendingValidation') {
-        throw new Error(`the schedule must not call ${String(property)}`);
-      }
-      return method;
-    },
-  });
-  return { store: counted, items: () => items };
-}
-
 describe('the schedule at scale', () => {
   it('writes the bulk certificates as the store lays them out', async () => {
     expect(await dynalite.store.get(sample.accountId, sample.id)).toEqual(sample);
@@ -85,7 +54,7 @@ describe('the schedule at scale', () => {
 
   it('renews exactly the 100 due of 10,000 stored, reading a small constant number of items per due one', async () => {
     const clock = new FakeClock(RUN_AT);
-    const counting = countingReads(dynalite.store);
+    const counting = countingReads(dynalite.store, ['list', 'scanIssuedDueBy', 'listPendingValidation']);
     const rig = scheduleRig(counting.store, clock);
     const started = performance.now();
 

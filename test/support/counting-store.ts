@@ -2,9 +2,13 @@ import type { CertificateStore } from '../../functions/core/ports.ts';
 
 /**
  * The store, counting the items its reads return: one per certificate or configuration read, one per index
- * reference listed (at least one per page asked for, as an empty page is still a read).
+ * reference listed (at least one per page asked for, as an empty page is still a read). A call of a
+ * `forbidden` method throws.
  */
-export function countingReads(store: CertificateStore): { store: CertificateStore; items: () => number } {
+export function countingReads(
+  store: CertificateStore,
+  forbidden: readonly string[] = [],
+): { store: CertificateStore; items: () => number } {
   let items = 0;
   const counted: CertificateStore = new Proxy(store, {
     get(target, property, receiver) {
@@ -24,6 +28,9 @@ export function countingReads(store: CertificateStore): { store: CertificateStor
           items += Math.max(1, page.references.length);
           return page;
         };
+      }
+      if (typeof property === 'string' && forbidden.includes(property)) {
+        throw new Error(`${String(property)} must not be called here`);
       }
       return method;
     },
