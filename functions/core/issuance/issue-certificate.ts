@@ -18,7 +18,6 @@ import { renewalUnderWay } from '../validation/renewal-run.ts';
 import { generateLeafKeyPair } from './leaf-key.ts';
 import { newSerialHex } from './serial.ts';
 import { signLeafCertificate } from './sign-leaf.ts';
-import { extendedKeyUsageNames, keyUsageNames } from './usage-names.ts';
 import { backdatedNotBefore } from './validity.ts';
 
 export interface IssueCertificateDeps {
@@ -139,7 +138,7 @@ async function signNewBody(
   const notAfter = new Date(notBefore.getTime() + deps.profile.validityDays * DAY_MS - 1000);
   const serialHex = newSerialHex(deps.random);
   await deps.store.reserveSerial(serialHex, arn, now);
-  const { certificatePem, certificate: signed } = await signLeafCertificate({
+  const { certificatePem, keyUsages, extendedKeyUsages } = await signLeafCertificate({
     signer: deps.signer,
     issuerCertificatePem: issuer.certificatePem,
     names: certificate.subjectAlternativeNames,
@@ -159,8 +158,8 @@ async function signNewBody(
     notAfter: notAfter.toISOString(),
     issuedAt: now.toISOString(),
     sealedPrivateKey,
-    keyUsages: keyUsageNames(signed),
-    extendedKeyUsages: extendedKeyUsageNames(signed),
+    keyUsages,
+    extendedKeyUsages,
   };
 }
 

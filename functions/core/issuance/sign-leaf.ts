@@ -10,6 +10,7 @@ import { keyObjectSigner } from './key-object-signer.ts';
 import { generateLeafKeyPair } from './leaf-key.ts';
 import { type LeafCertificateParams, type LeafProfileInput, leafCertificateParams } from './leaf-profile.ts';
 import { equalBytes, lintLeafCertificate, splitCertificateDer } from './lint.ts';
+import { extendedKeyUsageNames, keyUsageNames } from './usage-names.ts';
 
 /** The profile's input, with the issuer as PEM; `serialHex` must already be reserved in the store. */
 export interface SignLeafInput extends Omit<LeafProfileInput, 'issuerCertificate'> {
@@ -23,6 +24,10 @@ export interface SignLeafInput extends Omit<LeafProfileInput, 'issuerCertificate
 export interface SignedLeaf {
   certificatePem: string;
   certificate: x509.X509Certificate;
+  /** Its key usages as ACM names them (KeyUsageName). */
+  keyUsages: string[];
+  /** Its extended key usages as ACM names them, with their OIDs. */
+  extendedKeyUsages: Array<{ name: string; oid: string }>;
 }
 
 /**
@@ -59,7 +64,14 @@ export async function signLeafCertificate(input: SignLeafInput): Promise<SignedL
   const certificate = await createCertificate(params, input.signer);
   const mismatches = verifySigned(certificate, linted, issuer.publicKey);
   if (mismatches.length > 0) throw lintError('failed verification after signing', input.names, mismatches);
-  return { certificatePem: `${certificate.toString('pem').trimEnd()}\n`, certificate };
+  // Read from the linted certificate, whose extensions are parsed already: the signed one carries the same
+  // to-be-signed bytes (verifySigned checked).
+  return {
+    certificatePem: `${certificate.toString('pem').trimEnd()}\n`,
+    certificate,
+    keyUsages: keyUsageNames(linted),
+    extendedKeyUsages: extendedKeyUsageNames(linted),
+  };
 }
 
 function createCertificate(params: LeafCertificateParams, signer: CaSigner): Promise<x509.X509Certificate> {
