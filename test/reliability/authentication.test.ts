@@ -8,10 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { GetCertificateCommand } from '@aws-sdk/client-acm';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
 import { TABLE_NAME } from '../../local/embedded-table.ts';
@@ -19,6 +17,7 @@ import { runAwsCli } from '../support/aws-cli.ts';
 import { eventually } from '../support/eventually.ts';
 import { issuedArn } from '../support/issued-certificate.ts';
 import { ACCOUNT_A, ACCOUNT_B, cliTarget, REGION, useLocalStack } from '../support/local-stack-harness.ts';
+import { signPost } from '../support/signed-post.ts';
 
 const local = useLocalStack();
 
@@ -46,34 +45,19 @@ async function sign(
   payload: object,
   options: { credentials?: Credentials; region?: string; service?: string; signingDate?: Date } = {},
 ): Promise<SignedRequest> {
-  const url = new URL(local.stack.url);
-  const body = JSON.stringify(payload);
-  const signer = new SignatureV4({
-    credentials: options.credentials ?? ACCOUNT_A,
-    region: options.region ?? REGION,
-    service: options.service ?? 'acm',
-    sha256: Sha256,
-  });
-  const signed = await signer.sign(
+  const { headers, body } = await signPost(
+    local.stack.url,
     {
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: '/',
-      query: {},
-      headers: {
-        host: url.host,
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': `CertificateManager.${target}`,
-      },
-      body,
+      credentials: options.credentials ?? ACCOUNT_A,
+      region: options.region ?? REGION,
+      service: options.service ?? 'acm',
+      contentType: 'application/x-amz-json-1.1',
+      target: `CertificateManager.${target}`,
+      body: JSON.stringify(payload),
     },
-    { signingDate: options.signingDate ?? new Date() },
+    { signingDate: options.signingDate },
   );
-  // fetch sends the same Host itself and refuses to be given one.
-  const { host: _host, ...headers } = signed.headers;
-  return { headers, body };
+  return { headers, body: body as string };
 }
 
 async function send(request: SignedRequest): Promise<Answer> {
