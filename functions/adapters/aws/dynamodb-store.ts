@@ -814,7 +814,8 @@ function certificateKey(accountId: string, certificateId: string): { pk: string;
   return { pk: accountPartitionKey(accountId), sk: `${CERTIFICATE_PREFIX}${certificateId}` };
 }
 
-function certificateItem(certificate: CertificateRecord, version: number): CertificateItem {
+/** The item a certificate is stored as, with its key and work-queue index attributes (tools write it in bulk). */
+export function certificateItem(certificate: CertificateRecord, version: number): CertificateItem {
   const { version: _replaced, ...record } = certificate;
   return {
     ...certificateKey(certificate.accountId, certificate.id),
