@@ -29,7 +29,10 @@ const DEFAULT_TTL = 60;
 export class LocalZones implements DnsZoneWriter {
   readonly zones: readonly string[];
   private readonly recordsByName = new Map<string, LocalRecord[]>();
-  private writes: Promise<void> = Promise.resolve();
+  /** The file write under way, if any. */
+  private writing: Promise<void> | undefined;
+  /** The write queued behind it, which takes its snapshot when it starts; changes made until then join it. */
+  private queued: Promise<void> | undefined;
 
   constructor(
     zones: string[],
@@ -101,11 +104,24 @@ export class LocalZones implements DnsZoneWriter {
     this.recordsByName.set(record.name, [...(this.recordsByName.get(record.name) ?? []), record]);
   }
 
-  /** Writes are chained so a later snapshot never lands before an earlier one. */
+  /**
+   * Resolves once a snapshot holding the change just made is on disk. One write at a time, so a later
+   * snapshot never lands before an earlier one; changes made while one is under way share the next write.
+   */
   private persist(): Promise<void> {
-    const json = `${JSON.stringify({ records: [...this.recordsByName.values()].flat() }, null, 2)}\n`;
-    const write = this.writes.then(() => writeAtomically(this.filePath, json));
-    this.writes = write.catch(() => undefined);
+    if (this.queued) return this.queued;
+    const write: Promise<void> = (this.writing ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        this.writing = write;
+        const json = `${JSON.stringify({ records: [...this.recordsByName.values()].flat() }, null, 2)}\n`;
+        return writeAtomically(this.filePath, json);
+      })
+      .finally(() => {
+        if (this.writing === write) this.writing = undefined;
+      });
+    this.queued = write;
     return write;
   }
 }
