@@ -33,22 +33,17 @@ export async function leafCertificateParams(input: LeafProfileInput): Promise<Le
 
   // AKI keyIdentifier = the issuer's SKI. A CA certificate without an SKI gets no AKI here, and lint refuses it.
   const issuerSki = input.issuerCertificate.getExtension(x509.SubjectKeyIdentifierExtension);
+  const fixed = fixedExtensions(keyUsages, input.profile);
   const extensions: x509.Extension[] = [
     ...(issuerSki ? [new x509.AuthorityKeyIdentifierExtension(issuerSki.keyId)] : []),
     await x509.SubjectKeyIdentifierExtension.create(publicKey),
-    new x509.KeyUsagesExtension(keyUsages, true),
-    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-    new x509.BasicConstraintsExtension(false, undefined, true),
+    ...fixed.beforeNames,
   ];
   if (input.names.length > 0) {
     const names = input.names.map((value) => ({ type: 'dns' as const, value }));
     extensions.push(new x509.SubjectAlternativeNameExtension(names, commonName === undefined));
   }
-  extensions.push(new x509.CertificatePolicyExtension(input.profile.policyOids));
-  if (input.profile.crlUrl) extensions.push(new x509.CRLDistributionPointsExtension([input.profile.crlUrl]));
-  if (input.profile.caIssuersUrl) {
-    extensions.push(new x509.AuthorityInfoAccessExtension({ caIssuers: input.profile.caIssuersUrl }));
-  }
+  extensions.push(...fixed.afterNames);
 
   return {
     serialNumber: input.serialHex,
@@ -59,4 +54,40 @@ export async function leafCertificateParams(input: LeafProfileInput): Promise<Le
     publicKey,
     extensions,
   };
+}
+
+interface FixedExtensions {
+  beforeNames: x509.Extension[];
+  afterNames: x509.Extension[];
+}
+
+const MAX_CACHED_PROFILES = 16;
+const fixedExtensionsCache = new Map<string, FixedExtensions>();
+
+/**
+ * The extensions that are the same on every leaf of a profile and key usage, built once: each one encodes
+ * its value when constructed, and the generator reads only the encoding.
+ */
+function fixedExtensions(keyUsages: x509.KeyUsageFlags, profile: IssuanceProfile): FixedExtensions {
+  const key = JSON.stringify([keyUsages, profile.policyOids, profile.crlUrl, profile.caIssuersUrl]);
+  let fixed = fixedExtensionsCache.get(key);
+  if (!fixed) {
+    fixed = {
+      beforeNames: [
+        new x509.KeyUsagesExtension(keyUsages, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+        new x509.BasicConstraintsExtension(false, undefined, true),
+      ],
+      afterNames: [
+        new x509.CertificatePolicyExtension(profile.policyOids),
+        ...(profile.crlUrl ? [new x509.CRLDistributionPointsExtension([profile.crlUrl])] : []),
+        ...(profile.caIssuersUrl
+          ? [new x509.AuthorityInfoAccessExtension({ caIssuers: profile.caIssuersUrl })]
+          : []),
+      ],
+    };
+    if (fixedExtensionsCache.size >= MAX_CACHED_PROFILES) fixedExtensionsCache.clear();
+    fixedExtensionsCache.set(key, fixed);
+  }
+  return fixed;
 }
