@@ -13,6 +13,7 @@ import type {
   KeyVault,
   Random,
 } from '../ports.ts';
+import { revocationUnderWay } from '../revocation/revocation-claim.ts';
 import type { IssuanceProfile } from '../settings.ts';
 import { renewalUnderWay } from '../validation/renewal-run.ts';
 import { generateLeafKeyPair } from './leaf-key.ts';
@@ -81,8 +82,8 @@ export async function issueCertificate(
  * options and key algorithm. One conditional write replaces the body under the same ARN (until then
  * GetCertificate returns the old one), marks the renewal SUCCESS, and clears the expiry notices sent and the
  * schedule's next visit, which belonged to the old body; then `ACM Certificate Available` goes out with Action
- * RENEWAL. A run whose renewal is over (or of another cycle), or whose certificate is no longer ISSUED, stops
- * without a write; a retry that finds the new body stored but not yet announced announces it.
+ * RENEWAL. A run whose renewal is over (or of another cycle), whose certificate is no longer ISSUED, or whose
+ * current body a RevokeCertificate has claimed, stops without replacing the body; a retry that finds the new body stored but not yet announced announces it.
  */
 export async function renewIssuedCertificate(
   deps: IssueCertificateDeps,
@@ -103,14 +104,17 @@ export async function renewIssuedCertificate(
     );
   }
 
-  const signable = (current: CertificateRecord) => renewalUnderWay(current, cycle) !== undefined;
+  // A revocation claimed on the current body wins: renewing it now would put a body nobody revoked in place
+  // of the one being revoked. The revocation ends this renewal (FAILED) when it is recorded.
+  const signable = (current: CertificateRecord) =>
+    renewalUnderWay(current, cycle) !== undefined && !revocationUnderWay(current);
   const claim = await claimIssuing(deps, certificate, signable);
   if (!claim) return { outcome: 'STOPPED' };
   const { claimId } = claim;
   const issued: IssuedCertificate = { ...(await signNewBody(deps, certificate)), origin: 'RENEWAL' };
   const saved = await updateKnownCertificate(deps.store, claim.claimed, (current) => {
     const underWay = renewalUnderWay(current, cycle);
-    if (!underWay || current.issuing?.claimId !== claimId) return undefined;
+    if (!underWay || !signable(current) || current.issuing?.claimId !== claimId) return undefined;
     const { issuing: _claim, expiryNotices: _sent, scheduledWorkAt: _visit, ...rest } = current;
     const { statusReason: _reason, ...finished } = underWay;
     return { ...rest, issued, renewal: { ...finished, status: 'SUCCESS', updatedAt: issued.issuedAt } };

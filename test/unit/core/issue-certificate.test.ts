@@ -734,6 +734,35 @@ describe('renewIssuedCertificate', () => {
     expect(await reread(waiting)).toEqual(waiting);
   });
 
+  it('does not renew a body whose revocation is claimed, before signing or after', async () => {
+    const revoking = {
+      serialHex: ISSUED_PART.serialHex,
+      revokedAt: NOW.toISOString(),
+      reason: 'KEY_COMPROMISE' as const,
+    };
+    const claimedFirst = await store.save({ ...(await inRenewal(['claimed.example.test'])), revoking });
+    const before = deps();
+    expect(await renewIssuedCertificate(before, claimedFirst.arn, 2)).toEqual({ outcome: 'STOPPED' });
+    expect(await reread(claimedFirst)).toEqual(claimedFirst);
+    expect(before.signer.signCalls).toBe(0);
+
+    // The revocation is claimed while the renewal signs: the signed body is not stored.
+    const certificate = await inRenewal(['racing.example.test']);
+    const racing = deps();
+    const sign = racing.signer.sign.bind(racing.signer);
+    racing.signer.sign = async (data) => {
+      const current = (await reread(certificate)) as CertificateRecord;
+      await store.save({ ...current, revoking });
+      return sign(data);
+    };
+    expect(await renewIssuedCertificate(racing, certificate.arn, 2)).toEqual({ outcome: 'STOPPED' });
+    const stored = await reread(certificate);
+    expect(stored?.issued?.serialHex).toBe(ISSUED_PART.serialHex);
+    expect(stored?.renewal?.status).toBe('PENDING_VALIDATION');
+    expect(stored?.revoking).toEqual(revoking);
+    expect(racing.events.published).toEqual([]);
+  });
+
   it('announces a renewed body whose announcement failed, on the retry, without signing again', async () => {
     const certificate = await inRenewal(['retry.example.test']);
     const failing = deps({ events: new RecordingEvents().failNext() });
