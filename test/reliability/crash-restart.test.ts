@@ -275,7 +275,8 @@ describe('kill -9 and restart of the real CLI', () => {
     }, `the first name of ${half.label} to be validated`);
 
     // 2. kill -9 during issuance: as soon as a check has seen a record, the workflow goes on to
-    // IssueCertificate (key, serial reservation, signing, the conditional write). Asked back to back.
+    // IssueCertificate (key, serial reservation, signing, the conditional write). Asked back to back. Where
+    // the kill lands is up to timing (annotated below); the fault-injection tests make it certain.
     for (const certificate of withRole('issuing')) await publishAll(certificate);
     const seenAtKill = await eventually(
       async () => {
