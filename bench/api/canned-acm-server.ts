@@ -1,17 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-export interface CannedAcmServer {
-  url: string;
-  stop(): Promise<void>;
-}
+import { type LoopbackServer, listenOnLoopback } from '../loopback-server.ts';
 
 /**
  * A bare node:http server on 127.0.0.1 that reads each request's body and answers it at once with a canned
  * ACM answer, picked by the operation in X-Amz-Target: the floor an SDK client pays per call (signing,
  * HTTP, serialising the request and parsing the same answer), without any work behind it.
  */
-export async function startCannedAcmServer(answers: Record<string, unknown>): Promise<CannedAcmServer> {
+export async function startCannedAcmServer(answers: Record<string, unknown>): Promise<LoopbackServer> {
   const bodies = new Map(
     Object.entries(answers).map(([operation, answer]) => [operation, JSON.stringify(answer)]),
   );
@@ -35,16 +30,5 @@ export async function startCannedAcmServer(answers: Record<string, unknown>): Pr
       response.end(body);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FakeKms } from '../../test/adapters/aws/fake-kms.ts';
-
-export interface LocalAwsTwin {
-  /** http://127.0.0.1:<port>: the endpoint of KMS, Step Functions, EventBridge and S3 for the SDK. */
-  url: string;
-  stop(): Promise<void>;
-}
+import { type LoopbackServer, listenOnLoopback } from '../loopback-server.ts';
 
 /** KMS members that carry bytes (base64 on the wire, Uint8Array in the fake). */
 const KMS_BLOBS = new Set(['Message', 'Plaintext', 'CiphertextBlob', 'Signature', 'PublicKey', 'Mac']);
@@ -16,9 +10,10 @@ const KMS_BLOBS = new Set(['Message', 'Plaintext', 'CiphertextBlob', 'Signature'
  * The AWS services a Lambda bundle calls besides DynamoDB, on one loopback HTTP server, so a function's
  * cold start can be timed with nothing leaving the machine: KMS (JSON 1.1, X-Amz-Target TrentService.*)
  * answered by the FakeKms with real keys, Step Functions' StartExecution and EventBridge's PutEvents
- * accepted, and any S3 PUT (the CRL object) stored nowhere and answered with an ETag.
+ * accepted, and any S3 PUT (the CRL object) stored nowhere and answered with an ETag. Its URL is the endpoint
+ * of all four for the SDK.
  */
-export async function startLocalAwsTwin(kms: FakeKms): Promise<LocalAwsTwin> {
+export async function startLocalAwsTwin(kms: FakeKms): Promise<LoopbackServer> {
   const kmsOperations: Record<string, (input: never) => object> = {
     GetPublicKey: (input) => kms.getPublicKey(input),
     DescribeKey: (input) => kms.describeKey(input),
@@ -61,18 +56,7 @@ export async function startLocalAwsTwin(kms: FakeKms): Promise<LocalAwsTwin> {
       });
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
