@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, ScheduledEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { saveIssuerCertificate } from '../../functions/adapters/aws/dynamodb-issuer-source.ts';
 import { KmsCaSigner } from '../../functions/adapters/aws/kms-ca-signer.ts';
 import { acmProxyEvent } from '../../functions/api/proxy-event.ts';
@@ -7,6 +7,7 @@ import { createSelfSignedCaCertificate } from '../../functions/core/issuance/ca-
 import type { CertificateRecord } from '../../functions/core/model.ts';
 import type { FunctionName } from '../../lib/certwright-function.ts';
 import type { EmbeddedTable } from '../../local/embedded-table.ts';
+import { scheduledEvent } from '../../local/schedule-timer.ts';
 import { type FakeKms, fakeKmsClient } from '../../test/adapters/aws/fake-kms.ts';
 import { ACCOUNT, pendingCertificate, REGION } from '../../test/unit/core/core-fixtures.ts';
 import { issuedCertificate } from '../../test/unit/core/schedule/schedule-fixtures.ts';
@@ -123,17 +124,7 @@ export async function invocations(table: EmbeddedTable): Promise<Record<Function
     schedule: {
       calls: 'DynamoDB (the work queue)',
       event: async (index) =>
-        ({
-          version: '0',
-          id: `schedule-${index}`,
-          'detail-type': 'Scheduled Event',
-          source: 'aws.events',
-          account: ACCOUNT,
-          time: new Date().toISOString(),
-          region: REGION,
-          resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/certwright-schedule`],
-          detail: {},
-        }) satisfies ScheduledEvent,
+        scheduledEvent({ id: `schedule-${index}`, account: ACCOUNT, region: REGION, time: new Date() }),
     },
     publishCrl: { calls: 'DynamoDB, KMS (GetPublicKey, Sign), S3 (PutObject)', event: async () => ({}) },
     approval: {
