@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import { updateKnownCertificate } from '../../../functions/core/certificates/update-certificate.ts';
 import { ConcurrentModificationError } from '../../../functions/core/errors.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import type { CertificateStore } from '../../../functions/core/ports.ts';
-import { type DynaliteStore, pendingCertificate, startDynaliteStore } from './core-fixtures.ts';
+import { countingReads } from '../../support/counting-store.ts';
+import { pendingCertificate, useDynaliteStore } from './core-fixtures.ts';
 
-let dynamo: DynaliteStore;
+const dynamo = useDynaliteStore();
 let store: DynamoDbCertificateStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
+beforeAll(() => {
   store = dynamo.store;
-});
-afterAll(async () => {
-  await dynamo?.stop();
 });
 
 async function created(): Promise<CertificateRecord> {
@@ -22,21 +19,10 @@ async function created(): Promise<CertificateRecord> {
   return certificate;
 }
 
-/** The real store, counting its reads. */
-function countingReads(): { store: CertificateStore; reads(): number } {
-  let reads = 0;
-  const counting = Object.create(store) as CertificateStore;
-  counting.get = (accountId, certificateId) => {
-    reads += 1;
-    return store.get(accountId, certificateId);
-  };
-  return { store: counting, reads: () => reads };
-}
-
 describe('updateKnownCertificate', () => {
   it('saves the change to the known certificate without reading it again', async () => {
     const certificate = await created();
-    const counting = countingReads();
+    const counting = countingReads(store);
     const saved = await updateKnownCertificate(counting.store, certificate, (current) => ({
       ...current,
       tags: [{ Key: 'k', Value: 'v' }],
@@ -47,7 +33,7 @@ describe('updateKnownCertificate', () => {
       version: certificate.version + 1,
     });
     expect(await store.get(certificate.accountId, certificate.id)).toEqual(saved);
-    expect(counting.reads()).toBe(0);
+    expect(counting.items()).toBe(0);
   });
 
   it('re-reads and re-applies the change when the known certificate is no longer the stored one', async () => {
