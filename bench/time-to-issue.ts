@@ -3,6 +3,7 @@ import { DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/
 import { parseCertificateArn } from '../functions/core/arn.ts';
 import type { LocalStack } from '../local/local-stack.ts';
 import { LOCAL_SETTINGS } from '../local/settings.ts';
+import { fetchSignedPost } from '../local/signed-post.ts';
 import { type BindServer, startBindServer } from '../test/support/bind-server.ts';
 import {
   ACCOUNT_A,
@@ -12,7 +13,6 @@ import {
   startTestStack,
   testSettings,
 } from '../test/support/local-stack-harness.ts';
-import { fetchSignedPost } from '../test/support/signed-post.ts';
 import type { BenchSection } from './bench-section.ts';
 import { executable, onPath } from './installed.ts';
 import { type LatencySummary, ratio, summarize } from './measure.ts';

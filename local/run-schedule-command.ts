@@ -3,12 +3,11 @@
  * operation, local/run-schedule-operation.ts) and prints the run's counts. The data directory is the
  * stack's while it runs, so the command goes through the stack's API, signed with SigV4 like any client.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { hostPort, reachableAddress } from './addresses.ts';
 import { loadOrCreateAccounts } from './auth/accounts-file.ts';
 import { RUN_SCHEDULE_TARGET } from './run-schedule-operation.ts';
 import type { LocalSettings } from './settings.ts';
+import { signPost } from './signed-post.ts';
 
 export interface ScheduleRunAnswer {
   ok: boolean;
@@ -26,28 +25,14 @@ export async function requestScheduleRun(
 ): Promise<ScheduleRunAnswer> {
   const url = new URL(`http://${hostPort(reachableAddress(settings.host), settings.port)}/`);
   const credentials = await localCredentials(settings, env);
-  const body = '{}';
-  const signed = await new SignatureV4({
+  const { headers, body } = await signPost(url.origin, {
     credentials,
     region: settings.region,
     service: 'acm',
-    sha256: Sha256,
-  }).sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers: {
-      host: url.host,
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': RUN_SCHEDULE_TARGET,
-    },
-    body,
+    contentType: 'application/x-amz-json-1.1',
+    target: RUN_SCHEDULE_TARGET,
+    body: '{}',
   });
-  // fetch sets Host itself and refuses to be given one.
-  const { host: _host, ...headers } = signed.headers;
   let response: Response;
   try {
     response = await fetch(url, { method: 'POST', headers, body });

@@ -14,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
+import { fetchSignedPost } from '../../local/signed-post.ts';
 import { type BindServer, startBindServer } from '../support/bind-server.ts';
 import { eventually } from '../support/eventually.ts';
 import {
@@ -24,7 +25,6 @@ import {
   startTestStack,
   testSettings,
 } from '../support/local-stack-harness.ts';
-import { fetchSignedPost } from '../support/signed-post.ts';
 
 // The ACM JSON 1.1 API as a stock SDK client (and a hand-signed fetch) sees it: idempotency (concurrent
 // requests with one token are in test/reliability/concurrency.test.ts), account isolation, pagination,

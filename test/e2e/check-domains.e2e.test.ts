@@ -5,6 +5,7 @@
 import { DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/local-stack.ts';
+import { fetchSignedPost } from '../../local/signed-post.ts';
 import { type BindServer, startBindServer } from '../support/bind-server.ts';
 import {
   ACCOUNT_A,
@@ -15,7 +16,6 @@ import {
   startTestStack,
   testSettings,
 } from '../support/local-stack-harness.ts';
-import { fetchSignedPost } from '../support/signed-post.ts';
 
 interface DomainAnswer {
   DomainName: string;

@@ -22,6 +22,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, verifySigV4 } from '../../local/auth/sigv4-verifier.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
+import { fetchSignedPost } from '../../local/signed-post.ts';
 import {
   ACCOUNT_A,
   acmClient,
@@ -31,7 +32,6 @@ import {
   testSettings,
 } from '../support/local-stack-harness.ts';
 import { runCommand } from '../support/run-command.ts';
-import { fetchSignedPost } from '../support/signed-post.ts';
 
 const AWS_CLI = '/usr/bin/aws';
 const STAGE_PATH = '/v1/';

@@ -17,6 +17,7 @@ import {
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../functions/adapters/local/event-log.ts';
+import { fetchSignedPost } from '../../local/signed-post.ts';
 import { useCleanups } from '../support/cleanups.ts';
 import {
   ACCOUNT_A,
@@ -29,7 +30,6 @@ import {
   useLocalStack,
 } from '../support/local-stack-harness.ts';
 import { chainPem, type OpensslCertificate, OpensslWorkbench } from '../support/openssl-certificates.ts';
-import { fetchSignedPost } from '../support/signed-post.ts';
 import { rejectionOf } from '../support/thrown.ts';
 
 const local = useLocalStack();

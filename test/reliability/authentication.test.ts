@@ -13,11 +13,11 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificateArn } from '../../functions/core/arn.ts';
 import { TABLE_NAME } from '../../local/embedded-table.ts';
+import { signPost } from '../../local/signed-post.ts';
 import { runAwsCli } from '../support/aws-cli.ts';
 import { eventually } from '../support/eventually.ts';
 import { issuedArn } from '../support/issued-certificate.ts';
 import { ACCOUNT_A, ACCOUNT_B, cliTarget, REGION, useLocalStack } from '../support/local-stack-harness.ts';
-import { signPost } from '../support/signed-post.ts';
 
 const local = useLocalStack();
 

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { LocalStack } from '../../local/local-stack.ts';
+import { fetchSignedPost } from '../../local/signed-post.ts';
 import { ACCOUNT_A, REGION } from './local-stack-harness.ts';
-import { fetchSignedPost } from './signed-post.ts';
 
 /**
  * Every `__type` the API may answer a client mistake with: ACM's modelled errors, the JSON protocol's own

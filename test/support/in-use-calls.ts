@@ -1,6 +1,6 @@
 import type { LocalStack } from '../../local/local-stack.ts';
+import { fetchSignedPost } from '../../local/signed-post.ts';
 import { ACCOUNT_A, REGION } from './local-stack-harness.ts';
-import { fetchSignedPost } from './signed-post.ts';
 
 export interface InUseAnswer {
   status: number;

@@ -12,7 +12,10 @@ export interface SignedPostRequest {
   body: string | Uint8Array<ArrayBuffer>;
 }
 
-/** The headers and body of a POST to `<baseUrl>/`, signed with SigV4 as an SDK client signs it. */
+/**
+ * The headers and body of a POST to `<baseUrl>/`, signed with SigV4 as an SDK client signs it: for the
+ * operations no SDK has (RunSchedule, ValidateNow), and for tests that send what no SDK would.
+ */
 export async function signPost(
   baseUrl: string,
   request: SignedPostRequest,
