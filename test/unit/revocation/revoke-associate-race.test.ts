@@ -12,38 +12,14 @@ import type { CertificateStore, RevocationEntry, RevocationStore } from '../../.
 import { revokeCertificate } from '../../../functions/core/revocation/revoke-certificate.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { RecordingEvents } from '../../support/recording-events.ts';
-import {
-  ACCOUNT,
-  pendingCertificate,
-  REGION,
-  storedCertificate,
-  useDynaliteStore,
-} from '../core/core-fixtures.ts';
+import { ACCOUNT, REGION, storedCertificate, useDynaliteStore } from '../core/core-fixtures.ts';
+import { createIssuedCertificate } from './revocable-certificate.ts';
 
 const LOAD_BALANCER = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/0123456789';
 
 const dynamo = useDynaliteStore();
-let serialCounter = 0;
-
-async function issuedCertificate(): Promise<CertificateRecord> {
-  serialCounter += 1;
-  const certificate = pendingCertificate({
-    status: 'ISSUED',
-    issued: {
-      certificatePem: '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n',
-      chainPem: '',
-      serialHex: `03${serialCounter.toString(16).padStart(32, '0')}`,
-      notBefore: '2026-04-01T11:00:00.000Z',
-      notAfter: '2027-04-30T10:59:59.000Z',
-      issuedAt: '2026-04-01T12:00:00.000Z',
-      sealedPrivateKey: 'sealed',
-      keyUsages: ['DIGITAL_SIGNATURE'],
-      extendedKeyUsages: [],
-      announcedAt: '2026-04-01T12:00:00.000Z',
-    },
-  });
-  await dynamo.store.create(certificate);
-  return certificate;
+function issuedCertificate(overrides: Partial<CertificateRecord> = {}): Promise<CertificateRecord> {
+  return createIssuedCertificate(dynamo.store, overrides);
 }
 
 /** The real revocation store, remembering what was recorded. */

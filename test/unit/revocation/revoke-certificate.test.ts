@@ -20,6 +20,7 @@ import {
   startDynaliteStore,
   storedCertificate,
 } from '../core/core-fixtures.ts';
+import { createIssuedCertificate } from './revocable-certificate.ts';
 
 const NOW = new Date('2026-05-01T12:00:00.000Z');
 
@@ -66,27 +67,8 @@ function storeFailingNextSave(
   });
 }
 
-let serialCounter = 0;
-async function issuedCertificate(overrides: Partial<CertificateRecord> = {}): Promise<CertificateRecord> {
-  serialCounter += 1;
-  const certificate = pendingCertificate({
-    status: 'ISSUED',
-    issued: {
-      certificatePem: '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n',
-      chainPem: '',
-      serialHex: `01${serialCounter.toString(16).padStart(32, '0')}`,
-      notBefore: '2026-04-01T11:00:00.000Z',
-      notAfter: '2027-04-30T10:59:59.000Z',
-      issuedAt: '2026-04-01T12:00:00.000Z',
-      sealedPrivateKey: 'sealed',
-      keyUsages: ['DIGITAL_SIGNATURE', 'KEY_ENCIPHERMENT'],
-      extendedKeyUsages: [{ name: 'TLS_WEB_SERVER_AUTHENTICATION', oid: '1.3.6.1.5.5.7.3.1' }],
-      announcedAt: '2026-04-01T12:00:00.000Z',
-    },
-    ...overrides,
-  });
-  await dynamo.store.create(certificate);
-  return certificate;
+function issuedCertificate(overrides: Partial<CertificateRecord> = {}): Promise<CertificateRecord> {
+  return createIssuedCertificate(dynamo.store, overrides);
 }
 
 function setup(options: { beforePublish?: () => Promise<void> } = {}) {
