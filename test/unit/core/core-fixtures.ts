@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import { parseCertificateArn } from '../../../functions/core/arn.ts';
 import { presentCaa } from '../../../functions/core/caa/caa-presentation.ts';
@@ -49,17 +49,22 @@ export async function startDynaliteStore(): Promise<DynaliteStore> {
   return { store: table.store, client: table.client, stop: () => table.close() };
 }
 
-/** Starts the dynalite store before the file's tests and stops it after them; read it inside the tests. */
-export function useDynaliteStore(): Omit<DynaliteStore, 'stop'> {
+/**
+ * Starts the dynalite store before the file's tests and stops it after them (with `freshForEachTest`, one
+ * store per test); read it inside the tests.
+ */
+export function useDynaliteStore(options: { freshForEachTest?: boolean } = {}): Omit<DynaliteStore, 'stop'> {
   let dynamo: DynaliteStore | undefined;
-  beforeAll(async () => {
+  const [before, after] = options.freshForEachTest ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
     dynamo = await startDynaliteStore();
   });
-  afterAll(async () => {
+  after(async () => {
     await dynamo?.stop();
+    dynamo = undefined;
   });
   const started = (): DynaliteStore => {
-    if (!dynamo) throw new Error('the dynalite store starts in beforeAll');
+    if (!dynamo) throw new Error('the dynalite store is started by the test hooks');
     return dynamo;
   };
   return {

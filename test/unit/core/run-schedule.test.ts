@@ -2,7 +2,7 @@
  * runSchedule against the real DynamoDB store on in-process dynalite, with a clock moved by hand and a
  * recording event publisher.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../../functions/adapters/aws/dynamodb-store.ts';
 import type { CertificateRecord } from '../../../functions/core/model.ts';
 import type { CertificateStore } from '../../../functions/core/ports.ts';
@@ -15,22 +15,17 @@ import {
 } from '../../../functions/core/schedule/run-schedule.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { RecordingEvents } from '../../support/recording-events.ts';
-import { type DynaliteStore, pendingCertificate, startDynaliteStore } from './core-fixtures.ts';
+import { pendingCertificate, useDynaliteStore } from './core-fixtures.ts';
 
 const ISSUED_AT = new Date('2026-03-02T08:15:42.637Z');
 const NOT_AFTER = new Date('2027-04-01T07:15:41.000Z');
 const SECOND = 1000;
 
-let dynalite: DynaliteStore;
+const dynalite = useDynaliteStore({ freshForEachTest: true });
 let store: DynamoDbCertificateStore;
 
-beforeEach(async () => {
-  dynalite = await startDynaliteStore();
+beforeEach(() => {
   store = dynalite.store;
-});
-
-afterEach(async () => {
-  await dynalite?.stop();
 });
 
 /** An ISSUED certificate, stored; its issuance announced unless `announced` is false. */

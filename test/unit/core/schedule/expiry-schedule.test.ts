@@ -2,13 +2,13 @@
  * The schedule day by day, from issuance to expiry: runSchedule on the real store (dynalite), once a day at
  * 09:00 UTC on a clock moved by hand, with recording events, workflow starter and mailer.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../../../functions/adapters/aws/dynamodb-store.ts';
 import type { CertificateRecord } from '../../../../functions/core/model.ts';
 import type { CertificateStore } from '../../../../functions/core/ports.ts';
 import { runSchedule, type ScheduleRun } from '../../../../functions/core/schedule/run-schedule.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { type DynaliteStore, startDynaliteStore } from '../core-fixtures.ts';
+import { useDynaliteStore } from '../core-fixtures.ts';
 import {
   DAY_MS,
   daysFrom,
@@ -21,16 +21,11 @@ import {
   setRenewal,
 } from './schedule-fixtures.ts';
 
-let dynalite: DynaliteStore;
+const dynalite = useDynaliteStore({ freshForEachTest: true });
 let store: DynamoDbCertificateStore;
 
-beforeEach(async () => {
-  dynalite = await startDynaliteStore();
+beforeEach(() => {
   store = dynalite.store;
-});
-
-afterEach(async () => {
-  await dynalite?.stop();
 });
 
 const FIRST_RUN = new Date('2026-03-02T09:00:00.000Z');

@@ -2,25 +2,20 @@
  * One visit that both sends notices and starts a renewal: the notices tell the renewal as the visit found
  * it, and go out whether or not the renewal can be started.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../../../functions/adapters/aws/dynamodb-store.ts';
 import type { CertificateRecord } from '../../../../functions/core/model.ts';
 import type { WorkflowInput, WorkflowStarter } from '../../../../functions/core/ports.ts';
 import { runSchedule, ScheduleIncompleteError } from '../../../../functions/core/schedule/run-schedule.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { type DynaliteStore, startDynaliteStore } from '../core-fixtures.ts';
+import { useDynaliteStore } from '../core-fixtures.ts';
 import { issuedCertificate, scheduleRig } from './schedule-fixtures.ts';
 
-let dynalite: DynaliteStore;
+const dynalite = useDynaliteStore({ freshForEachTest: true });
 let store: DynamoDbCertificateStore;
 
-beforeEach(async () => {
-  dynalite = await startDynaliteStore();
+beforeEach(() => {
   store = dynalite.store;
-});
-
-afterEach(async () => {
-  await dynalite?.stop();
 });
 
 /** 44 days and 22 hours before NotAfter: Approaching Expiration and the 45-day threshold are due. */

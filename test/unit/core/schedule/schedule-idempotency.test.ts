@@ -2,25 +2,20 @@
  * The schedule run twice, at once or one after the other, and interrupted: no renewal started twice, no
  * notice sent twice; a notice whose send failed goes out on the next run.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDbCertificateStore } from '../../../../functions/adapters/aws/dynamodb-store.ts';
 import { announceIssuance } from '../../../../functions/core/events/announce-issuance.ts';
 import type { CertificateRecord } from '../../../../functions/core/model.ts';
 import { runSchedule, ScheduleIncompleteError } from '../../../../functions/core/schedule/run-schedule.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { type DynaliteStore, startDynaliteStore } from '../core-fixtures.ts';
+import { useDynaliteStore } from '../core-fixtures.ts';
 import { DAY_MS, issuedCertificate, NOT_AFTER, scheduleRig } from './schedule-fixtures.ts';
 
-let dynalite: DynaliteStore;
+const dynalite = useDynaliteStore({ freshForEachTest: true });
 let store: DynamoDbCertificateStore;
 
-beforeEach(async () => {
-  dynalite = await startDynaliteStore();
+beforeEach(() => {
   store = dynalite.store;
-});
-
-afterEach(async () => {
-  await dynalite?.stop();
 });
 
 /** 44 days and 22 hours before NotAfter: Approaching Expiration and the 45-day threshold are due. */
