@@ -5,7 +5,8 @@
  * covers every account, as the timed runs do. The deployed API has no such operation.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ACM_CONTENT_TYPE, errorResponse } from '../functions/api/acm-errors.ts';
+import { ACM_CONTENT_TYPE, errorResponse, responseForError } from '../functions/api/acm-errors.ts';
+import { checkContentType, header } from '../functions/api/wire-request.ts';
 import { ScheduleIncompleteError } from '../functions/core/schedule/run-schedule.ts';
 
 export const RUN_SCHEDULE_TARGET = 'Certwright.RunSchedule';
@@ -15,11 +16,13 @@ type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<A
 /** The API handler, with RunSchedule answered by `runNow` and every other target passed on. */
 export function withRunSchedule(apiHandler: ProxyHandler, runNow: () => Promise<unknown>): ProxyHandler {
   return async (event, context) => {
-    const target = Object.entries(event.headers ?? {}).find(
-      ([name]) => name.toLowerCase() === 'x-amz-target',
-    )?.[1];
-    if (target !== RUN_SCHEDULE_TARGET) return apiHandler(event, context);
+    if (header(event, 'x-amz-target') !== RUN_SCHEDULE_TARGET) return apiHandler(event, context);
     const requestId = context.awsRequestId;
+    try {
+      checkContentType(event);
+    } catch (error) {
+      return responseForError(error, requestId);
+    }
     if (!event.requestContext?.identity?.accountId)
       return errorResponse(
         'AccessDeniedException',

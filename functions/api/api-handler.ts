@@ -4,30 +4,9 @@ import { ClientError } from '../core/errors.ts';
 import { ACM_CONTENT_TYPE, responseForError, WireError } from './acm-errors.ts';
 import { type ApiServices, OPERATIONS } from './operations.ts';
 import type { WireInput } from './wire-input.ts';
+import { checkContentType, header } from './wire-request.ts';
 
 const TARGET_PREFIX = 'CertificateManager.';
-/** The media types AWS's JSON protocols read; parameters such as `charset` aside. */
-const JSON_MEDIA_TYPES = ['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json'];
-
-function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name);
-  return entry?.[1];
-}
-
-/**
- * A body labelled as anything but JSON is refused as AWS's JSON front ends refuse it: 404
- * UnknownOperationException, before the target is looked at. A request naming no media type is read as JSON.
- */
-function checkContentType(event: APIGatewayProxyEvent): void {
-  const mediaType = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (mediaType === '' || JSON_MEDIA_TYPES.includes(mediaType)) return;
-  throw new WireError(
-    'UnknownOperationException',
-    `Unsupported content type; send ${ACM_CONTENT_TYPE}.`,
-    404,
-  );
-}
-
 function parseBody(event: APIGatewayProxyEvent): WireInput {
   const raw = event.isBase64Encoded
     ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
