@@ -4,20 +4,14 @@
  * are read, with or without parameters, as is a request that names no type.
  */
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../functions/api/api-handler.ts';
 import { acmProxyEvent } from '../../../functions/api/proxy-event.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { ACCOUNT, type DynaliteStore, startDynaliteStore } from '../core/core-fixtures.ts';
+import { ACCOUNT, useDynaliteStore } from '../core/core-fixtures.ts';
 import { testApiServices } from './api-services-fixture.ts';
 
-let dynamo: DynaliteStore;
-beforeAll(async () => {
-  dynamo = await startDynaliteStore();
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynaliteStore();
 
 async function call(operation: string, body: object, contentType?: string) {
   const handler = createApiHandler(
